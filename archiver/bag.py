@@ -1,0 +1,234 @@
+"""Writing a BagIt 1.0 bag (RFC 8493) of a corpus: payload, provenance records, Dublin Core index,
+bag-info, manifests and tag manifests.
+
+The source is never modified. The bag is built in a temporary directory beside OUTPUT and renamed into
+place only when complete, so that a failed or interrupted run leaves nothing that looks finished.
+Every tag file is hashed as it is written; nothing is read back.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+from archiver import __version__
+from archiver.bagit_names import encode_path
+from archiver.corpus import Corpus, discover
+from archiver.dublincore import CsvIndexWriter, DublinCoreRecord, XmlIndexWriter
+from archiver.errors import ArchiverError, OutputExistsError, OverrideError, SourceError
+from archiver.records import process_chunk
+from archiver.workers import run_chunks
+
+ALGORITHMS = ("sha256", "sha512")
+BAGIT_TXT = b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
+PROFILE_ID = "urn:x-archiver:bagit-profile:news-corpus:1"
+# bag-info fields a user may give, in the order they are written (after the ones we compute).
+INFO_FIELDS = ("Source-Organization", "Contact-Name", "Contact-Email", "External-Description",
+               "External-Identifier")
+ARCHIVE_SUFFIX = {"tar.gz": ".tar.gz", "zip": ".zip"}
+
+
+@dataclass
+class BagResult:
+    path: Path
+    files: int
+    bytes: int
+    seconds: float
+    warnings: list[str] = field(default_factory=list)
+
+
+class _HashingWriter:
+    """A binary file that hashes what is written to it, for tag files we write ourselves."""
+
+    def __init__(self, path: str):
+        self._fh = open(path, "wb")
+        self.hashes = {alg: hashlib.new(alg) for alg in ALGORITHMS}
+
+    def write(self, data: bytes) -> None:
+        self._fh.write(data)
+        for h in self.hashes.values():
+            h.update(data)
+
+    def close(self) -> dict[str, str]:
+        self._fh.close()
+        return {alg: h.hexdigest() for alg, h in self.hashes.items()}
+
+
+def bagging_date() -> str:
+    """Today's date (UTC), or the date of SOURCE_DATE_EPOCH when it is set (reproducible builds)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch is None or epoch == "":
+        return datetime.now(timezone.utc).date().isoformat()
+    try:
+        return datetime.fromtimestamp(int(epoch), timezone.utc).date().isoformat()
+    except (ValueError, OverflowError, OSError) as exc:
+        raise ArchiverError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, not {epoch!r}") from exc
+
+
+def bagging_epoch() -> int:
+    """The bagging time in seconds (archive member times): SOURCE_DATE_EPOCH or midnight of today (UTC)."""
+    day = datetime.fromisoformat(bagging_date()).replace(tzinfo=timezone.utc)
+    return int(day.timestamp())
+
+
+def human_size(n: int) -> str:
+    for unit in ("bytes", "KB", "MB", "GB", "TB"):
+        if n < 1000 or unit == "TB":
+            return f"{n} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
+        n /= 1000
+    return str(n)
+
+
+def _clean_info(value: str) -> str:
+    # bag-info values are one logical line; fold any line breaks a user passed into spaces.
+    return " ".join(str(value).split())
+
+
+def default_output(source: Path) -> Path:
+    return Path("bags") / Path(os.path.abspath(source)).name
+
+
+def _check_output_place(source: Path, output: Path) -> None:
+    src = os.path.realpath(source)
+    out = os.path.realpath(output)
+    if os.path.commonpath([src, out]) == src:
+        raise SourceError("the output would be inside SOURCE; choose an OUTPUT outside it", str(output))
+    if os.path.commonpath([src, out]) == out:
+        raise SourceError("SOURCE is inside OUTPUT; replacing OUTPUT would destroy it", str(output))
+
+
+def make_bag(source: str | os.PathLike, output: str | os.PathLike | None = None, *, force: bool = False,
+             info: dict[str, str] | None = None, jobs: int | None = None,
+             overrides: str | os.PathLike | None = None, follow_links_inside: bool = False,
+             archive: str | None = None, progress: Callable[[int, int], None] | None = None) -> BagResult:
+    """Bag SOURCE into OUTPUT (default `bags/<name of SOURCE>`); see `archiver bag --help`.
+
+    With `archive` ("tar.gz" or "zip") the result is a single serialized bag, `OUTPUT.tar.gz` or
+    `OUTPUT.zip`, holding one top-level directory named like OUTPUT.
+    """
+    started = time.monotonic()
+    source = Path(source)
+    corpus = discover(source, follow_links_inside=follow_links_inside)
+    output = Path(output) if output is not None else default_output(source)
+    if archive is not None and archive not in ARCHIVE_SUFFIX:
+        raise ArchiverError(f"unknown archive format {archive!r} (use tar.gz or zip)")
+    final = output
+    if archive:
+        suffix = ARCHIVE_SUFFIX[archive]
+        if output.name.endswith(suffix):
+            output = output.with_name(output.name[: -len(suffix)])
+        final = output.with_name(output.name + suffix)
+    _check_output_place(source, final)
+    if (final.exists() or final.is_symlink()) and not force:
+        raise OutputExistsError("already exists; use --force to replace it", str(final))
+    override_map = None
+    if overrides is not None:
+        from archiver.overrides import load_overrides
+        override_map = load_overrides(overrides, {f.relpath for f in corpus.files})
+    final.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.partial-", dir=final.parent))
+    try:
+        bag_dir = tmp / output.name
+        bag_dir.mkdir()
+        _write_bag(corpus, bag_dir, info or {}, jobs, override_map, progress)
+        if archive:
+            from archiver.serialize import write_archive
+            built = write_archive(bag_dir, tmp / final.name, archive, bagging_epoch())
+        else:
+            built = bag_dir
+        _replace(built, final, tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return BagResult(final, len(corpus.files), corpus.total_bytes, time.monotonic() - started,
+                     list(corpus.warnings))
+
+
+def _replace(built: Path, final: Path, tmp: Path) -> None:
+    """Move the finished bag into place; an existing one (with --force) is moved aside first."""
+    if final.exists() or final.is_symlink():
+        aside = tmp / ".replaced"
+        os.rename(final, aside)
+    os.rename(built, final)
+
+
+def _write_bag(corpus: Corpus, bag_dir: Path, info: dict, jobs: int | None, override_map: dict | None,
+               progress: Callable[[int, int], None] | None) -> None:
+    data_dir = bag_dir / "data"
+    meta_dir = bag_dir / "metadata"
+    records_dir = meta_dir / "provenance"
+    parents = {os.path.dirname(f.relpath) for f in corpus.files}
+    for parent in sorted(parents):
+        parts = parent.split("/") if parent else []
+        os.makedirs(os.path.join(data_dir, *parts), exist_ok=True)
+        os.makedirs(os.path.join(records_dir, *parts), exist_ok=True)
+
+    manifests = {alg: _HashingWriter(str(bag_dir / f"manifest-{alg}.txt")) for alg in ALGORITHMS}
+    xml = _HashingWriter(str(meta_dir / "dublin-core.xml"))
+    csvw = _HashingWriter(str(meta_dir / "dublin-core.csv"))
+    xml_index, csv_index = XmlIndexWriter(xml), CsvIndexWriter(csvw)
+    tag_entries: list[tuple[str, dict[str, str]]] = []
+    stale: list[str] = []
+    total_bytes = 0
+    count = 0
+    work = [(f.relpath, f.abspath) for f in corpus.files]
+    sizes = {f.relpath: f.size for f in corpus.files}
+    try:
+        results = run_chunks(process_chunk, work, lambda item: sizes[item[0]],
+                             (str(bag_dir), str(records_dir), override_map, False), jobs)
+        for outcome in results:
+            name = encode_path("data/" + outcome.relpath)
+            manifests["sha256"].write(f"{outcome.sha256}  {name}\n".encode("utf-8"))
+            manifests["sha512"].write(f"{outcome.sha512}  {name}\n".encode("utf-8"))
+            tag_entries.append((f"metadata/provenance/{outcome.relpath}.yaml",
+                                {"sha256": outcome.record_sha256, "sha512": outcome.record_sha512}))
+            dc = DublinCoreRecord.from_values("data/" + outcome.relpath, outcome.values, outcome.is_text)
+            xml_index.write(dc)
+            csv_index.write(dc)
+            if outcome.override_problem:
+                stale.append(f"{outcome.relpath}: {outcome.override_problem}")
+            total_bytes += outcome.size
+            count += 1
+            if progress:
+                progress(count, len(work))
+        xml_index.close()
+        csv_index.close()
+    finally:
+        manifest_hashes = {alg: w.close() for alg, w in manifests.items()}
+        xml_hashes, csv_hashes = xml.close(), csvw.close()
+    if stale:
+        raise OverrideError("stale override(s), nothing was written:\n  " + "\n  ".join(stale))
+
+    (bag_dir / "bagit.txt").write_bytes(BAGIT_TXT)
+    bag_info = [
+        ("Bagging-Date", bagging_date()),
+        ("Payload-Oxum", f"{total_bytes}.{count}"),
+        ("Bag-Size", human_size(total_bytes)),
+        ("Bag-Software-Agent", f"archiver {__version__}"),
+        ("BagIt-Profile-Identifier", PROFILE_ID),
+    ]
+    for key in INFO_FIELDS:
+        if info.get(key):
+            bag_info.append((key, _clean_info(info[key])))
+    info_bytes = "".join(f"{k}: {v}\n" for k, v in bag_info).encode("utf-8")
+    (bag_dir / "bag-info.txt").write_bytes(info_bytes)
+
+    entries = dict(tag_entries)
+    entries["bagit.txt"] = _digests(BAGIT_TXT)
+    entries["bag-info.txt"] = _digests(info_bytes)
+    entries["metadata/dublin-core.xml"] = xml_hashes
+    entries["metadata/dublin-core.csv"] = csv_hashes
+    for alg in ALGORITHMS:
+        entries[f"manifest-{alg}.txt"] = manifest_hashes[alg]
+    for alg in ALGORITHMS:
+        lines = "".join(f"{entries[p][alg]}  {encode_path(p)}\n" for p in sorted(entries))
+        (bag_dir / f"tagmanifest-{alg}.txt").write_bytes(lines.encode("utf-8"))
+
+
+def _digests(data: bytes) -> dict[str, str]:
+    return {alg: hashlib.new(alg, data).hexdigest() for alg in ALGORITHMS}

@@ -1,0 +1,168 @@
+"""The command line: maps commands onto library calls and renders their results. No logic lives here.
+
+Exit codes (documented in the README): 0 success / valid; 1 invalid bag, records out of date, or a
+source file that could not be read; 2 bad usage or input (missing SOURCE, existing OUTPUT, bad
+overrides, a path validate cannot read); 130 interrupted.
+"""
+from __future__ import annotations
+
+import functools
+import signal
+import sys
+
+import click
+
+from archiver import __version__
+from archiver.errors import EXIT_USAGE, ArchiverError
+
+EXIT_INTERRUPTED = 130
+
+JOBS_OPTION = click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+                           help="Worker processes (default: the number of cores).")
+OVERRIDES_OPTION = click.option("--overrides", type=click.Path(dir_okay=False), default=None,
+                                help="YAML file of curators' assertions (see README, 'Curators').")
+LINKS_OPTION = click.option("--follow-internal-links", is_flag=True,
+                            help="Follow symbolic links whose targets stay inside SOURCE "
+                                 "(default: refuse every link).")
+
+
+def _errors_to_exit_codes(func):
+    """The one place where archiver's exceptions become messages and exit codes."""
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except ArchiverError as exc:
+            click.echo(f"archiver: error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("archiver: interrupted; nothing was left behind", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+    return wrapper
+
+
+class _Progress:
+    """A progress bar on stderr, only when stderr is a terminal and --quiet is not given."""
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled and sys.stderr.isatty()
+        self.bar = None
+        self.shown = 0
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label="Bagging", file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done - self.shown)
+        self.shown = done
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="archiver")
+def main():
+    """archiver: BagIt bags of text corpora, with provenance records and a Dublin Core index."""
+    # Turn SIGTERM into KeyboardInterrupt so that temporary output is removed on the way out.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+
+
+@main.command()
+@click.argument("source", type=click.Path(file_okay=True, dir_okay=True, path_type=str))
+@click.option("-o", "--output", type=click.Path(path_type=str), default=None,
+              help="Where to write the bag (default: bags/<name of SOURCE>).")
+@click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
+@click.option("--archive", type=click.Choice(["tar.gz", "zip"]), default=None,
+              help="Write the bag serialized as one OUTPUT.tar.gz or OUTPUT.zip (RFC 8493 §4.2).")
+@OVERRIDES_OPTION
+@JOBS_OPTION
+@LINKS_OPTION
+@click.option("--source-organization", help="bag-info Source-Organization.")
+@click.option("--contact-name", help="bag-info Contact-Name.")
+@click.option("--contact-email", help="bag-info Contact-Email.")
+@click.option("--external-description", help="bag-info External-Description.")
+@click.option("--external-identifier", help="bag-info External-Identifier.")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+@_errors_to_exit_codes
+def bag(source, output, force, archive, overrides, jobs, follow_internal_links, source_organization,
+        contact_name, contact_email, external_description, external_identifier, quiet):
+    """Package SOURCE as a BagIt 1.0 bag with provenance records and a Dublin Core index.
+
+    SOURCE is never modified: every file is copied, byte for byte, under data/.
+    """
+    from archiver.bag import make_bag
+    info = {"Source-Organization": source_organization, "Contact-Name": contact_name,
+            "Contact-Email": contact_email, "External-Description": external_description,
+            "External-Identifier": external_identifier}
+    progress = _Progress(not quiet)
+    try:
+        result = make_bag(source, output, force=force, info=info, jobs=jobs, overrides=overrides,
+                          follow_links_inside=follow_internal_links, archive=archive, progress=progress)
+    finally:
+        progress.close()
+    if not quiet:
+        for warning in result.warnings:
+            click.echo(f"archiver: warning: {warning}", err=True)
+        click.echo(f"Bagged {result.files} files, {result.bytes:,} bytes in {result.seconds:.2f} s "
+                   f"-> {result.path}")
+
+
+@main.command()
+@click.argument("source", type=click.Path(path_type=str))
+@click.option("-o", "--output", "out", required=True, type=click.Path(path_type=str),
+              help="Directory of records (DIR/<path>.yaml).")
+@click.option("--check", is_flag=True,
+              help="Write nothing; exit 1 listing every record that is missing, stale or orphaned.")
+@OVERRIDES_OPTION
+@JOBS_OPTION
+@LINKS_OPTION
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors and problems.")
+@_errors_to_exit_codes
+def manifest(source, out, check, overrides, jobs, follow_internal_links, quiet):
+    """Write the provenance records of SOURCE to a directory (or --check them)."""
+    from archiver.manifest import check_records, write_records
+    if check:
+        problems = check_records(source, out, overrides=overrides, jobs=jobs,
+                                 follow_links_inside=follow_internal_links)
+        for problem in problems:
+            click.echo(f"{problem.kind}: {out.rstrip('/')}/{problem.path}")
+        if problems:
+            click.echo(f"{len(problems)} record(s) out of date in {out}; "
+                       f"run: archiver manifest {source} -o {out}", err=True)
+            sys.exit(1)
+        if not quiet:
+            click.echo(f"Records in {out} are up to date with {source}")
+        return
+    count = write_records(source, out, overrides=overrides, jobs=jobs,
+                          follow_links_inside=follow_internal_links)
+    if not quiet:
+        click.echo(f"Wrote {count} records -> {out}")
+
+
+@main.command()
+@click.argument("path", type=click.Path(path_type=str))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              help="text: one finding a line and a summary; json: one document.")
+@click.option("--fast", is_flag=True,
+              help="Check structure, Payload-Oxum and completeness without hashing.")
+@click.option("--profile", type=click.Path(dir_okay=False, path_type=str), default=None,
+              help="Also check against this BagIt profile (a local JSON file; never fetched).")
+@JOBS_OPTION
+@_errors_to_exit_codes
+def validate(path, fmt, fast, profile, jobs):
+    """Validate a bag directory or a serialized bag (.tar, .tar.gz, .tgz, .zip).
+
+    Exit 0 valid (warnings allowed), 1 invalid, 2 could not validate at all.
+    """
+    from archiver.validate import validate_path
+    report = validate_path(path, fast=fast, profile=profile, jobs=jobs)
+    click.echo(report.to_json() if fmt == "json" else report.to_text())
+    sys.exit(report.exit_code)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

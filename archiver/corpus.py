@@ -1,0 +1,110 @@
+"""Discovering a corpus: every regular file under SOURCE, in a stable order, without following links out.
+
+The walk is one `os.scandir` pass with `follow_symlinks=False`. Anything that is not bagged is named:
+symbolic links and special files (FIFOs, sockets, devices) are refused with a message listing them;
+hidden files are bagged and named in a warning, because a receiver may not expect them.
+"""
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from archiver.errors import SourceError
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One file of the corpus. `relpath` is POSIX, relative to the corpus root, as on disk (no normalisation)."""
+
+    relpath: str
+    abspath: str
+    size: int
+    mtime_ns: int
+    inode: int
+
+
+@dataclass
+class Corpus:
+    root: Path
+    files: list[SourceFile]
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def total_bytes(self) -> int:
+        return sum(f.size for f in self.files)
+
+
+def _inside(root_real: str, target: str) -> bool:
+    try:
+        return os.path.commonpath([root_real, target]) == root_real
+    except ValueError:
+        return False
+
+
+def discover(source: str | os.PathLike, *, follow_links_inside: bool = False) -> Corpus:
+    """Walk SOURCE and return its files sorted by relative path (code-point order).
+
+    Raises SourceError (exit 2) when SOURCE is missing, not a directory, holds no files, or holds links
+    or special files (all of them named in one message). With `follow_links_inside`, a link whose target
+    stays inside SOURCE is followed (its content bagged under the link's name); one that leaves is refused.
+    """
+    root = Path(source)
+    if not root.exists() and not root.is_symlink():
+        raise SourceError("no such directory", str(root))
+    if not root.is_dir():
+        raise SourceError("not a directory", str(root))
+    root_real = os.path.realpath(root)
+    files: list[SourceFile] = []
+    refused: list[str] = []
+    hidden: list[str] = []
+    stack = [(str(root), "")]
+    seen_dirs = {os.stat(root).st_ino}
+    while stack:
+        dirpath, prefix = stack.pop()
+        try:
+            entries = list(os.scandir(dirpath))
+        except OSError as exc:
+            raise SourceError(f"cannot list directory: {exc.strerror}", dirpath) from exc
+        for entry in entries:
+            rel = prefix + entry.name
+            try:
+                st = entry.stat(follow_symlinks=False)
+            except OSError as exc:
+                raise SourceError(f"cannot stat: {exc.strerror}", entry.path) from exc
+            if stat.S_ISLNK(st.st_mode):
+                if not follow_links_inside:
+                    refused.append(f"{rel} (symbolic link; not followed)")
+                    continue
+                target = os.path.realpath(entry.path)
+                if not _inside(root_real, target):
+                    refused.append(f"{rel} (symbolic link to a place outside SOURCE)")
+                    continue
+                try:
+                    st = os.stat(entry.path)
+                except OSError:
+                    refused.append(f"{rel} (broken symbolic link)")
+                    continue
+            if stat.S_ISDIR(st.st_mode):
+                if st.st_ino in seen_dirs:
+                    refused.append(f"{rel} (directory loop)")
+                    continue
+                seen_dirs.add(st.st_ino)
+                stack.append((entry.path, rel + "/"))
+            elif stat.S_ISREG(st.st_mode):
+                if entry.name.startswith("."):
+                    hidden.append(rel)
+                files.append(SourceFile(rel, entry.path, st.st_size, st.st_mtime_ns, st.st_ino))
+            else:
+                refused.append(f"{rel} (not a regular file)")
+    if refused:
+        listing = "\n  ".join(sorted(refused))
+        raise SourceError(
+            f"{len(refused)} entr{'y' if len(refused) == 1 else 'ies'} cannot be bagged "
+            f"(nothing was written):\n  {listing}", str(root))
+    if not files:
+        raise SourceError("holds no files to bag", str(root))
+    files.sort(key=lambda f: f.relpath)
+    warnings = [f"hidden file bagged: {h}" for h in sorted(hidden)]
+    return Corpus(root, files, warnings)

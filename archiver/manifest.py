@@ -1,0 +1,109 @@
+"""`archiver manifest`: the provenance records of a corpus, on their own, as files `DIR/<path>.yaml`.
+
+The records are the same bytes as in a bag of the same corpus. `check_records` writes nothing and lists
+every record that is missing, stale (differs from what the extractor now writes) or orphaned (no such
+source file), so that a repository can keep its records under version control and CI can catch drift.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from archiver.corpus import discover
+from archiver.errors import ArchiverError, OverrideError
+from archiver.records import process_chunk
+from archiver.workers import run_chunks
+
+
+@dataclass(frozen=True)
+class RecordProblem:
+    kind: str        # "missing" | "stale" | "orphaned"
+    path: str        # the record's path relative to DIR
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.path}"
+
+
+def _records(source, overrides, jobs, follow_links_inside=False):
+    corpus = discover(source, follow_links_inside=follow_links_inside)
+    override_map = None
+    if overrides is not None:
+        from archiver.overrides import load_overrides
+        override_map = load_overrides(overrides, {f.relpath for f in corpus.files})
+    sizes = {f.relpath: f.size for f in corpus.files}
+    work = [(f.relpath, f.abspath) for f in corpus.files]
+    results = run_chunks(process_chunk, work, lambda item: sizes[item[0]],
+                         (None, None, override_map, False, True), jobs)
+    return corpus, results
+
+
+def _existing_records(out: Path) -> set[str]:
+    found = set()
+    if not out.is_dir():
+        return found
+    for dirpath, dirnames, filenames in os.walk(out):
+        rel_dir = os.path.relpath(dirpath, out)
+        for name in filenames:
+            rel = name if rel_dir == "." else f"{rel_dir}/{name}".replace(os.sep, "/")
+            found.add(rel)
+    return found
+
+
+def write_records(source, out, *, overrides=None, jobs=None, follow_links_inside=False) -> int:
+    """Write every record under OUT, replacing what is there; returns the number of records."""
+    out = Path(out)
+    existing = _existing_records(out)
+    foreign = sorted(p for p in existing if not p.endswith(".yaml"))
+    if foreign:
+        raise ArchiverError(f"holds files that are not records ({', '.join(foreign[:5])}); "
+                            "refusing to replace it", str(out))
+    corpus, results = _records(source, overrides, jobs, follow_links_inside)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
+    try:
+        staged = tmp / "records"
+        stale = []
+        count = 0
+        for outcome, data in results:
+            if outcome.override_problem:
+                stale.append(f"{outcome.relpath}: {outcome.override_problem}")
+            dest = staged.joinpath(*(outcome.relpath + ".yaml").split("/"))
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            dest.write_bytes(data)
+            count += 1
+        if stale:
+            raise OverrideError("stale override(s), nothing was written:\n  " + "\n  ".join(stale))
+        if out.exists():
+            os.rename(out, tmp / "replaced")
+        os.rename(staged, out)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return count
+
+
+def check_records(source, out, *, overrides=None, jobs=None, follow_links_inside=False) -> list[RecordProblem]:
+    """Compare OUT with the records the corpus gives now; writes nothing."""
+    out = Path(out)
+    existing = _existing_records(out)
+    corpus, results = _records(source, overrides, jobs, follow_links_inside)
+    problems: list[RecordProblem] = []
+    expected = set()
+    for outcome, data in results:
+        if outcome.override_problem:
+            raise OverrideError(f"{outcome.relpath}: {outcome.override_problem}")
+        rel = outcome.relpath + ".yaml"
+        expected.add(rel)
+        if rel not in existing:
+            problems.append(RecordProblem("missing", rel))
+            continue
+        try:
+            current = out.joinpath(*rel.split("/")).read_bytes()
+        except OSError:
+            current = None
+        if current != data:
+            problems.append(RecordProblem("stale", rel))
+    problems.extend(RecordProblem("orphaned", rel) for rel in sorted(existing - expected))
+    return problems

@@ -1,0 +1,71 @@
+"""Domain types shared by every stage: evidence, fields, and the names of the fields we record.
+
+Kept free of I/O so that the extractor, the record writer, the bag writer and the validator can all
+import it without pulling each other in.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# The fields of a provenance record, in the order they are written.
+FIELD_NAMES = ("title", "outlet", "published", "story_code", "byline", "language")
+
+EXTRACTED = "extracted"
+UNKNOWN = "unknown"
+ASSERTED = "asserted"
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Why a value was (or was not) chosen: the line it came from, the exact text, the rule id.
+
+    `line` is 1-based in the decoded text (None for whole-document rules such as language
+    identification). `value` is the candidate value this rule proposed, when it differs from the
+    field's value; `outcome` is None for supporting evidence, "overruled" for a weaker rule that lost,
+    and "conflict" for strong candidates that disagreed (the field is then unknown).
+    """
+
+    line: int | None
+    text: str
+    rule: str
+    value: str | None = None
+    outcome: str | None = None
+
+    def to_dict(self) -> dict:
+        d: dict = {"line": self.line, "text": self.text, "rule": self.rule}
+        if self.value is not None:
+            d["value"] = self.value
+        if self.outcome is not None:
+            d["outcome"] = self.outcome
+        return d
+
+
+@dataclass
+class Field:
+    """One field of a record: its value, how we know it, and the evidence."""
+
+    value: str | None = None
+    status: str = UNKNOWN
+    evidence: list[Evidence] = field(default_factory=list)
+    # Set only for status == ASSERTED: the curator, their note, and what the extractor had found.
+    by: str | None = None
+    note: str | None = None
+    extracted: "Field | None" = None
+
+    @classmethod
+    def unknown(cls, evidence: list[Evidence] | None = None) -> "Field":
+        return cls(None, UNKNOWN, list(evidence or []))
+
+    @classmethod
+    def found(cls, value: str, evidence: list[Evidence]) -> "Field":
+        return cls(value, EXTRACTED, list(evidence))
+
+    def to_dict(self) -> dict:
+        d: dict = {"value": self.value, "status": self.status}
+        if self.status == ASSERTED:
+            d["by"] = self.by
+            d["note"] = self.note
+            d["extracted"] = self.extracted.to_dict() if self.extracted else Field.unknown().to_dict()
+        else:
+            d["evidence"] = [e.to_dict() for e in self.evidence]
+        return d

@@ -1,0 +1,72 @@
+"""From a source file to its provenance record: read once, decode, extract, apply a curator's override.
+
+This is the per-file work of `archiver bag` and `archiver manifest`; it runs in worker processes, so
+it takes and returns only small, picklable values.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+
+from archiver.extract import extract
+from archiver.model import FIELD_NAMES, Field
+from archiver.provenance import ProvenanceRecord
+from archiver.reader import read_source
+
+
+@dataclass
+class FileOutcome:
+    """What the parent needs of one processed file to write manifests and the Dublin Core index."""
+
+    relpath: str
+    size: int
+    sha256: str
+    sha512: str
+    is_text: bool
+    values: dict                 # field name -> value (str) for known values
+    record_sha256: str
+    record_sha512: str
+    record_bytes: int
+    override_problem: str | None = None
+
+
+def build_record(facts, overrides: dict | None) -> tuple[ProvenanceRecord, str | None]:
+    """The record of one file; returns (record, problem) where problem names a stale override."""
+    text, encoding = facts.decoded()
+    fields = extract(text) if text is not None else {name: Field.unknown() for name in FIELD_NAMES}
+    problem = None
+    if overrides:
+        from archiver.overrides import apply_override
+        problem = apply_override(fields, overrides, facts.sha256)
+    return ProvenanceRecord(facts.relpath, facts.size, facts.sha256, facts.sha512, encoding, fields), problem
+
+
+def process_file(relpath: str, abspath: str, payload_dest: str | None, record_dest: str | None,
+                 overrides: dict | None = None, link: bool = False) -> tuple[FileOutcome, bytes]:
+    """Read, copy, hash, extract and (when `record_dest` is given) write the record of one file."""
+    facts = read_source(relpath, abspath, payload_dest, link=link)
+    record, problem = build_record(facts, overrides)
+    data = record.to_yaml()
+    if record_dest is not None:
+        with open(record_dest, "wb") as out:
+            out.write(data)
+    values = {name: f.value for name, f in record.fields.items() if f.value is not None}
+    outcome = FileOutcome(relpath, facts.size, facts.sha256, facts.sha512, record.encoding is not None,
+                          values, hashlib.sha256(data).hexdigest(), hashlib.sha512(data).hexdigest(),
+                          len(data), problem)
+    return outcome, data
+
+
+def process_chunk(chunk: list[tuple[str, str]], bag_root: str | None, records_root: str | None,
+                  overrides: dict | None, link: bool, keep_data: bool = False) -> list:
+    """Worker entry point: process a list of (relpath, abspath). Paths inside are joined by components."""
+    results = []
+    for relpath, abspath in chunk:
+        payload_dest = os.path.join(bag_root, "data", *relpath.split("/")) if bag_root else None
+        record_dest = (os.path.join(records_root, *(relpath + ".yaml").split("/"))
+                       if records_root else None)
+        file_overrides = overrides.get(relpath) if overrides else None
+        outcome, data = process_file(relpath, abspath, payload_dest, record_dest, file_overrides, link)
+        results.append((outcome, data) if keep_data else outcome)
+    return results

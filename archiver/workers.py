@@ -1,0 +1,60 @@
+"""Running the per-file work over a corpus: in this process for small jobs, else in worker processes.
+
+Files are grouped into chunks (by count and by bytes, so four 256 MB files still spread over the
+cores while 20,000 small files cost one task per few hundred) and results come back in corpus order,
+so that the caller can stream manifests and indexes to disk as they arrive.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from typing import Callable, Iterable, Iterator
+
+CHUNK_FILES = 256
+CHUNK_BYTES = 16 << 20
+# Below this, starting processes costs more than it saves.
+SERIAL_FILES = 64
+SERIAL_BYTES = 8 << 20
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def chunks(files: list, size_of: Callable) -> Iterator[list]:
+    chunk: list = []
+    total = 0
+    for item in files:
+        chunk.append(item)
+        total += size_of(item)
+        if len(chunk) >= CHUNK_FILES or total >= CHUNK_BYTES:
+            yield chunk
+            chunk, total = [], 0
+    if chunk:
+        yield chunk
+
+
+def run_chunks(func: Callable, files: list, size_of: Callable, args: tuple, jobs: int | None) -> Iterable:
+    """Yield func(chunk, *args) results, flattened, in the order of `files`."""
+    jobs = jobs or default_jobs()
+    total = sum(size_of(f) for f in files)
+    groups = list(chunks(files, size_of))
+    if jobs <= 1 or len(groups) <= 1 or (len(files) <= SERIAL_FILES and total <= SERIAL_BYTES):
+        for group in groups:
+            yield from func(group, *args)
+        return
+    methods = multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
+    with ProcessPoolExecutor(max_workers=min(jobs, len(groups)), mp_context=ctx) as pool:
+        futures = [pool.submit(func, group, *args) for group in groups]
+        try:
+            for fut in futures:
+                yield from fut.result()
+        except BaseException:
+            for fut in futures:
+                fut.cancel()
+            raise
