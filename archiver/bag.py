@@ -113,6 +113,7 @@ def make_bag(source: str | os.PathLike, output: str | os.PathLike | None = None,
     `OUTPUT.zip`, holding one top-level directory named like OUTPUT.
     """
     started = time.monotonic()
+    bagging_date()  # a malformed SOURCE_DATE_EPOCH is reported before anything is read
     source = Path(source)
     corpus = discover(source, follow_links_inside=follow_links_inside)
     output = Path(output) if output is not None else default_output(source)

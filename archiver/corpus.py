@@ -59,6 +59,7 @@ def discover(source: str | os.PathLike, *, follow_links_inside: bool = False) ->
     files: list[SourceFile] = []
     refused: list[str] = []
     hidden: list[str] = []
+    empty_dirs: list[str] = []
     stack = [(str(root), "")]
     seen_dirs = {os.stat(root).st_ino}
     while stack:
@@ -67,6 +68,8 @@ def discover(source: str | os.PathLike, *, follow_links_inside: bool = False) ->
             entries = list(os.scandir(dirpath))
         except OSError as exc:
             raise SourceError(f"cannot list directory: {exc.strerror}", dirpath) from exc
+        if not entries and prefix:
+            empty_dirs.append(prefix.rstrip("/"))
         for entry in entries:
             rel = prefix + entry.name
             try:
@@ -107,4 +110,6 @@ def discover(source: str | os.PathLike, *, follow_links_inside: bool = False) ->
         raise SourceError("holds no files to bag", str(root))
     files.sort(key=lambda f: f.relpath)
     warnings = [f"hidden file bagged: {h}" for h in sorted(hidden)]
+    # BagIt has no way to hold an empty directory; say so rather than drop it silently.
+    warnings += [f"empty directory not bagged: {d}" for d in sorted(empty_dirs)]
     return Corpus(root, files, warnings)

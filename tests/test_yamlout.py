@@ -1,0 +1,28 @@
+"""The record emitter writes YAML that safe_load reads back to exactly the same data."""
+from __future__ import annotations
+
+import yaml
+from hypothesis import given, settings, strategies as st
+
+from archiver import yamlout
+
+scalars = st.one_of(st.none(), st.booleans(), st.integers(min_value=-10**12, max_value=10**12),
+                    st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=40))
+keys = st.from_regex(r"[a-z_][a-z0-9_]{0,10}", fullmatch=True)
+# What records hold: mappings of anything, lists of scalars or of mappings.
+trees = st.recursive(scalars, lambda children: st.one_of(
+    st.dictionaries(keys, children, max_size=4),
+    st.lists(st.one_of(scalars, st.dictionaries(keys, children, min_size=1, max_size=3)), max_size=4)),
+    max_leaves=20)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(keys, trees, max_size=6))
+def test_round_trip_through_safe_load(data):
+    text = yamlout.dump(data)
+    assert yaml.safe_load(text) == (data or None)
+
+
+def test_strings_are_always_double_quoted():
+    out = yamlout.dump({"a": "no", "b": "2024-03-28", "c": "1125546", "d": None, "e": 3}).decode()
+    assert out == 'a: "no"\nb: "2024-03-28"\nc: "1125546"\nd: null\ne: 3\n'
