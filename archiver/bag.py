@@ -23,6 +23,7 @@ from archiver.corpus import Corpus, discover
 from archiver.dublincore import CsvIndexWriter, DublinCoreRecord, XmlIndexWriter
 from archiver.errors import ArchiverError, OutputExistsError, OverrideError, SourceError
 from archiver.records import process_chunk
+from archiver.update import dependencies, plan_reuse, write_state
 from archiver.workers import run_chunks
 
 ALGORITHMS = ("sha256", "sha512")
@@ -41,6 +42,7 @@ class BagResult:
     bytes: int
     seconds: float
     warnings: list[str] = field(default_factory=list)
+    reused: int = 0              # files carried over unchanged by --update
 
 
 class _HashingWriter:
@@ -106,11 +108,15 @@ def _check_output_place(source: Path, output: Path) -> None:
 def make_bag(source: str | os.PathLike, output: str | os.PathLike | None = None, *, force: bool = False,
              info: dict[str, str] | None = None, jobs: int | None = None,
              overrides: str | os.PathLike | None = None, follow_links_inside: bool = False,
-             archive: str | None = None, progress: Callable[[int, int], None] | None = None) -> BagResult:
+             archive: str | None = None, progress: Callable[[int, int], None] | None = None,
+             update: bool = False, verify: bool = False, link: bool = False) -> BagResult:
     """Bag SOURCE into OUTPUT (default `bags/<name of SOURCE>`); see `archiver bag --help`.
 
     With `archive` ("tar.gz" or "zip") the result is a single serialized bag, `OUTPUT.tar.gz` or
-    `OUTPUT.zip`, holding one top-level directory named like OUTPUT.
+    `OUTPUT.zip`, holding one top-level directory named like OUTPUT. With `update`, an existing bag at
+    OUTPUT is brought up to date: unchanged files are carried over without being read (`verify`
+    processes every file again). With `link`, payload files are hard-linked to the source instead of
+    copied (same file system only; later edits to the source then change the bag).
     """
     started = time.monotonic()
     bagging_date()  # a malformed SOURCE_DATE_EPOCH is reported before anything is read
@@ -126,40 +132,68 @@ def make_bag(source: str | os.PathLike, output: str | os.PathLike | None = None,
             output = output.with_name(output.name[: -len(suffix)])
         final = output.with_name(output.name + suffix)
     _check_output_place(source, final)
-    if (final.exists() or final.is_symlink()) and not force:
-        raise OutputExistsError("already exists; use --force to replace it", str(final))
+    if update and archive:
+        raise ArchiverError("--update works on bag directories, not on --archive output")
+    if (final.exists() or final.is_symlink()) and not (force or update):
+        raise OutputExistsError("already exists; use --force to replace it (or --update)", str(final))
+    if update and final.exists() and not (final / "bagit.txt").is_file():
+        raise ArchiverError("is not a bag to update (no bagit.txt)", str(final))
     override_map = None
     if overrides is not None:
         from archiver.overrides import load_overrides
         override_map = load_overrides(overrides, {f.relpath for f in corpus.files})
+    deps = dependencies(overrides)
+    reuse = plan_reuse(final, corpus, deps) if update and not verify and final.is_dir() else {}
     final.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.partial-", dir=final.parent))
     try:
         bag_dir = tmp / output.name
         bag_dir.mkdir()
-        _write_bag(corpus, bag_dir, info or {}, jobs, override_map, progress)
+        _write_bag(corpus, bag_dir, info or {}, jobs, override_map, progress, reuse, link)
         if archive:
             from archiver.serialize import write_archive
             built = write_archive(bag_dir, tmp / final.name, archive, bagging_epoch())
         else:
             built = bag_dir
-        _replace(built, final, tmp)
+        _replace(built, final)
+        if not archive:
+            write_state(final, corpus, deps)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return BagResult(final, len(corpus.files), corpus.total_bytes, time.monotonic() - started,
-                     list(corpus.warnings))
+                     list(corpus.warnings), len(reuse))
 
 
-def _replace(built: Path, final: Path, tmp: Path) -> None:
-    """Move the finished bag into place; an existing one (with --force) is moved aside first."""
+_RENAME_EXCHANGE = 2
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one atomic step (Linux renameat2), so OUTPUT is never missing; False if unsupported."""
+    try:
+        import ctypes
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd = -100
+    rc = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE)
+    return rc == 0
+
+
+def _replace(built: Path, final: Path) -> None:
+    """Move the finished bag into place. An existing OUTPUT (--force, --update) is swapped out atomically
+    where the system allows it, else moved aside first; the old copy is left in `built`'s place and
+    removed with the temporary directory."""
     if final.exists() or final.is_symlink():
-        aside = tmp / ".replaced"
+        if _exchange(built, final):
+            return
+        aside = built.with_name(built.name + ".replaced")
         os.rename(final, aside)
     os.rename(built, final)
 
 
 def _write_bag(corpus: Corpus, bag_dir: Path, info: dict, jobs: int | None, override_map: dict | None,
-               progress: Callable[[int, int], None] | None) -> None:
+               progress: Callable[[int, int], None] | None, reuse: dict, link: bool) -> None:
     data_dir = bag_dir / "data"
     meta_dir = bag_dir / "metadata"
     records_dir = meta_dir / "provenance"
@@ -177,18 +211,22 @@ def _write_bag(corpus: Corpus, bag_dir: Path, info: dict, jobs: int | None, over
     stale: list[str] = []
     total_bytes = 0
     count = 0
-    work = [(f.relpath, f.abspath) for f in corpus.files]
-    sizes = {f.relpath: f.size for f in corpus.files}
+    work = [(f.relpath, f.abspath, reuse[f.relpath]) if f.relpath in reuse else (f.relpath, f.abspath)
+            for f in corpus.files]
+    sizes = {f.relpath: (0 if f.relpath in reuse else f.size) for f in corpus.files}
     try:
         results = run_chunks(process_chunk, work, lambda item: sizes[item[0]],
-                             (str(bag_dir), str(records_dir), override_map, False), jobs)
+                             (str(bag_dir), str(records_dir), override_map, link), jobs)
         for outcome in results:
             name = encode_path("data/" + outcome.relpath)
             manifests["sha256"].write(f"{outcome.sha256}  {name}\n".encode("utf-8"))
             manifests["sha512"].write(f"{outcome.sha512}  {name}\n".encode("utf-8"))
             tag_entries.append((f"metadata/provenance/{outcome.relpath}.yaml",
                                 {"sha256": outcome.record_sha256, "sha512": outcome.record_sha512}))
-            dc = DublinCoreRecord.from_values("data/" + outcome.relpath, outcome.values, outcome.is_text)
+            if outcome.dc is not None:
+                dc = DublinCoreRecord("data/" + outcome.relpath, outcome.dc)
+            else:
+                dc = DublinCoreRecord.from_values("data/" + outcome.relpath, outcome.values, outcome.is_text)
             xml_index.write(dc)
             csv_index.write(dc)
             if outcome.override_problem:

@@ -78,6 +78,13 @@ def main():
 @click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
 @click.option("--archive", type=click.Choice(["tar.gz", "zip"]), default=None,
               help="Write the bag serialized as one OUTPUT.tar.gz or OUTPUT.zip (RFC 8493 §4.2).")
+@click.option("--update", is_flag=True,
+              help="Bring the bag at OUTPUT up to date with SOURCE: unchanged files (same size, mtime and "
+                   "inode) are carried over without being read or copied. Atomic.")
+@click.option("--verify", is_flag=True, help="With --update: read and hash every file again.")
+@click.option("--link", is_flag=True,
+              help="Hard-link payload files to the source instead of copying them (same file system only; "
+                   "later edits to a source file then change the bag too).")
 @OVERRIDES_OPTION
 @JOBS_OPTION
 @LINKS_OPTION
@@ -88,8 +95,8 @@ def main():
 @click.option("--external-identifier", help="bag-info External-Identifier.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @_errors_to_exit_codes
-def bag(source, output, force, archive, overrides, jobs, follow_internal_links, source_organization,
-        contact_name, contact_email, external_description, external_identifier, quiet):
+def bag(source, output, force, archive, update, verify, link, overrides, jobs, follow_internal_links,
+        source_organization, contact_name, contact_email, external_description, external_identifier, quiet):
     """Package SOURCE as a BagIt 1.0 bag with provenance records and a Dublin Core index.
 
     SOURCE is never modified: every file is copied, byte for byte, under data/.
@@ -101,14 +108,16 @@ def bag(source, output, force, archive, overrides, jobs, follow_internal_links, 
     progress = _Progress(not quiet)
     try:
         result = make_bag(source, output, force=force, info=info, jobs=jobs, overrides=overrides,
-                          follow_links_inside=follow_internal_links, archive=archive, progress=progress)
+                          follow_links_inside=follow_internal_links, archive=archive, progress=progress,
+                          update=update, verify=verify, link=link)
     finally:
         progress.close()
     if not quiet:
         for warning in result.warnings:
             click.echo(f"archiver: warning: {warning}", err=True)
+        carried = f" ({result.reused} unchanged, carried over)" if update else ""
         click.echo(f"Bagged {result.files} files, {result.bytes:,} bytes in {result.seconds:.2f} s "
-                   f"-> {result.path}")
+                   f"-> {result.path}{carried}")
 
 
 @main.command()

@@ -6,11 +6,12 @@ which only the first `TEXT_LIMIT` bytes are kept for extraction, so memory never
 """
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 from dataclasses import dataclass
 
-from archiver.errors import UnreadableFileError
+from archiver.errors import ArchiverError, UnreadableFileError
 from archiver.textdecode import decode_head
 
 BLOCK = 1 << 20
@@ -65,5 +66,7 @@ def read_source(relpath: str, abspath: str, dest: str | None = None, link: bool 
                 if out is not None:
                     out.close()
     except OSError as exc:
+        if link and exc.errno == errno.EXDEV:
+            raise ArchiverError("--link needs SOURCE and OUTPUT on the same file system", relpath) from exc
         raise UnreadableFileError(f"cannot read: {exc.strerror or exc}", relpath) from exc
     return FileFacts(relpath, size, h256.hexdigest(), h512.hexdigest(), head, size <= TEXT_LIMIT)

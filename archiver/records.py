@@ -29,6 +29,7 @@ class FileOutcome:
     record_sha512: str
     record_bytes: int
     override_problem: str | None = None
+    dc: list | None = None       # Dublin Core elements carried over from a previous bag (update)
 
 
 def build_record(facts, overrides: dict | None) -> tuple[ProvenanceRecord, str | None]:
@@ -58,14 +59,26 @@ def process_file(relpath: str, abspath: str, payload_dest: str | None, record_de
     return outcome, data
 
 
-def process_chunk(chunk: list[tuple[str, str]], bag_root: str | None, records_root: str | None,
+def process_chunk(chunk: list[tuple], bag_root: str | None, records_root: str | None,
                   overrides: dict | None, link: bool, keep_data: bool = False) -> list:
-    """Worker entry point: process a list of (relpath, abspath). Paths inside are joined by components."""
+    """Worker entry point: process a list of (relpath, abspath[, reused]). Paths are joined by components.
+
+    An item with a third element is an unchanged file of an incremental update: its payload and record
+    are hard-linked from the previous bag (named by `reused.old_bag`), neither read nor copied.
+    """
     results = []
-    for relpath, abspath in chunk:
+    for item in chunk:
+        relpath, abspath = item[0], item[1]
         payload_dest = os.path.join(bag_root, "data", *relpath.split("/")) if bag_root else None
         record_dest = (os.path.join(records_root, *(relpath + ".yaml").split("/"))
                        if records_root else None)
+        if len(item) > 2:
+            reused = item[2]
+            os.link(os.path.join(reused.old_bag, "data", *relpath.split("/")), payload_dest)
+            os.link(os.path.join(reused.old_bag, "metadata", "provenance", *(relpath + ".yaml").split("/")),
+                    record_dest)
+            results.append(reused.outcome)
+            continue
         file_overrides = overrides.get(relpath) if overrides else None
         outcome, data = process_file(relpath, abspath, payload_dest, record_dest, file_overrides, link)
         results.append((outcome, data) if keep_data else outcome)

@@ -8,7 +8,9 @@ characters is not text: its encoding is None and nothing is extracted from it.
 """
 from __future__ import annotations
 
-_CONTROL_OK = {0x09, 0x0A, 0x0C, 0x0D, 0x1B}
+# Control bytes that plain text does not contain (tab, LF, FF, CR and ESC are allowed).
+_CONTROLS = bytes(b for b in range(0x20) if b not in (0x09, 0x0A, 0x0C, 0x0D, 0x1B))
+_NOT_CONTROLS = bytes(b for b in range(256) if b not in _CONTROLS)
 
 
 def _looks_binary(data: bytes) -> bool:
@@ -17,7 +19,8 @@ def _looks_binary(data: bytes) -> bool:
     sample = data[:65536]
     if b"\x00" in sample:
         return True
-    controls = sum(1 for b in sample if b < 0x20 and b not in _CONTROL_OK)
+    # bytes.translate counts in C: deleting every non-control byte leaves the controls.
+    controls = len(sample.translate(None, _NOT_CONTROLS))
     return controls > max(8, len(sample) // 100)
 
 
