@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import yaml
 
 from archiver import yamlout
-from archiver.model import FIELD_NAMES, Field
+from archiver.model import ASSERTED, FIELD_NAMES, Field
 
 RECORD_TYPE = "archiver/provenance/1"
 
@@ -38,10 +38,47 @@ class ProvenanceRecord:
         }
 
     def to_yaml(self) -> bytes:
-        return dump_yaml(self.to_dict())
+        """The record as YAML: the same bytes as `yamlout.dump(self.to_dict())`, written directly
+        because this runs once per file (a test keeps the two equal)."""
+        q = yamlout.quote
+        out = ['record: "archiver/provenance/1"', "source:", f"  path: {q(self.path)}",
+               f"  bytes: {self.size}", f'  sha256: "{self.sha256}"', f'  sha512: "{self.sha512}"',
+               f"  encoding: {q(self.encoding) if self.encoding is not None else 'null'}", "fields:"]
+        for name in FIELD_NAMES:
+            out.append(f"  {name}:")
+            _field_lines(self.fields[name], "    ", out)
+        out.append("")
+        return "\n".join(out).encode("utf-8")
 
     def value(self, name: str) -> str | None:
         return self.fields[name].value
+
+
+def _opt(value) -> str:
+    return "null" if value is None else yamlout.quote(value)
+
+
+def _field_lines(f: Field, pad: str, out: list[str]) -> None:
+    out.append(f"{pad}value: {_opt(f.value)}")
+    out.append(f'{pad}status: "{f.status}"')
+    if f.status == ASSERTED:
+        out.append(f"{pad}by: {_opt(f.by)}")
+        out.append(f"{pad}note: {_opt(f.note)}")
+        out.append(f"{pad}extracted:")
+        _field_lines(f.extracted or Field.unknown(), pad + "  ", out)
+        return
+    if not f.evidence:
+        out.append(f"{pad}evidence: []")
+        return
+    out.append(f"{pad}evidence:")
+    for ev in f.evidence:
+        out.append(f"{pad}  - line: {'null' if ev.line is None else ev.line}")
+        out.append(f"{pad}    text: {yamlout.quote(ev.text)}")
+        out.append(f"{pad}    rule: {yamlout.quote(ev.rule)}")
+        if ev.value is not None:
+            out.append(f"{pad}    value: {yamlout.quote(ev.value)}")
+        if ev.outcome is not None:
+            out.append(f"{pad}    outcome: {yamlout.quote(ev.outcome)}")
 
 
 def dump_yaml(data: dict) -> bytes:

@@ -30,7 +30,20 @@ def _escape(match: re.Match) -> str:
 
 
 def quote(text: str) -> str:
+    if _UNSAFE.search(text) is None:  # the usual case: nothing to escape
+        return f'"{text}"'
     return '"' + _UNSAFE.sub(_escape, text) + '"'
+
+
+_PLAIN_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+# Words a YAML 1.1 loader turns into booleans or null; as keys they must be quoted too.
+_RESERVED = {"y", "n", "yes", "no", "on", "off", "true", "false", "null"}
+
+
+def _key(key: str) -> str:
+    if _PLAIN_KEY.match(key) and key.lower() not in _RESERVED:
+        return key
+    return quote(key)
 
 
 def _scalar(value) -> str:
@@ -50,6 +63,7 @@ def _scalar(value) -> str:
 def _emit(obj: dict, indent: int, out: list[str]) -> None:
     pad = " " * indent
     for key, value in obj.items():
+        key = _key(key)
         if isinstance(value, dict):
             if value:
                 out.append(f"{pad}{key}:")
