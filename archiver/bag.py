@@ -20,7 +20,7 @@ from typing import Callable
 from archiver import __version__
 from archiver.bagit_names import encode_path
 from archiver.corpus import Corpus, discover
-from archiver.dublincore import CsvIndexWriter, DublinCoreRecord, XmlIndexWriter
+from archiver.dublincore import XML_FOOTER, DublinCoreRecord, csv_header, csv_row, xml_header, xml_record
 from archiver.errors import ArchiverError, OutputExistsError, OverrideError, SourceError
 from archiver.records import process_chunk
 from archiver.update import dependencies, plan_reuse, write_state
@@ -206,7 +206,8 @@ def _write_bag(corpus: Corpus, bag_dir: Path, info: dict, jobs: int | None, over
     manifests = {alg: _HashingWriter(str(bag_dir / f"manifest-{alg}.txt")) for alg in ALGORITHMS}
     xml = _HashingWriter(str(meta_dir / "dublin-core.xml"))
     csvw = _HashingWriter(str(meta_dir / "dublin-core.csv"))
-    xml_index, csv_index = XmlIndexWriter(xml), CsvIndexWriter(csvw)
+    xml.write(xml_header().encode("utf-8"))
+    csvw.write(csv_header().encode("utf-8"))
     tag_entries: list[tuple[str, dict[str, str]]] = []
     stale: list[str] = []
     total_bytes = 0
@@ -215,28 +216,20 @@ def _write_bag(corpus: Corpus, bag_dir: Path, info: dict, jobs: int | None, over
             for f in corpus.files]
     sizes = {f.relpath: (0 if f.relpath in reuse else f.size) for f in corpus.files}
     try:
-        results = run_chunks(process_chunk, work, lambda item: sizes[item[0]],
-                             (str(bag_dir), str(records_dir), override_map, link), jobs)
-        for outcome in results:
-            name = encode_path("data/" + outcome.relpath)
-            manifests["sha256"].write(f"{outcome.sha256}  {name}\n".encode("utf-8"))
-            manifests["sha512"].write(f"{outcome.sha512}  {name}\n".encode("utf-8"))
-            tag_entries.append((f"metadata/provenance/{outcome.relpath}.yaml",
-                                {"sha256": outcome.record_sha256, "sha512": outcome.record_sha512}))
-            if outcome.dc is not None:
-                dc = DublinCoreRecord("data/" + outcome.relpath, outcome.dc)
-            else:
-                dc = DublinCoreRecord.from_values("data/" + outcome.relpath, outcome.values, outcome.is_text)
-            xml_index.write(dc)
-            csv_index.write(dc)
-            if outcome.override_problem:
-                stale.append(f"{outcome.relpath}: {outcome.override_problem}")
-            total_bytes += outcome.size
-            count += 1
+        chunks = run_chunks(_bag_chunk, work, lambda item: sizes[item[0]],
+                            (str(bag_dir), str(records_dir), override_map, link), jobs)
+        for chunk in chunks:
+            manifests["sha256"].write(chunk.manifest_sha256)
+            manifests["sha512"].write(chunk.manifest_sha512)
+            xml.write(chunk.xml)
+            csvw.write(chunk.csv)
+            tag_entries.extend(chunk.tags)
+            stale.extend(chunk.stale)
+            total_bytes += chunk.bytes
+            count += chunk.files
             if progress:
                 progress(count, len(work))
-        xml_index.close()
-        csv_index.close()
+        xml.write(XML_FOOTER.encode("utf-8"))
     finally:
         manifest_hashes = {alg: w.close() for alg, w in manifests.items()}
         xml_hashes, csv_hashes = xml.close(), csvw.close()
@@ -267,6 +260,42 @@ def _write_bag(corpus: Corpus, bag_dir: Path, info: dict, jobs: int | None, over
     for alg in ALGORITHMS:
         lines = "".join(f"{entries[p][alg]}  {encode_path(p)}\n" for p in sorted(entries))
         (bag_dir / f"tagmanifest-{alg}.txt").write_bytes(lines.encode("utf-8"))
+
+
+@dataclass
+class _ChunkText:
+    """A chunk of files, processed and formatted by a worker: the parent only appends and hashes."""
+
+    files: int
+    bytes: int
+    manifest_sha256: bytes
+    manifest_sha512: bytes
+    xml: bytes
+    csv: bytes
+    tags: list
+    stale: list
+
+
+def _bag_chunk(chunk, bag_root, records_root, overrides, link) -> list[_ChunkText]:
+    m256, m512, xml, csv_rows, tags, stale = [], [], [], [], [], []
+    size = 0
+    for o in process_chunk(chunk, bag_root, records_root, overrides, link):
+        name = encode_path("data/" + o.relpath)
+        m256.append(f"{o.sha256}  {name}\n")
+        m512.append(f"{o.sha512}  {name}\n")
+        if o.dc is not None:
+            dc = DublinCoreRecord("data/" + o.relpath, o.dc)
+        else:
+            dc = DublinCoreRecord.from_values("data/" + o.relpath, o.values, o.is_text)
+        xml.append(xml_record(dc))
+        csv_rows.append(csv_row(dc))
+        tags.append((f"metadata/provenance/{o.relpath}.yaml", {"sha256": o.record_sha256,
+                                                               "sha512": o.record_sha512}))
+        if o.override_problem:
+            stale.append(f"{o.relpath}: {o.override_problem}")
+        size += o.size
+    enc = lambda parts: "".join(parts).encode("utf-8")  # noqa: E731
+    return [_ChunkText(len(tags), size, enc(m256), enc(m512), enc(xml), enc(csv_rows), tags, stale)]
 
 
 def _digests(data: bytes) -> dict[str, str]:

@@ -4,7 +4,8 @@ Mapping from a provenance record: title → dc:title, byline → dc:creator, out
 published → dc:date (W3CDTF: a time is kept only with a known zone, which W3CDTF requires), story code
 and the payload path (`data/…`) → dc:identifier, dc:type `Text`, dc:format `text/plain` (or
 `application/octet-stream` for a file that is not text), dc:language. An unknown value is left out,
-never written as "unknown". Both files are streamed, one record at a time, in payload-path order.
+never written as "unknown". Both files are streamed in payload-path order: records are formatted
+as text here (in worker processes) and appended by the bag writer.
 """
 from __future__ import annotations
 
@@ -70,26 +71,23 @@ def _xml_text(value: str) -> str:
     return escape(_XML_FORBIDDEN.sub("\ufffd", value))
 
 
-class XmlIndexWriter:
-    """Writes dublin-core.xml to a binary stream, one record at a time."""
-
-    def __init__(self, stream):
-        self.stream = stream
-        stream.write((
-            '<?xml version="1.0" encoding="UTF-8"?>\n'
+def xml_header() -> str:
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
             f'<idx:index xmlns:idx="{INDEX_NS}" xmlns:oai_dc="{OAI_DC_NS}" xmlns:dc="{DC_NS}" '
-            f'xmlns:xsi="{XSI_NS}">\n').encode("utf-8"))
+            f'xmlns:xsi="{XSI_NS}">\n')
 
-    def write(self, rec: DublinCoreRecord) -> None:
-        parts = [f'  <idx:record path={quoteattr(encode_index_path(rec.payload_path))}>\n'
-                 f'    <oai_dc:dc xsi:schemaLocation="{OAI_DC_NS} {OAI_DC_XSD}">\n']
-        for name, value in rec.elements:
-            parts.append(f"      <dc:{name}>{_xml_text(value)}</dc:{name}>\n")
-        parts.append("    </oai_dc:dc>\n  </idx:record>\n")
-        self.stream.write("".join(parts).encode("utf-8"))
 
-    def close(self) -> None:
-        self.stream.write(b"</idx:index>\n")
+XML_FOOTER = "</idx:index>\n"
+
+
+def xml_record(rec: DublinCoreRecord) -> str:
+    """One <idx:record> holding one oai_dc:dc, as text (records are formatted in worker processes)."""
+    parts = [f'  <idx:record path={quoteattr(encode_index_path(rec.payload_path))}>\n'
+             f'    <oai_dc:dc xsi:schemaLocation="{OAI_DC_NS} {OAI_DC_XSD}">\n']
+    for name, value in rec.elements:
+        parts.append(f"      <dc:{name}>{_xml_text(value)}</dc:{name}>\n")
+    parts.append("    </oai_dc:dc>\n  </idx:record>\n")
+    return "".join(parts)
 
 
 def _neutralise(cell: str) -> str:
@@ -99,30 +97,22 @@ def _neutralise(cell: str) -> str:
     return cell
 
 
-class CsvIndexWriter:
-    """Writes dublin-core.csv (Archivematica metadata.csv style) to a binary stream, UTF-8, CRLF rows."""
+def _csv_line(cells) -> str:
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\r\n").writerow(cells)
+    return buf.getvalue()
 
-    def __init__(self, stream):
-        self.stream = stream
-        self._buf = io.StringIO()
-        self._csv = csv.writer(self._buf, lineterminator="\r\n")
-        self._row(CSV_COLUMNS)
 
-    def _row(self, cells) -> None:
-        self._csv.writerow(cells)
-        self.stream.write(self._buf.getvalue().encode("utf-8"))
-        self._buf.seek(0)
-        self._buf.truncate()
+def csv_header() -> str:
+    return _csv_line(CSV_COLUMNS)
 
-    def write(self, rec: DublinCoreRecord) -> None:
-        values = {n: v for n, v in rec.elements if n != "identifier"}
-        ids = [v for n, v in rec.elements if n == "identifier"]
-        path_id = encode_index_path(rec.payload_path)
-        story = next((i for i in ids if i != path_id), "")
-        self._row([_neutralise(c) for c in (
-            path_id, values.get("title", ""), values.get("creator", ""), values.get("publisher", ""),
-            values.get("date", ""), story, values.get("type", ""), values.get("format", ""),
-            values.get("language", ""))])
 
-    def close(self) -> None:
-        pass
+def csv_row(rec: DublinCoreRecord) -> str:
+    """One row of dublin-core.csv (UTF-8, CRLF, formulas neutralised)."""
+    values = {n: v for n, v in rec.elements if n != "identifier"}
+    path_id = encode_index_path(rec.payload_path)
+    story = next((v for n, v in rec.elements if n == "identifier" and v != path_id), "")
+    return _csv_line([_neutralise(c) for c in (
+        path_id, values.get("title", ""), values.get("creator", ""), values.get("publisher", ""),
+        values.get("date", ""), story, values.get("type", ""), values.get("format", ""),
+        values.get("language", ""))])

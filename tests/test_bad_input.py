@@ -68,7 +68,7 @@ def test_failed_force_run_keeps_the_old_bag(tmp_path, monkeypatch):
     result = run("bag", src, "-o", out, "--force")
     assert result.exit_code == 2
     assert tree_digest(out) == before
-    assert leftovers(tmp_path) == ["bag", "src"]
+    assert leftovers(tmp_path) == [".bag.archiver-state", "bag", "src"]
 
 
 def test_legacy_encodings_bom_and_crlf_are_bagged_byte_for_byte(tmp_path):
