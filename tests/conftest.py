@@ -20,7 +20,11 @@ SHARED = REPO.parent / "shared"
 
 def run(*args, **kwargs):
     """Run the archiver CLI in-process the way a user would; returns click's Result."""
-    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False, **kwargs)
+    try:  # click < 8.2 mixes stderr into output unless told not to; 8.2+ always keeps it apart
+        runner = CliRunner(mix_stderr=False)
+    except TypeError:
+        runner = CliRunner()
+    return runner.invoke(main, [str(a) for a in args], catch_exceptions=False, **kwargs)
 
 
 def _rfc_decode(name: str) -> str:
