@@ -136,8 +136,9 @@ def make_bag(source: str | os.PathLike, output: str | os.PathLike | None = None,
         raise ArchiverError("--update works on bag directories, not on --archive output")
     if (final.exists() or final.is_symlink()) and not (force or update):
         raise OutputExistsError("already exists; use --force to replace it (or --update)", str(final))
-    if update and final.exists() and not (final / "bagit.txt").is_file():
-        raise ArchiverError("is not a bag to update (no bagit.txt)", str(final))
+    if final.is_dir() and not final.is_symlink() and not (final / "bagit.txt").is_file():
+        # --force replaces a bag, never an arbitrary folder that happens to be in the way.
+        raise OutputExistsError("exists and is not a bag (no bagit.txt); refusing to replace it", str(final))
     override_map = None
     if overrides is not None:
         from archiver.overrides import load_overrides

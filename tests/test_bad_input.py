@@ -209,3 +209,13 @@ def test_bad_source_date_epoch_is_a_clear_error(tmp_path, monkeypatch, seeds_cop
     result = run("bag", seeds_copy, "-o", tmp_path / "bag")
     assert result.exit_code == 2 and "SOURCE_DATE_EPOCH" in result.stderr
     assert not (tmp_path / "bag").exists()
+
+
+def test_force_never_replaces_a_folder_that_is_not_a_bag(seeds_copy, tmp_path):
+    out = tmp_path / "thesis"
+    out.mkdir()
+    (out / "chapter1.docx").write_bytes(b"years of work")
+    for flags in ([], ["--force"], ["--update"]):
+        result = run("bag", seeds_copy, "-o", out, *flags)
+        assert result.exit_code == 2 and "not a bag" in result.stderr
+    assert (out / "chapter1.docx").read_bytes() == b"years of work"
