@@ -134,11 +134,11 @@ def make_bag(source: str | os.PathLike, output: str | os.PathLike | None = None,
     _check_output_place(source, final)
     if update and archive:
         raise ArchiverError("--update works on bag directories, not on --archive output")
-    if (final.exists() or final.is_symlink()) and not (force or update):
-        raise OutputExistsError("already exists; use --force to replace it (or --update)", str(final))
     if final.is_dir() and not final.is_symlink() and not (final / "bagit.txt").is_file():
         # --force replaces a bag, never an arbitrary folder that happens to be in the way.
         raise OutputExistsError("exists and is not a bag (no bagit.txt); refusing to replace it", str(final))
+    if (final.exists() or final.is_symlink()) and not (force or update):
+        raise OutputExistsError("already exists; use --force to replace it (or --update)", str(final))
     override_map = None
     if overrides is not None:
         from archiver.overrides import load_overrides
