@@ -73,6 +73,13 @@ def discover(source: str | os.PathLike, *, follow_links_inside: bool = False) ->
         for entry in entries:
             rel = prefix + entry.name
             try:
+                rel.encode("utf-8")
+            except UnicodeEncodeError:
+                # The name holds bytes that are not UTF-8; a BagIt manifest (UTF-8) cannot name it.
+                shown = os.fsencode(rel).decode("utf-8", "backslashreplace")
+                refused.append(f"{shown} (file name is not valid UTF-8, which BagIt manifests require)")
+                continue
+            try:
                 st = entry.stat(follow_symlinks=False)
             except OSError as exc:
                 raise SourceError(f"cannot stat: {exc.strerror}", entry.path) from exc

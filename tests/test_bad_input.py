@@ -219,3 +219,15 @@ def test_force_never_replaces_a_folder_that_is_not_a_bag(seeds_copy, tmp_path):
         result = run("bag", seeds_copy, "-o", out, *flags)
         assert result.exit_code == 2 and "not a bag" in result.stderr
     assert (out / "chapter1.docx").read_bytes() == b"years of work"
+
+
+def test_name_that_is_not_utf8_is_refused_and_named(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "ok.txt").write_text("A\n")
+    with open(os.path.join(os.fsencode(src), b"caf\xe9.txt"), "wb") as fh:
+        fh.write(b"Latin-1 name\n")
+    result = run("bag", src, "-o", tmp_path / "bag")
+    assert result.exit_code == 2
+    assert "caf\\xe9.txt" in result.stderr and "not valid UTF-8" in result.stderr
+    assert not (tmp_path / "bag").exists()
