@@ -1,0 +1,214 @@
+"""The extractor: from the text of a scraped article to its fields, each with evidence, or unknown.
+
+`extract(text)` reads the page once into lines and zones (`lines`), lets each rule family propose
+candidates (`outlets`, `dates`, `codes`, `titles`, `bylines`, `language`), and resolves them here:
+the strongest rule wins and weaker disagreeing candidates are kept in the evidence as "overruled";
+when two strong rules disagree the field is unknown and both are kept as "conflict". A wrong value is
+worse than unknown, so every rule looks only where its kind of value stands on a page (header and
+footer speak for the page; the body speaks about the world).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from archiver.extract import bylines, codes, dates, language, outlets, titles
+from archiver.extract.lines import Line, body_start, is_noise, read_page
+from archiver.model import FIELD_NAMES, Evidence, Field
+
+STRONG, MEDIUM, WEAK = 3, 2, 1
+PUBLISHED_LABEL = re.compile(r"^(?:(?:first\s+)?(?:published|posted|publication date|date published|release date|"
+                             r"publié(?:e)? le|publié(?:e)?|mis en ligne le|تاريخ النشر|نشر في|نشر بتاريخ|"
+                             r"تاریخ انتشار)\s*(?:on|:)?|(?:date|تاريخ|تاریخ)\s*:)\s*", re.I)
+UPDATED_LABEL = re.compile(r"^(?:last\s+)?(?:updated|modified|mis à jour(?: le)?|actualisé(?: le)?|"
+                           r"آخر تحديث|تم التحديث|به‌روزرسانی|بروزرسانی)\s*(?:on|:)?\s*", re.I)
+FOOTER_LINES = 5
+LEADIN_LINES = 2
+
+
+@dataclass
+class Candidate:
+    value: str
+    strength: int
+    line: Line
+    rule: str
+    span: str | None = None
+
+    def evidence(self, outcome=None, value=None) -> Evidence:
+        return Evidence(self.line.number, self.span if self.span is not None else self.line.raw.strip(),
+                        self.rule, value, outcome)
+
+
+def _resolve(cands: list[Candidate], compatible=None) -> Field:
+    """Strongest wins; equal-strength disagreement is a conflict. `compatible(a, b)` lets a more
+    precise value stand with a less precise one of the same meaning (dates)."""
+    if not cands:
+        return Field.unknown()
+    top = max(c.strength for c in cands)
+    strong = [c for c in cands if c.strength == top]
+    values = []
+    for c in strong:
+        if c.value not in values:
+            values.append(c.value)
+    if len(values) > 1 and compatible:
+        best = max(values, key=len)
+        if all(compatible(best, v) for v in values):
+            values = [best]
+    if len(values) > 1:
+        return Field.unknown([c.evidence("conflict", c.value) for c in strong])
+    winner = values[0]
+    ev = []
+    for c in sorted(cands, key=lambda c: (-c.strength, c.line.number)):
+        if c.value == winner:
+            ev.append(c.evidence())
+        elif compatible and compatible(winner, c.value):
+            ev.append(c.evidence(None, c.value))  # agrees, less precisely
+        else:
+            ev.append(c.evidence("overruled", c.value))
+    # Keep one piece of evidence per line and rule.
+    seen, unique = set(), []
+    for e in ev:
+        if (e.line, e.rule, e.outcome) not in seen:
+            seen.add((e.line, e.rule, e.outcome))
+            unique.append(e)
+    return Field.found(winner, unique)
+
+
+def _same_date(precise: str, other: str) -> bool:
+    return precise.startswith(other)
+
+
+def _date_in(text: str, line: Line, rule: str, strength: int, cands: list, whole=False) -> None:
+    found = dates.find_date(text, whole=whole)
+    if found:
+        cands.append(Candidate(found[0], strength, line, rule, line.raw.strip()))
+
+
+def _published_from_label(line: Line, cands: list, text: str | None = None) -> bool:
+    """'Published: …' (strong) and 'Updated: …' (weak) stamps, also both on one line."""
+    text = line.text if text is None else text
+    parts = re.split(r"\s*[|•·]\s*|\s+(?=(?:last\s+)?(?:updated|modified|mis à jour)\b)", text, flags=re.I)
+    hit = False
+    for part in parts:
+        m = UPDATED_LABEL.match(part)
+        if m:
+            _date_in(part[m.end():], line, "published.updated-stamp", WEAK, cands)
+            hit = True
+            continue
+        m = PUBLISHED_LABEL.match(part)
+        if m and m.end() > 0:
+            before = len(cands)
+            _date_in(part[m.end():], line, "published.labelled", STRONG, cands)
+            hit = hit or len(cands) > before
+    return hit
+
+
+def extract(text: str) -> dict[str, Field]:
+    """The fields of one article. Never raises: a failure inside a rule leaves its field unknown."""
+    try:
+        return _extract(text)
+    except Exception:  # noqa: BLE001 - a record must be written whatever the text holds
+        return {name: Field.unknown() for name in FIELD_NAMES}
+
+
+def _extract(text: str) -> dict[str, Field]:
+    page = read_page(text)
+    result = {name: Field.unknown() for name in FIELD_NAMES}
+    if not page.lines:
+        return result
+    start = body_start(page)
+    header = [ln for ln in page.lines if ln.number < start]
+    body = [ln for ln in page.lines if ln.number >= start]
+    footer = [ln for ln in body[-FOOTER_LINES:] if len(ln.text.split()) <= 10] if len(body) > 1 else []
+
+    title_c, outlet_c, pub_c, code_c, byline_c = [], [], [], [], []
+    crawler_date = None
+    title_done = False
+
+    for index, ln in enumerate(header):
+        raw_text = ln.text
+        if index == 0:
+            stripped, crawler_date = titles.strip_crawler_prefix(raw_text)
+            if crawler_date:
+                span = ln.raw.strip()
+                pub_c.append(Candidate(crawler_date, MEDIUM, ln, "published.crawler-date-prefix", span))
+                raw_text = stripped
+        if is_noise(raw_text):
+            continue
+        code = codes.story_code(raw_text)
+        if code:
+            code_c.append(Candidate(code, STRONG, ln, "story_code.label"))
+            continue
+        name = outlets.masthead(raw_text)
+        if name:
+            outlet_c.append(Candidate(name, STRONG, ln, "outlet.masthead-line"))
+            continue
+        if _published_from_label(ln, pub_c, raw_text):
+            continue
+        before = len(pub_c)
+        _date_in(raw_text, ln, "published.dateline", STRONG, pub_c, whole=True)
+        if len(pub_c) > before:
+            continue
+        who = bylines.header_byline(raw_text)
+        if who:
+            byline_c.append(Candidate(who, STRONG, ln, "byline.by-line"))
+            continue
+        if bylines.NOT_AUTHORS.match(raw_text):
+            continue
+        name = outlets.domain(raw_text) if len(raw_text.split()) <= 6 else None
+        if name:
+            outlet_c.append(Candidate(name, MEDIUM, ln, "outlet.domain"))
+            continue
+        m = titles.LABELLED.match(raw_text)
+        if m and not title_done:
+            title_c.append(Candidate(titles.once(m.group("title").strip()), STRONG, ln, "title.labelled"))
+            title_done = True
+            continue
+        if not title_done:
+            title_done = True  # only the first content line of the header can be the headline
+            if outlets.leadin(raw_text):
+                continue
+            candidate = titles.once(raw_text)
+            if titles.looks_like_headline(candidate):
+                rule = "title.first-header-line" + ("-after-crawler-prefix" if crawler_date and index == 0 else "")
+                title_c.append(Candidate(candidate, STRONG, ln, rule))
+
+    for ln in body[:LEADIN_LINES]:
+        found = outlets.leadin(ln.text)
+        if found:
+            outlet_c.append(Candidate(found[0], STRONG, ln, "outlet.lead-in", found[1]))
+            break
+
+    for ln in body:
+        code = codes.story_code(ln.text)
+        if code:
+            code_c.append(Candidate(code, STRONG, ln, "story_code.label"))
+        elif len(ln.text) <= 120 and (PUBLISHED_LABEL.match(ln.text) or UPDATED_LABEL.match(ln.text)):
+            _published_from_label(ln, pub_c)
+        credit = bylines.reporting_credit(ln.text)
+        if credit:
+            byline_c.append(Candidate(credit, MEDIUM, ln, "byline.reporting-credit"))
+
+    for ln in footer:
+        name = outlets.masthead(ln.text)
+        if name:
+            outlet_c.append(Candidate(name, STRONG, ln, "outlet.footer-line"))
+            continue
+        name = outlets.domain(ln.text) if len(ln.text.split()) <= 6 else None
+        if name:
+            outlet_c.append(Candidate(name, MEDIUM, ln, "outlet.domain"))
+
+    # An "Updated" stamp (WEAK) is the publication date only when nothing stronger is printed.
+    result["title"] = _resolve(title_c)
+    result["outlet"] = _resolve(outlet_c)
+    result["published"] = _resolve(pub_c, _same_date)
+    result["story_code"] = _resolve(code_c)
+    result["byline"] = _resolve(byline_c)
+
+    prose = "\n".join(ln.text for ln in body if len(ln.text.split()) >= 6)
+    guess = language.identify(prose)
+    if guess:
+        lang, prob, n = guess
+        result["language"] = Field.found(lang, [Evidence(None, f"p={prob:.3f} over {n} characters of body text",
+                                                         "language.py3langid")])
+    return result

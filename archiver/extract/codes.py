@@ -1,0 +1,24 @@
+"""Story codes: the outlet's own article id under its label, digits made ASCII.
+
+Only a line that begins with a story-code label counts ("Story Code: 1125546", "News ID: 84512",
+"کد خبر: ۱۲۳۴۵۶", "رقم الخبر: 77"); numbers anywhere else (journalist ids, editor codes, phone
+numbers, figures in the body) are never story codes.
+"""
+from __future__ import annotations
+
+import re
+
+from archiver.extract.outlets import story_code_labels
+
+GENERIC_LABELS = ["Story Code", "Story ID", "Story No", "News ID", "News Code", "NewsCode", "News Code",
+                  "News No", "News Number", "Article ID", "Article Code", "Post ID", "Content ID",
+                  "کد خبر", "کد مطلب", "شناسه خبر", "شماره خبر", "رقم الخبر", "رمز الخبر", "معرف الخبر",
+                  "Code de l'article", "Référence"]
+_LABELS = sorted(set(GENERIC_LABELS) | set(story_code_labels()), key=len, reverse=True)
+LABEL = re.compile(r"^(?:" + "|".join(re.escape(x) for x in _LABELS) + r")\s*(?:[:#.：]|no\.?)?\s*"
+                   r"(?P<code>\d{3,12})\s*$", re.I)
+
+
+def story_code(text: str) -> str | None:
+    m = LABEL.match(text)
+    return m.group("code") if m else None

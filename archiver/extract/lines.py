@@ -1,0 +1,100 @@
+"""The text as lines, normalised for matching only, and where each line stands on the page.
+
+Evidence always quotes the original line; matching sees a normalised copy (BOM and zero-width marks
+removed, non-breaking and other spaces folded, Persian and Arabic-Indic digits made ASCII). The page
+is split into zones: the header (before the body starts), the body, a footer (the last short lines of
+the article) and a tail of other stories ("Similar Posts", "Related News", "Read more", ...) that is
+cut off because its titles and dates belong to other stories.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
+_INVISIBLE = re.compile("[\ufeff\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\u00ad]")
+_SPACES = re.compile(r"[\s\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+
+# A line that starts the tail of other stories. Matched against the whole (short) line.
+TAIL_MARKERS = re.compile(
+    r"^(similar posts|related (news|posts|articles|stories|content|topics)|read more|read also|"
+    r"more (from|on|stories|news)|you may (also )?like|recommended( for you)?|most (read|popular|viewed)|"
+    r"latest news|also read|see also|trending|top stories|more in|"
+    r"à lire aussi|lire aussi|sur le même sujet|les plus lus|"
+    r"اخبار مرتبط|مطالب مرتبط|خبرهای مرتبط|بیشتر بخوانید|پربازدیدترین|"
+    r"أخبار ذات صلة|اقرأ أيضا|اقرأ أيضاً|مواضيع ذات صلة|الأكثر قراءة|ذات صلة)\s*:?$",
+    re.IGNORECASE)
+
+# Scraper noise that is never a title, byline or date: QR codes, share buttons, cookie notices,
+# navigation, tickers.
+NOISE = re.compile(
+    r"^(qr ?code(qr ?code)?|share( this)?( article| story)?|tweet|print|email|e-mail|facebook|twitter|"
+    r"whatsapp|telegram|linkedin|copy link|comments?|\d+ comments?|save|listen( to this article)?|"
+    r"font size|a\+?\s*a-?|home|menu|search|log ?in|sign ?in|subscribe|newsletter|advertisement|"
+    r"breaking( news)?\s*[:|–-].*|breaking news|live:?|news link ?:?|short link ?:?|permalink|tags?:.*|"
+    r"(we|this (site|website)) uses? cookies.*|accept( all)?( cookies)?|cookie (policy|settings)|"
+    r"skip to (main )?content|back to top|photo:.*|image:.*|file photo.*|"
+    r"اشتراک ?گذاری|چاپ|ارسال|بازگشت|مشاركة|طباعة|partager|imprimer)$",
+    re.IGNORECASE)
+_NAV_SEP = re.compile(r"\s[|•·»›/]\s")
+
+
+@dataclass(frozen=True)
+class Line:
+    number: int          # 1-based, in the decoded text
+    raw: str             # as in the file (without its line break)
+    text: str            # normalised for matching
+
+
+def normalise(raw: str) -> str:
+    text = _INVISIBLE.sub("", raw).translate(_DIGITS)
+    text = unicodedata.normalize("NFKC", text) if not text.isascii() else text
+    return _SPACES.sub(" ", text).strip()
+
+
+def is_nav(text: str) -> bool:
+    """A navigation menu or breadcrumb: several short items between separators."""
+    parts = _NAV_SEP.split(" " + text + " ")
+    parts = [p for p in parts if p.strip()]
+    return len(parts) >= 3 and all(len(p.split()) <= 4 for p in parts)
+
+
+def is_noise(text: str) -> bool:
+    return bool(NOISE.match(text)) or is_nav(text)
+
+
+@dataclass
+class Page:
+    lines: list[Line]      # non-empty lines before the tail, in order
+    tail_start: int | None  # line number where the tail of other stories begins
+
+    def header(self, body_start: int) -> list[Line]:
+        return [ln for ln in self.lines if ln.number < body_start]
+
+
+def read_page(text: str, head_limit: int = 64 * 1024) -> Page:
+    """Split `text` into non-empty lines and cut the tail of other stories."""
+    if len(text) > head_limit:
+        text = text[:head_limit]
+    lines: list[Line] = []
+    tail = None
+    for number, raw in enumerate(text.splitlines(), 1):
+        norm = normalise(raw)
+        if not norm:
+            continue
+        # A tail marker only counts after some article text, never as the page's first lines.
+        if len(lines) >= 3 and len(norm) <= 40 and TAIL_MARKERS.match(norm):
+            tail = number
+            break
+        lines.append(Line(number, raw, norm))
+    return Page(lines, tail)
+
+
+def body_start(page: Page) -> int:
+    """The line number where the article body begins: the first long prose line."""
+    for ln in page.lines:
+        words = ln.text.split()
+        if len(words) >= 25 or (len(words) >= 12 and ln.text[-1:] in ".!?\"”»'’:؛.。"):
+            return ln.number
+    return page.lines[-1].number + 1 if page.lines else 1

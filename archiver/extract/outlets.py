@@ -1,0 +1,95 @@
+"""The outlet table (outlets.yaml) and the rules that recognise an outlet's signature on a page.
+
+Rules, strongest first: a "CITY (Outlet) -" or "Outlet - " lead-in of the first body paragraph, a
+masthead or footer line that is exactly an outlet's name (or "© 2024 Outlet", "Outlet | News"), and
+the outlet's web domain in a header or footer line. A name that only resembles an outlet's
+("Tehran Times Daily Digest") never matches: aliases are matched as whole lines or whole tokens.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from importlib import resources
+
+import yaml
+
+from archiver.extract.lines import normalise
+
+
+@dataclass(frozen=True)
+class Outlet:
+    name: str
+    aliases: tuple[str, ...]
+    domains: tuple[str, ...]
+    labels: tuple[str, ...]
+
+
+def _load() -> list[Outlet]:
+    data = yaml.safe_load(resources.files("archiver.extract").joinpath("outlets.yaml").read_text("utf-8"))
+    return [Outlet(o["name"], tuple(o.get("aliases", [])), tuple(o.get("domains", [])),
+                   tuple(o.get("labels", []))) for o in data["outlets"]]
+
+
+OUTLETS = _load()
+# alias (case-folded, normalised) -> canonical name; short all-caps abbreviations are kept apart, as
+# they count only in a parenthesised lead-in or as a whole line.
+_ALIAS: dict[str, str] = {}
+_SHORT: set[str] = set()
+for _o in OUTLETS:
+    for _a in (_o.name,) + _o.aliases:
+        key = normalise(_a).casefold()
+        _ALIAS[key] = _o.name
+        if len(_a) <= 3:
+            _SHORT.add(key)
+_DOMAIN = {d.lower(): o.name for o in OUTLETS for d in o.domains}
+_ALIAS_RE = "|".join(sorted((re.escape(normalise(a)) for o in OUTLETS for a in (o.name,) + o.aliases),
+                            key=len, reverse=True))
+_DASH = r"\s*[-–—:|]\s*"
+# "TEHRAN (Tasnim) -", "LONDON, May 22 (Reuters) -", "(AP) —", "Gaza, 3 juin (AFP) -"
+LEADIN_PAREN = re.compile(rf"^(?:[^()\n]{{0,60}}?\s*)?\((?P<alias>{_ALIAS_RE})\)\s*[-–—:]", re.I)
+# "Islam Times - The Leader ...", "Mehr News Agency – ..."
+LEADIN_NAME = re.compile(rf"^(?P<alias>{_ALIAS_RE})\s*[-–—]\s+\S", re.I)
+COPYRIGHT = re.compile(rf"^(?:©|\(c\)|copyright)\s*(?:\d{{4}}(?:\s*[-–]\s*\d{{4}})?)?\s*,?\s*(?P<alias>{_ALIAS_RE})"
+                       r"(?:\.|,?\s*all rights reserved\.?)?$", re.I)
+MASTHEAD = re.compile(rf"^(?P<alias>{_ALIAS_RE})(?:\s*[|:–-]\s*(?:news|home|latest news|breaking news|"
+                      r"english|online|world|middle east|iran))?\s*$", re.I)
+DOMAIN = re.compile(r"(?<![\w.-])(?:https?://)?(?:www\.)?(?P<domain>[a-z0-9-]+(?:\.[a-z0-9-]+)+)(?![\w-])", re.I)
+
+
+def canonical(alias: str) -> str | None:
+    return _ALIAS.get(normalise(alias).casefold())
+
+
+def leadin(text: str) -> tuple[str, str] | None:
+    """(outlet, the matched lead-in) for "CITY (Outlet) -" or "Outlet - " at the start of `text`."""
+    m = LEADIN_PAREN.match(text)
+    if m:
+        name = canonical(m.group("alias"))
+        return (name, m.group(0)) if name else None
+    m = LEADIN_NAME.match(text)
+    if m and normalise(m.group("alias")).casefold() not in _SHORT:
+        name = canonical(m.group("alias"))
+        return (name, m.group(0)[:-1].rstrip()) if name else None
+    return None
+
+
+def masthead(text: str) -> str | None:
+    for pattern in (COPYRIGHT, MASTHEAD):
+        m = pattern.match(text)
+        if m:
+            return canonical(m.group("alias"))
+    return None
+
+
+def domain(text: str) -> str | None:
+    for m in DOMAIN.finditer(text):
+        d = m.group("domain").lower()
+        while d:
+            if d in _DOMAIN:
+                return _DOMAIN[d]
+            d = d.partition(".")[2] if d.count(".") > 1 else ""
+    return None
+
+
+def story_code_labels() -> list[str]:
+    return sorted({label for o in OUTLETS for label in o.labels}, key=len, reverse=True)
