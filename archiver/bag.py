@@ -22,13 +22,13 @@ from archiver.bagit_names import encode_path
 from archiver.corpus import Corpus, discover
 from archiver.dublincore import XML_FOOTER, DublinCoreRecord, csv_header, csv_row, xml_header, xml_record
 from archiver.errors import ArchiverError, OutputExistsError, OverrideError, SourceError
+from archiver.profile import ARCHIVER_PROFILE_ID as PROFILE_ID
 from archiver.records import process_chunk
 from archiver.update import dependencies, plan_reuse, write_state
 from archiver.workers import run_chunks
 
 ALGORITHMS = ("sha256", "sha512")
 BAGIT_TXT = b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
-PROFILE_ID = "urn:x-archiver:bagit-profile:news-corpus:1"
 # bag-info fields a user may give, in the order they are written (after the ones we compute).
 INFO_FIELDS = ("Source-Organization", "Contact-Name", "Contact-Email", "External-Description",
                "External-Identifier")

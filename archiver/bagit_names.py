@@ -27,3 +27,9 @@ def encode_index_path(path: str) -> str:
     characters percent-encoded too (unambiguous, since `%` itself is already encoded)."""
     return _XML_FORBIDDEN.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode("utf-8", "surrogatepass")),
                               encode_path(path))
+
+
+def decode_index_path(encoded: str) -> str:
+    """Reverse `encode_index_path`: there every literal '%' is '%25', so every %XX is an escape."""
+    from urllib.parse import unquote
+    return unquote(encoded, encoding="utf-8", errors="surrogatepass")

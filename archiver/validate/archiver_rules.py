@@ -1,0 +1,128 @@
+"""archiver's own rules: the provenance records and the Dublin Core index agree with the payload.
+
+They apply to bags that carry `metadata/provenance/` or name archiver's profile; a plain bag from
+another tool gets no A findings. Records are read with a strict pattern for the `source:` block that
+archiver writes (fast, and no YAML is executed); a record that does not fit is parsed with
+yaml.safe_load only to say precisely what is wrong.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+import xml.etree.ElementTree as ET
+
+import yaml
+
+from archiver.bagit_names import decode_index_path
+from archiver.dublincore import INDEX_NS
+from archiver.validate.bagit_rules import BagState
+
+RECORDS = "metadata/provenance/"
+_SOURCE = re.compile(
+    r'\Arecord: "archiver/provenance/1"\nsource:\n  path: (?P<path>"(?:[^"\\]|\\.)*")\n'
+    r'  bytes: (?P<bytes>\d+)\n  sha256: "(?P<sha256>[0-9a-f]{64})"\n  sha512: "(?P<sha512>[0-9a-f]{128})"\n')
+
+
+def applies(state: BagState, profile_id: str) -> bool:
+    return (any(p.startswith(RECORDS) for p in state.walk.files)
+            or state.info_value("BagIt-Profile-Identifier") == profile_id)
+
+
+def _read_source(data: bytes) -> dict:
+    head = data[:2048].decode("utf-8", "replace")
+    m = _SOURCE.match(head)
+    if m:
+        path = yaml.safe_load(m.group("path"))
+        return {"path": path, "bytes": int(m.group("bytes")), "sha256": m.group("sha256"),
+                "sha512": m.group("sha512")}
+    doc = yaml.safe_load(data.decode("utf-8"))
+    if not isinstance(doc, dict) or doc.get("record") != "archiver/provenance/1":
+        raise ValueError("not an archiver/provenance/1 record")
+    src = doc.get("source")
+    if not isinstance(src, dict):
+        raise ValueError("no 'source' mapping")
+    return {"path": src.get("path"), "bytes": int(src.get("bytes", -1)), "sha256": src.get("sha256"),
+            "sha512": src.get("sha512")}
+
+
+def check(state: BagState) -> None:
+    payload = sorted(p for p in state.walk.files if p.startswith("data/"))
+    records = {p for p in state.walk.files if p.startswith(RECORDS)}
+    m256 = state.manifests.get("sha256", {})
+    m512 = state.manifests.get("sha512", {})
+    for rel in payload:
+        record = RECORDS + rel[len("data/"):] + ".yaml"
+        if record not in records:
+            state.add("A001", rel, record=record)
+            continue
+        records.discard(record)
+        try:
+            src = _read_source((state.root / record).read_bytes())
+        except (OSError, ValueError, UnicodeDecodeError, yaml.YAMLError) as exc:
+            state.add("A004", record, detail=str(exc).splitlines()[0][:160])
+            continue
+        problems = []
+        if src["path"] != rel[len("data/"):]:
+            problems.append(f"it names {src['path']!r}")
+        if src["bytes"] != state.walk.files[rel]:
+            problems.append(f"it says {src['bytes']} bytes, the file has {state.walk.files[rel]}")
+        for alg, manifest in (("sha256", m256), ("sha512", m512)):
+            if rel in manifest and src[alg] != manifest[rel]:
+                problems.append(f"its {alg} differs from the manifest's")
+        if problems:
+            state.add("A003", record, detail="; ".join(problems))
+    for orphan in sorted(records):
+        if orphan.endswith(".yaml"):
+            state.add("A002", orphan)
+    _check_xml(state, payload)
+    _check_csv(state, payload)
+
+
+def _compare(state: BagState, index: str, listed: list[str], payload: list[str]) -> None:
+    seen = set()
+    for name in listed:
+        if name in seen:
+            state.add("A009", index, index=index, name=name)
+        seen.add(name)
+    wanted = set(payload)
+    for rel in payload:
+        if rel not in seen:
+            state.add("A006", rel, index=index)
+    for name in sorted(seen - wanted):
+        state.add("A007", index, index=index, name=name)
+
+
+def _check_xml(state: BagState, payload: list[str]) -> None:
+    index = "metadata/dublin-core.xml"
+    if index not in state.walk.files:
+        state.add("A005", index, index=index)
+        return
+    listed = []
+    try:
+        # ElementTree does not fetch external entities or DTDs, and a bag's index has none.
+        for _, elem in ET.iterparse(state.root / "metadata" / "dublin-core.xml", events=("end",)):
+            if elem.tag == f"{{{INDEX_NS}}}record":
+                listed.append(decode_index_path(elem.get("path") or ""))
+                elem.clear()
+    except (ET.ParseError, OSError) as exc:
+        state.add("A008", index, index=index, detail=str(exc)[:160])
+        return
+    _compare(state, index, listed, payload)
+
+
+def _check_csv(state: BagState, payload: list[str]) -> None:
+    index = "metadata/dublin-core.csv"
+    if index not in state.walk.files:
+        state.add("A005", index, index=index)
+        return
+    try:
+        text = (state.root / "metadata" / "dublin-core.csv").read_bytes().decode("utf-8")
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        state.add("A008", index, index=index, detail=str(exc)[:160])
+        return
+    if not rows or rows[0][:1] != ["filename"]:
+        state.add("A008", index, index=index, detail="the first column is not 'filename'")
+        return
+    _compare(state, index, [decode_index_path(r[0]) for r in rows[1:] if r], payload)

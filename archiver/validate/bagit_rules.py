@@ -1,0 +1,350 @@
+"""The BagIt rules (RFC 8493): bagit.txt, bag-info.txt, manifests, fetch.txt, completeness, Payload-Oxum.
+
+The bag is walked once, without following links; every manifest path is checked by its components
+(never by string prefix) before it is looked up in that walk, so no path outside the bag is ever
+opened. Checksums are verified separately (`hashing`), from the plan made here.
+"""
+from __future__ import annotations
+
+import codecs
+import os
+import re
+import stat
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from archiver.validate.findings import Finding, finding
+
+VERSIONS = {"0.93", "0.94", "0.95", "0.96", "0.97", "1.0"}
+DIGEST_LENGTHS = {"md5": 32, "sha1": 40, "sha224": 56, "sha256": 64, "sha384": 96, "sha512": 128}
+_MANIFEST = re.compile(r"^(tag)?manifest-([A-Za-z0-9]+)\.txt$")
+_LINE = re.compile(r"^([0-9A-Fa-f]+)[ \t]+(.*)$")
+_BAGIT_LINE = re.compile(r"^([A-Za-z][A-Za-z0-9-]*): (\S.*)$")
+_INFO_LINE = re.compile(r"^([^:\s][^:]*?)\s*:\s*(.*)$")
+_DECODE_ALL = re.compile(r"%(0[aAdD]|25)")
+_DECODE_OLD = re.compile(r"%(0[aAdD])")
+_DECODED = {"0a": "\n", "0d": "\r", "25": "%"}
+_DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+@dataclass
+class Walk:
+    """Every entry of the bag, from one walk: files with sizes, plus links and special files."""
+
+    files: dict[str, int] = field(default_factory=dict)
+    nfc: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass
+class BagState:
+    root: Path
+    findings: list[Finding] = field(default_factory=list)
+    version: str | None = None
+    encoding: str = "utf-8"
+    info: list[tuple[str, str]] = field(default_factory=list)
+    walk: Walk = field(default_factory=Walk)
+    manifests: dict[str, dict[str, str]] = field(default_factory=dict)      # algorithm -> {path: digest}
+    tagmanifests: dict[str, dict[str, str]] = field(default_factory=dict)
+    fetch: set[str] = field(default_factory=set)
+    # what to hash: path -> {algorithm: expected digest, ...}
+    plan: dict[str, dict[str, str]] = field(default_factory=dict)
+    payload_bytes: int = 0
+    payload_files: int = 0
+    is_bag: bool = True
+
+    def add(self, code: str, path: str | None = None, **fields) -> None:
+        self.findings.append(finding(code, path, **fields))
+
+    def info_value(self, label: str) -> str | None:
+        for k, v in self.info:
+            if k.lower() == label.lower():
+                return v
+        return None
+
+
+def walk(state: BagState) -> None:
+    stack = [(str(state.root), "")]
+    w = state.walk
+    while stack:
+        dirpath, prefix = stack.pop()
+        try:
+            entries = list(os.scandir(dirpath))
+        except OSError as exc:
+            state.add("B028", prefix.rstrip("/") or None, detail=exc.strerror or str(exc))
+            continue
+        for entry in entries:
+            rel = prefix + entry.name
+            try:
+                st = entry.stat(follow_symlinks=False)
+            except OSError as exc:
+                state.add("B028", rel, detail=exc.strerror or str(exc))
+                continue
+            if stat.S_ISLNK(st.st_mode):
+                try:
+                    target = os.readlink(entry.path)
+                except OSError:
+                    target = "?"
+                state.add("B021", rel, target=target)
+            elif stat.S_ISDIR(st.st_mode):
+                stack.append((entry.path, rel + "/"))
+            elif stat.S_ISREG(st.st_mode):
+                w.files[rel] = st.st_size
+                w.nfc.setdefault(unicodedata.normalize("NFC", rel), []).append(rel)
+            else:
+                state.add("B022", rel)
+
+
+def _lines(state: BagState, name: str, encoding: str) -> list[str] | None:
+    try:
+        data = (state.root / name).read_bytes()
+    except OSError as exc:
+        state.add("B028", name, detail=exc.strerror or str(exc))
+        return None
+    try:
+        text = data.decode(encoding)
+    except (UnicodeDecodeError, LookupError) as exc:
+        state.add("B025", name, encoding=encoding, detail=str(exc)[:120])
+        return None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text.splitlines()
+
+
+def check_bagit_txt(state: BagState) -> bool:
+    if "bagit.txt" not in state.walk.files:
+        state.add("B001")
+        state.is_bag = False
+        return False
+    raw = (state.root / "bagit.txt").read_bytes()
+    if raw.startswith(codecs.BOM_UTF8):
+        state.add("B031", "bagit.txt")
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        state.add("B025", "bagit.txt", encoding="UTF-8", detail=str(exc)[:120])
+        return False
+    fields = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        m = _BAGIT_LINE.match(line)
+        if not m:
+            state.add("B002", "bagit.txt", detail=f"line {number} is not exactly 'Name: value': {line!r}")
+            continue
+        fields[m.group(1)] = m.group(2)
+    version = fields.get("BagIt-Version")
+    encoding = fields.get("Tag-File-Character-Encoding")
+    if version is None:
+        state.add("B002", "bagit.txt", detail="no 'BagIt-Version: …' line")
+    elif version not in VERSIONS:
+        state.add("B003", "bagit.txt", version=version)
+    else:
+        state.version = version
+    if encoding is None:
+        state.add("B002", "bagit.txt", detail="no 'Tag-File-Character-Encoding: …' line")
+    else:
+        try:
+            codecs.lookup(encoding)
+            state.encoding = encoding
+        except LookupError:
+            state.add("B004", "bagit.txt", encoding=encoding)
+    return True
+
+
+def check_bag_info(state: BagState) -> None:
+    if "bag-info.txt" not in state.walk.files:
+        return
+    lines = _lines(state, "bag-info.txt", state.encoding)
+    if lines is None:
+        return
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        if line[0] in " \t" and state.info:  # a continuation of the previous value
+            label, value = state.info[-1]
+            state.info[-1] = (label, value + " " + line.strip())
+            continue
+        m = _INFO_LINE.match(line)
+        if not m:
+            state.add("B017", "bag-info.txt", line=number, text=line[:80])
+            continue
+        state.info.append((m.group(1).strip(), m.group(2).strip()))
+
+
+def decode_name(state: BagState, name: str) -> str:
+    pattern = _DECODE_ALL if state.version == "1.0" else _DECODE_OLD
+    return pattern.sub(lambda m: _DECODED[m.group(1).lower()], name)
+
+
+def safe_path(name: str) -> str | None:
+    """The reason a manifest path would leave the bag, judged by its components; None when safe."""
+    if not name:
+        return "an empty path"
+    if name.startswith("/") or name.startswith("\\\\") or _DRIVE.match(name):
+        return "an absolute path"
+    parts = name.split("/")
+    if parts[0].startswith("~"):
+        return "a home-directory path"
+    for part in parts:
+        if part == "..":
+            return "a '..' component"
+        if part in ("", "."):
+            return "an empty or '.' component"
+        if "\x00" in part:
+            return "a NUL character"
+    return None
+
+
+def _resolve(state: BagState, name: str) -> tuple[str | None, str | None]:
+    """(the walked file a manifest name denotes, normalization form used or None)."""
+    if name in state.walk.files:
+        return name, None
+    candidates = state.walk.nfc.get(unicodedata.normalize("NFC", name), [])
+    if len(candidates) == 1:
+        form = "NFC" if unicodedata.is_normalized("NFC", candidates[0]) else "NFD"
+        return candidates[0], f"the file's name is in {form}"
+    return None, None
+
+
+def read_manifest(state: BagState, manifest: str, algorithm: str, payload: bool) -> dict[str, str]:
+    entries: dict[str, str] = {}
+    lines = _lines(state, manifest, state.encoding)
+    if lines is None:
+        return entries
+    length = DIGEST_LENGTHS.get(algorithm)
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        m = _LINE.match(line)
+        if not m or not m.group(2):
+            state.add("B007", manifest, line=number, text=line[:80])
+            continue
+        digest, name = m.group(1).lower(), m.group(2)
+        if name.startswith("*"):
+            state.add("B026", manifest, line=number)
+            name = name[1:]
+        if name.startswith("./"):
+            state.add("B027", manifest, line=number)
+            name = name[2:]
+        name = decode_name(state, name)
+        why = safe_path(name)
+        if why:
+            state.add("B008", manifest, line=number, name=f"{name} ({why})")
+            continue
+        if payload and not name.startswith("data/"):
+            state.add("B009", manifest, line=number, name=name)
+            continue
+        if not payload and name.startswith("data/"):
+            state.add("B030", manifest, line=number, name=name)
+            continue
+        if length and len(digest) != length:
+            state.add("B010", manifest, line=number, algorithm=algorithm, length=length, digest=digest[:140])
+            continue
+        target, form = _resolve(state, name)
+        if target is not None and target != name and target in entries:
+            # The same file under two normalization forms: one entry, a warning.
+            state.add("B020", target, form=form)
+            if entries[target] != digest:
+                state.add("B011" if state.version == "1.0" else "B012", target, manifest=manifest)
+            continue
+        if name in entries:
+            state.add("B011" if state.version == "1.0" else "B012", name, manifest=manifest)
+            if entries[name] != digest:
+                # Both checksums must hold; the second is checked too (one of them will fail).
+                state.plan.setdefault(name, {})[f"{algorithm}#dup"] = digest
+            continue
+        entries[name] = digest
+        if target is None:
+            if name in state.fetch:
+                state.add("B023", name)
+            else:
+                state.add("B013", name, manifest=manifest)
+            continue
+        if form:
+            state.add("B020", target, form=form)
+        if algorithm in DIGEST_LENGTHS:
+            state.plan.setdefault(target, {})[algorithm] = digest
+    return entries
+
+
+def check_fetch(state: BagState) -> None:
+    if "fetch.txt" not in state.walk.files:
+        return
+    lines = _lines(state, "fetch.txt", state.encoding)
+    for number, line in enumerate(lines or [], 1):
+        if not line.strip():
+            continue
+        parts = line.split(None, 2)
+        if len(parts) != 3 or not (parts[1] == "-" or parts[1].isdigit()):
+            state.add("B024", "fetch.txt", line=number, text=line[:80])
+            continue
+        name = decode_name(state, parts[2].strip())
+        if safe_path(name) or not name.startswith("data/"):
+            state.add("B024", "fetch.txt", line=number, text=line[:80])
+            continue
+        state.fetch.add(name)
+
+
+def check_manifests(state: BagState) -> None:
+    payload, tags = [], []
+    for rel in sorted(state.walk.files):
+        if "/" in rel:
+            continue
+        m = _MANIFEST.match(rel)
+        if m:
+            (tags if m.group(1) else payload).append((rel, m.group(2).lower()))
+    if "data" not in {p.split("/", 1)[0] for p in state.walk.files} and not os.path.isdir(state.root / "data"):
+        state.add("B005")
+    if not payload:
+        state.add("B006")
+    for rel, alg in payload + tags:
+        if alg not in DIGEST_LENGTHS:
+            state.add("B019", rel, algorithm=alg)
+    check_fetch(state)
+    for rel, alg in payload:
+        state.manifests[alg] = read_manifest(state, rel, alg, payload=True)
+    for rel, alg in tags:
+        state.tagmanifests[alg] = read_manifest(state, rel, alg, payload=False)
+    algs = {a for _, a in payload + tags}
+    if algs and not algs & {"sha256", "sha512"} and algs <= set(DIGEST_LENGTHS):
+        state.add("B029", None, algorithms=", ".join(sorted(algs)))
+    # Completeness: every payload file in every payload manifest (by name or normalized name).
+    payload_files = [p for p in state.walk.files if p.startswith("data/")]
+    state.payload_files = len(payload_files)
+    state.payload_bytes = sum(state.walk.files[p] for p in payload_files)
+    for rel, alg in payload:
+        listed = state.manifests.get(alg, {})
+        listed_nfc = None
+        for p in payload_files:
+            if p in listed:
+                continue
+            if listed_nfc is None:
+                listed_nfc = {unicodedata.normalize("NFC", n) for n in listed}
+            if unicodedata.normalize("NFC", p) in listed_nfc:
+                continue
+            state.add("B014", p, manifest=rel)
+
+
+def check_oxum(state: BagState) -> None:
+    value = state.info_value("Payload-Oxum")
+    if value is None:
+        return
+    m = re.fullmatch(r"(\d+)\.(\d+)", value.strip())
+    if not m:
+        state.add("B018", "bag-info.txt", value=value)
+        return
+    actual = f"{state.payload_bytes}.{state.payload_files}"
+    if (int(m.group(1)), int(m.group(2))) != (state.payload_bytes, state.payload_files):
+        state.add("B016", "bag-info.txt", expected=value.strip(), actual=actual)
+
+
+def check_structure(root: Path) -> BagState:
+    """Everything but the checksums; the returned state holds the hashing plan."""
+    state = BagState(root)
+    walk(state)
+    if not check_bagit_txt(state):
+        return state
+    check_bag_info(state)
+    check_manifests(state)
+    check_oxum(state)
+    return state

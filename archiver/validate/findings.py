@@ -1,0 +1,106 @@
+"""Validation findings and the one table of their codes, severities, rules and messages.
+
+Every finding `archiver validate` can report is listed here, once. `docs/validation.md` is generated
+from this table (`python -m archiver.validate.docs`) and a test keeps the two equal. Families:
+B — BagIt rules (RFC 8493; the section is cited), A — archiver's own rules (provenance records and
+the Dublin Core index agree with the payload), P — BagIt profile rules, S — serialized bags (archives).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ERROR = "error"
+WARNING = "warning"
+
+# code: (severity, rule, message template). Templates use str.format with named fields.
+CODES: dict[str, tuple[str, str, str]] = {
+    # --- B: BagIt (RFC 8493) -------------------------------------------------------------------
+    "B001": (ERROR, "RFC 8493 §2.1.1", "bagit.txt is missing: this is not a bag"),
+    "B002": (ERROR, "RFC 8493 §2.1.1", "bagit.txt is malformed: {detail}"),
+    "B003": (ERROR, "RFC 8493 §2.1.1", "unsupported BagIt version {version!r} (supported: 0.93 to 1.0)"),
+    "B004": (ERROR, "RFC 8493 §2.1.1", "tag file encoding {encoding!r} declared in bagit.txt is unknown"),
+    "B005": (ERROR, "RFC 8493 §2.1.2", "the payload directory data/ is missing"),
+    "B006": (ERROR, "RFC 8493 §2.1.3", "no payload manifest (manifest-<algorithm>.txt)"),
+    "B007": (ERROR, "RFC 8493 §2.1.3", "line {line} is not '<checksum> <path>': {text!r}"),
+    "B008": (ERROR, "RFC 8493 §2.1.3, §5", "line {line} names a path outside the bag: {name!r}"),
+    "B009": (ERROR, "RFC 8493 §2.1.3", "line {line} lists {name!r}, which is not a payload file (payload manifests list only files under data/)"),
+    "B010": (ERROR, "RFC 8493 §2.1.3", "{algorithm} checksum on line {line} is not {length} hexadecimal digits: {digest!r}"),
+    "B011": (ERROR, "RFC 8493 §2.1.3", "listed twice in {manifest}"),
+    "B012": (WARNING, "RFC 8493 §2.1.3", "listed twice in {manifest} (an error from BagIt 1.0 on)"),
+    "B013": (ERROR, "RFC 8493 §3", "listed in {manifest} but missing from the bag"),
+    "B014": (ERROR, "RFC 8493 §3", "payload file not listed in {manifest}"),
+    "B015": (ERROR, "RFC 8493 §3", "{algorithm} checksum does not match: manifest says {expected}, file has {actual}"),
+    "B016": (ERROR, "RFC 8493 §2.2.2", "Payload-Oxum says {expected}, the payload is {actual} (bytes.files)"),
+    "B017": (ERROR, "RFC 8493 §2.2.2", "bag-info.txt line {line} is not 'Label: value': {text!r}"),
+    "B018": (ERROR, "RFC 8493 §2.2.2", "Payload-Oxum {value!r} is not '<bytes>.<files>'"),
+    "B019": (WARNING, "RFC 8493 §2.4", "manifest for unsupported algorithm {algorithm!r}: its checksums cannot be verified"),
+    "B020": (WARNING, "RFC 8493 §2.1.3", "the name matches a file only after Unicode normalization ({form}); another system may not find it"),
+    "B021": (ERROR, "RFC 8493 §5 (archiver: links are never followed)", "a symbolic link is in the bag (pointing to {target!r})"),
+    "B022": (ERROR, "RFC 8493 §2 (archiver)", "not a regular file or directory (device, FIFO or socket)"),
+    "B023": (WARNING, "RFC 8493 §2.2.3", "listed in fetch.txt and not present: the bag is not complete (archiver never fetches)"),
+    "B024": (ERROR, "RFC 8493 §2.2.3", "fetch.txt line {line} is not '<url> <length> <path>' with a path under data/: {text!r}"),
+    "B025": (ERROR, "RFC 8493 §2.1.3", "cannot be read as {encoding}: {detail}"),
+    "B026": (WARNING, "RFC 8493 §2.1.3", "line {line} marks the file as binary with '*' (md5sum style); the name is read without it"),
+    "B027": (WARNING, "RFC 8493 §2.1.3", "line {line} names the file with a leading './'"),
+    "B028": (ERROR, "RFC 8493 §2.1.3", "cannot be read: {detail}"),
+    "B029": (WARNING, "RFC 8493 §2.4", "no manifest uses SHA-256 or SHA-512 (weak algorithms only: {algorithms})"),
+    "B030": (ERROR, "RFC 8493 §2.1.3", "tag manifest line {line} lists a payload file: {name!r}"),
+    "B031": (ERROR, "RFC 8493 §2.1.1", "bagit.txt starts with a byte-order mark"),
+    # --- A: archiver's own rules ----------------------------------------------------------------
+    "A001": (ERROR, "archiver: one provenance record per payload file", "payload file has no provenance record ({record})"),
+    "A002": (ERROR, "archiver: records describe their payload", "provenance record is for no payload file"),
+    "A003": (ERROR, "archiver: records describe their payload", "provenance record does not match its payload file: {detail}"),
+    "A004": (ERROR, "archiver: records are archiver/provenance/1 YAML", "provenance record cannot be read: {detail}"),
+    "A005": (ERROR, "archiver: the Dublin Core index covers the payload", "{index} is missing"),
+    "A006": (ERROR, "archiver: the Dublin Core index covers the payload", "payload file has no entry in {index}"),
+    "A007": (ERROR, "archiver: the Dublin Core index covers the payload", "{index} has an entry for no payload file: {name!r}"),
+    "A008": (ERROR, "archiver: the Dublin Core index covers the payload", "{index} cannot be read: {detail}"),
+    "A009": (ERROR, "archiver: the Dublin Core index covers the payload", "{index} lists {name!r} more than once"),
+    # --- P: BagIt profiles ----------------------------------------------------------------------
+    "P001": (ERROR, "BagIt Profiles: profile file", "the profile cannot be used: {detail}"),
+    "P002": (ERROR, "BagIt Profiles: Accept-BagIt-Version", "BagIt version {version!r} is not accepted by the profile ({accepted})"),
+    "P003": (ERROR, "BagIt Profiles: Manifests-Required", "the profile requires a {algorithm} payload manifest"),
+    "P004": (ERROR, "BagIt Profiles: Manifests-Allowed", "a {algorithm} payload manifest is not allowed by the profile"),
+    "P005": (ERROR, "BagIt Profiles: Tag-Manifests-Required", "the profile requires a {algorithm} tag manifest"),
+    "P006": (ERROR, "BagIt Profiles: Tag-Manifests-Allowed", "a {algorithm} tag manifest is not allowed by the profile"),
+    "P007": (ERROR, "BagIt Profiles: Bag-Info", "bag-info.txt lacks the required field {label!r}"),
+    "P008": (ERROR, "BagIt Profiles: Bag-Info", "bag-info.txt field {label!r} has a value the profile does not allow: {value!r} (allowed: {allowed})"),
+    "P009": (ERROR, "BagIt Profiles: Bag-Info", "bag-info.txt field {label!r} is repeated, which the profile does not allow"),
+    "P010": (ERROR, "BagIt Profiles: Tag-Files-Required", "the profile requires the tag file {name!r}"),
+    "P011": (ERROR, "BagIt Profiles: Allow-Fetch.txt", "fetch.txt is present, which the profile does not allow"),
+    "P012": (ERROR, "BagIt Profiles: Serialization", "the profile {rule} serialization, and this bag {actual}"),
+    "P013": (ERROR, "BagIt Profiles: Accept-Serialization", "serialization {mime!r} is not accepted by the profile ({accepted})"),
+    "P014": (ERROR, "BagIt Profiles: Tag-Files-Allowed", "tag file {name!r} is not allowed by the profile"),
+    "P015": (ERROR, "BagIt Profiles: Payload-Files-Required", "the profile requires the payload file {name!r}"),
+    "P016": (WARNING, "BagIt Profiles: BagIt-Profile-Identifier", "bag-info.txt names the profile {named!r}, not the one checked ({checked!r})"),
+    # --- S: serialized bags (archives) ----------------------------------------------------------
+    "S001": (ERROR, "RFC 8493 §4.2 (archiver: safe unpacking)", "archive member has an unsafe path ({detail}); nothing was unpacked outside a private directory"),
+    "S002": (ERROR, "archiver: safe unpacking", "archive member is a {kind}, which a bag may not hold"),
+    "S003": (ERROR, "archiver: safe unpacking", "archive member appears more than once"),
+    "S004": (ERROR, "RFC 8493 §4.2", "the archive must hold exactly one top-level directory (found {found})"),
+    "S005": (ERROR, "archiver: safe unpacking", "the archive unpacks to more than {limit} bytes ({reason}): refused as a possible archive bomb"),
+    "S006": (ERROR, "archiver: safe unpacking", "the archive is corrupt or truncated: {detail}"),
+    "S007": (ERROR, "archiver: safe unpacking", "the archive holds more than {limit} members: refused"),
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    severity: str
+    path: str | None          # bag-relative, POSIX; None for the bag as a whole
+    message: str
+    rule: str
+
+    def to_dict(self) -> dict:
+        return {"code": self.code, "severity": self.severity, "path": self.path,
+                "message": self.message, "rule": self.rule}
+
+    def __str__(self) -> str:
+        where = f" {self.path}:" if self.path else ""
+        return f"{self.severity.upper()} {self.code}{where} {self.message} [{self.rule}]"
+
+
+def finding(code: str, path: str | None = None, **fields) -> Finding:
+    severity, rule, template = CODES[code]
+    return Finding(code, severity, path, template.format(**fields), rule)

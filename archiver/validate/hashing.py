@@ -1,0 +1,48 @@
+"""Verifying checksums: each file read once for all the algorithms it is listed under, in parallel.
+
+Only paths found by the walk (regular files inside the bag, never links) are opened, joined to the
+bag root by components.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+
+from archiver.validate.bagit_rules import BagState
+from archiver.workers import run_chunks
+
+BLOCK = 1 << 20
+
+
+def _hash_chunk(chunk: list[tuple[str, tuple[str, ...], int]], root: str) -> list:
+    out = []
+    for rel, algorithms, _size in chunk:
+        hashers = {alg: hashlib.new(alg) for alg in algorithms}
+        try:
+            with open(os.path.join(root, *rel.split("/")), "rb", buffering=0) as fh:
+                while True:
+                    block = fh.read(BLOCK)
+                    if not block:
+                        break
+                    for h in hashers.values():
+                        h.update(block)
+        except OSError as exc:
+            out.append((rel, None, exc.strerror or str(exc)))
+            continue
+        out.append((rel, {alg: h.hexdigest() for alg, h in hashers.items()}, None))
+    return out
+
+
+def verify(state: BagState, jobs: int | None) -> None:
+    work = []
+    for rel in sorted(state.plan):
+        algorithms = tuple(sorted({key.split("#")[0] for key in state.plan[rel]}))
+        work.append((rel, algorithms, state.walk.files.get(rel, 0)))
+    for rel, digests, error in run_chunks(_hash_chunk, work, lambda item: item[2], (str(state.root),), jobs):
+        if error is not None:
+            state.add("B028", rel, detail=error)
+            continue
+        for key, expected in sorted(state.plan[rel].items()):
+            alg = key.split("#")[0]
+            if digests[alg] != expected:
+                state.add("B015", rel, algorithm=alg, expected=expected, actual=digests[alg])
