@@ -113,7 +113,7 @@ def _lines(state: BagState, name: str, encoding: str) -> list[str] | None:
 
 def check_bagit_txt(state: BagState) -> bool:
     if "bagit.txt" not in state.walk.files:
-        state.add("B001")
+        state.add("B001", "bagit.txt")
         state.is_bag = False
         return False
     raw = (state.root / "bagit.txt").read_bytes()

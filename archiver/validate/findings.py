@@ -29,7 +29,7 @@ CODES: dict[str, tuple[str, str, str]] = {
     "B012": (WARNING, "RFC 8493 §2.1.3", "listed twice in {manifest} (an error from BagIt 1.0 on)"),
     "B013": (ERROR, "RFC 8493 §3", "listed in {manifest} but missing from the bag"),
     "B014": (ERROR, "RFC 8493 §3", "payload file not listed in {manifest}"),
-    "B015": (ERROR, "RFC 8493 §3", "{algorithm} checksum does not match: manifest says {expected}, file has {actual}"),
+    "B015": (ERROR, "RFC 8493 §3", "{algorithm} checksum does not match {manifest}: it says {expected}, the file has {actual}"),
     "B016": (ERROR, "RFC 8493 §2.2.2", "Payload-Oxum says {expected}, the payload is {actual} (bytes.files)"),
     "B017": (ERROR, "RFC 8493 §2.2.2", "bag-info.txt line {line} is not 'Label: value': {text!r}"),
     "B018": (ERROR, "RFC 8493 §2.2.2", "Payload-Oxum {value!r} is not '<bytes>.<files>'"),

@@ -45,4 +45,5 @@ def verify(state: BagState, jobs: int | None) -> None:
         for key, expected in sorted(state.plan[rel].items()):
             alg = key.split("#")[0]
             if digests[alg] != expected:
-                state.add("B015", rel, algorithm=alg, expected=expected, actual=digests[alg])
+                manifest = f"{'' if rel.startswith('data/') else 'tag'}manifest-{alg}.txt"
+                state.add("B015", rel, algorithm=alg, manifest=manifest, expected=expected, actual=digests[alg])

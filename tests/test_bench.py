@@ -1,0 +1,100 @@
+"""The benchmark (`python -m bench`) end to end on a tiny corpus, and its parts. No timing assertions."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from bench.corpus import ensure_corpus, large_spec, small_spec
+from bench.measure import measure
+from bench.targets import evaluate
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_bench_runs_end_to_end_on_a_tiny_corpus(tmp_path):
+    results, docs, work = tmp_path / "results", tmp_path / "performance.md", tmp_path / "work"
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", "--quick", "--only", "small", "--small-files", "30", "--runs", "1",
+         "--warmup", "0", "--work", str(work), "--results", str(results), "--docs", str(docs)],
+        cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+    [path] = list(results.glob("*-small-quick.json"))
+    doc = json.loads(path.read_text())
+    assert doc["set"] == "small" and doc["quick"] is True and doc["runs"] == 1
+    [corpus_dir] = [p for p in (work / "corpora").iterdir() if p.is_dir()]
+    assert doc["corpus"]["files"] == 30 == len(_tree(corpus_dir))
+    assert doc["corpus"]["bytes"] == sum(len(b) for b in _tree(corpus_dir).values())
+    assert doc["machine"]["cores"] == os.cpu_count() and doc["machine"]["bagit"]
+
+    by_key = {r["key"]: r for r in doc["results"]}
+    assert set(by_key) == {"floor-coreutils", "floor-python", "archiver-bag", "bagit-make", "archiver-validate",
+                           "archiver-validate-fast", "bagit-validate", "bagit-validate-fast", "sha-check",
+                           "archiver-update"}
+    for r in doc["results"]:
+        if r["key"] == "archiver-update" and r["status"] == "not available":
+            continue
+        assert r["status"] == "ok", r
+        assert len(r["times"]) == 1 and r["median"] > 0 and r["rss_kib"][0] > 0
+        assert r["ratio_to_floor"] == round(r["median"] / doc["floor"]["seconds"], 3)
+    floors = {k: by_key[k]["median"] for k in ("floor-coreutils", "floor-python")}
+    assert doc["floor"]["from"] == min(floors, key=floors.get)
+    assert {t["key"] for t in doc["targets"]} == {"bag-floor-small", "bag-vs-bagit", "validate-floor-small",
+                                                   "validate-vs-bagit", "update"}
+    assert not (work / "runs" / "small").exists()  # bags are cleaned up
+
+    page = docs.read_text()
+    for r in doc["results"]:
+        assert f"| {r['label']} |" in page
+    for t in doc["targets"]:
+        assert t["target"] in page
+    assert doc["machine"]["cpu"] in page
+
+
+def test_corpora_are_deterministic_news_like_and_reused(tmp_path):
+    spec = small_spec(40, seed=5)
+    a, stamp = ensure_corpus(spec, tmp_path / "a")
+    b, _ = ensure_corpus(spec, tmp_path / "b")
+    files = _tree(a)
+    assert files == _tree(b) and len(files) == stamp["files"] == 40
+    assert len({name.split("/")[0] for name in files}) > 1            # a few subdirectories
+    for data in files.values():
+        assert 3 * 1024 <= len(data) <= 12 * 1024 and b"Story Code: " in data
+    assert _tree(ensure_corpus(small_spec(40, seed=6), tmp_path / "a")[0]) != files
+
+    # Reused, not rewritten, when the stamp matches.
+    again = tmp_path / "c"
+    first, _ = ensure_corpus(spec, again)
+    one = sorted(first.rglob("*.txt"))[0]
+    before = one.stat().st_mtime_ns
+    os.utime(one, ns=(before - 10**9, before - 10**9))
+    ensure_corpus(spec, again)
+    assert one.stat().st_mtime_ns == before - 10**9
+
+    big, stamp = ensure_corpus(large_spec(2, (3 << 20) + 5), tmp_path / "big")
+    sizes = sorted(p.stat().st_size for p in big.iterdir())
+    assert sizes == [(3 << 20) + 5] * 2 and stamp["bytes"] == sum(sizes)
+    assert _tree(big) == _tree(ensure_corpus(large_spec(2, (3 << 20) + 5), tmp_path / "big2")[0])
+
+
+def test_measure_reports_exit_code_stderr_and_the_child_peak_rss():
+    m = measure([sys.executable, "-c",
+                 "import sys; b = bytearray(120 << 20); sys.stderr.write('done'); sys.exit(3)"])
+    assert m.returncode == 3 and m.stderr == "done"
+    assert m.maxrss_kib >= 120 * 1024
+
+
+def test_targets_pass_and_fail_on_the_measured_figures():
+    def judged(bag: float) -> dict:
+        results = {"archiver-bag": {"median": bag}, "bagit-make": {"median": 8.0}}
+        return {t["key"]: t["pass"] for t in evaluate("small", results, 1.0)}
+    assert judged(2.5)["bag-floor-small"] is True and judged(2.5)["bag-vs-bagit"] is True
+    assert judged(3.5)["bag-floor-small"] is False and judged(3.5)["bag-vs-bagit"] is False
+    assert judged(2.5)["validate-floor-small"] is None   # not measured: neither pass nor fail

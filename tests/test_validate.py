@@ -1,0 +1,165 @@
+"""archiver validate: verdicts, exit codes, coded findings, and the checks stricter than bagit-python."""
+from __future__ import annotations
+
+import json
+import os
+import unicodedata
+
+import bagit
+import pytest
+
+from bagbuild import build, digest, retag
+from conftest import REPO, run
+from archiver.validate import validate_path
+
+
+def codes(report, path=None):
+    return {f.code for f in report.findings if path is None or f.path == path}
+
+
+@pytest.fixture
+def seeds_bag(seeds_copy, tmp_path):
+    out = tmp_path / "seeds-bag"
+    assert run("bag", seeds_copy, "-o", out, "--quiet").exit_code == 0
+    return out
+
+
+def test_bag_of_seeds_is_valid_text_and_json(seeds_bag):
+    result = run("validate", seeds_bag)
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[-1].startswith(f"VALID: {seeds_bag}: 0 errors, 0 warnings; 5 payload files")
+    doc = json.loads(run("validate", seeds_bag, "--format", "json").stdout)
+    assert doc["valid"] is True and doc["findings"] == []
+    assert doc["summary"]["payload_files"] == 5 and doc["summary"]["errors"] == 0
+    assert run("validate", seeds_bag, "--fast").exit_code == 0
+
+
+def test_exit_codes_for_what_cannot_be_validated(tmp_path):
+    assert run("validate", tmp_path / "nope").exit_code == 2
+    rar = tmp_path / "bag.rar"
+    rar.write_bytes(b"Rar!\x1a\x07\x00")
+    result = run("validate", rar)
+    assert result.exit_code == 2 and "bag.rar" in result.stderr
+    (tmp_path / "not-a-bag").mkdir()
+    result = run("validate", tmp_path / "not-a-bag")
+    assert result.exit_code == 1 and "B001 bagit.txt" in result.stdout
+
+
+def test_every_problem_is_named_even_when_payload_oxum_fails(seeds_bag):
+    target = seeds_bag / "data" / "002_925810d536abd4d2.txt"
+    target.write_bytes(target.read_bytes() + b"tampered")
+    doc = json.loads(run("validate", seeds_bag, "--format", "json").stdout)
+    assert doc["valid"] is False
+    found = {(f["code"], f["path"]) for f in doc["findings"]}
+    assert ("B016", "bag-info.txt") in found                          # Payload-Oxum
+    assert ("B015", "data/002_925810d536abd4d2.txt") in found          # and the file itself
+    assert ("A003", "metadata/provenance/002_925810d536abd4d2.txt.yaml") in found
+    # bagit-python stops at Payload-Oxum without naming the file.
+    with pytest.raises(bagit.BagValidationError) as exc:
+        bagit.Bag(str(seeds_bag)).validate()
+    assert "002_925810d536abd4d2" not in str(exc.value)
+    # --fast finds the size change without hashing.
+    fast = json.loads(run("validate", seeds_bag, "--fast", "--format", "json").stdout)
+    assert {f["code"] for f in fast["findings"]} >= {"B016"} and "B015" not in {f["code"] for f in fast["findings"]}
+
+
+def test_path_outside_the_bag_by_components_not_prefix(tmp_path):
+    bag = tmp_path / "mybag"
+    evil = tmp_path / "mybag-evil"
+    evil.mkdir()
+    (evil / "x").write_bytes(b"secret")
+    build(bag, {"a.txt": b"A"}, extra_lines={"sha256": [f"{digest('sha256', b'secret')}  data/../../mybag-evil/x"]})
+    report = validate_path(bag)
+    assert not report.valid and "B008" in codes(report, "manifest-sha256.txt")
+    # bagit-python's string-prefix test does not see it as outside the bag.
+    bagit_errors = []
+    try:
+        bagit.Bag(str(bag)).validate()
+    except bagit.BagError as exc:
+        bagit_errors.append(str(exc))
+    assert not any("outside" in e.lower() or "unsafe" in e.lower() for e in bagit_errors)
+
+
+@pytest.mark.parametrize("name", ["/etc/passwd", "~/x", "~root/x", "C:/x", "C:\\x", "data/a/../../x",
+                                  "data//x", "\\\\server\\share\\x"])
+def test_absolute_home_drive_and_dotdot_paths_are_errors(tmp_path, name):
+    bag = build(tmp_path / "bag", {"a.txt": b"A"}, extra_lines={"sha256": [f"{'0' * 64}  {name}"]})
+    report = validate_path(bag)
+    assert not report.valid
+    assert "B008" in codes(report, "manifest-sha256.txt") or "B009" in codes(report, "manifest-sha256.txt")
+
+
+def test_a_file_missing_from_one_of_two_manifests(tmp_path):
+    bag = build(tmp_path / "bag", {"a.txt": b"A", "b.txt": b"B"}, skip={"sha512": {"b.txt"}})
+    report = validate_path(bag)
+    assert not report.valid
+    assert any(f.code == "B014" and f.path == "data/b.txt" and "manifest-sha512.txt" in f.message
+               for f in report.findings)
+    bagit.Bag(str(bag)).validate()  # bagit-python 1.9.0 passes it
+
+
+def test_percent_encoded_names_are_decoded_exactly(tmp_path):
+    good = build(tmp_path / "good", {"%0A.txt": b"literal", "50%.txt": b"half"})
+    assert "data/%250A.txt" in (good / "manifest-sha256.txt").read_text()
+    assert validate_path(good).valid
+    bad = build(tmp_path / "bad", {"%0A.txt": b"literal"}, manifest_names={"%0A.txt": "data/%0A.txt"})
+    report = validate_path(bad)
+    assert not report.valid
+    assert "B013" in codes(report, "data/\n.txt") and "B014" in codes(report, "data/%0A.txt")
+
+
+def test_bagit_txt_must_be_exactly_name_colon_value(tmp_path):
+    bag = build(tmp_path / "bag", {"a.txt": b"A"},
+                bagit_txt=b"BagIt-Version : 1.0\nTag-File-Character-Encoding: UTF-8\n")
+    report = validate_path(bag)
+    assert not report.valid and "B002" in codes(report, "bagit.txt")
+    bagit.Bag(str(bag)).validate()  # bagit-python strips the space and passes it
+
+
+@pytest.mark.parametrize("disk_form, listed_form", [("NFC", "NFD"), ("NFD", "NFC")])
+def test_nfc_and_nfd_names_match_in_both_directions_with_a_warning(tmp_path, disk_form, listed_form):
+    name = "Nu\u0301n\u0303ez.txt"
+    disk = unicodedata.normalize(disk_form, name)
+    listed = "data/" + unicodedata.normalize(listed_form, name)
+    bag = build(tmp_path / "bag", {disk: b"N"}, manifest_names={disk: listed})
+    report = validate_path(bag)
+    assert report.valid, [str(f) for f in report.findings]
+    assert "B020" in codes(report, "data/" + disk)
+
+
+def test_a_symlink_anywhere_in_a_bag_is_an_error_and_never_followed(tmp_path):
+    outside = tmp_path / "outside.txt"
+    outside.write_bytes(b"outside the bag")
+    bag = build(tmp_path / "bag", {"a.txt": b"A"}, tag=False)
+    (bag / "data" / "link.txt").symlink_to(outside)
+    (bag / "metadata").mkdir()
+    (bag / "metadata" / "taglink").symlink_to(outside)
+    for alg in ("sha256", "sha512"):
+        with open(bag / f"manifest-{alg}.txt", "a") as fh:
+            fh.write(f"{digest(alg, b'outside the bag')}  data/link.txt\n")
+    retag(bag)
+    report = validate_path(bag)
+    assert not report.valid
+    assert "B021" in codes(report, "data/link.txt") and "B021" in codes(report, "metadata/taglink")
+    assert "B015" not in codes(report)  # the link's target was never read as if it were the file
+
+
+@pytest.mark.parametrize("version, valid, code", [("1.0", False, "B011"), ("0.97", True, "B012")])
+def test_the_same_path_twice_in_one_manifest(tmp_path, version, valid, code):
+    bag = build(tmp_path / "bag", {"a.txt": b"A"}, version=version,
+                extra_lines={"sha256": [f"{digest('sha256', b'A')}  data/a.txt"]})
+    report = validate_path(bag)
+    assert report.valid is valid and code in codes(report, "data/a.txt")
+
+
+def test_bad_checksum_format_and_unknown_algorithm(tmp_path):
+    bag = build(tmp_path / "bag", {"a.txt": b"A"}, extra_lines={"sha256": ["abc  data/a.txt"]})
+    (bag / "manifest-whirlpool.txt").write_text("00  data/a.txt\n")
+    report = validate_path(bag)
+    assert "B010" in codes(report, "manifest-sha256.txt") and "B019" in codes(report, "manifest-whirlpool.txt")
+
+
+def test_docs_validation_md_is_generated_from_the_table():
+    from archiver.validate.docs import render
+    assert (REPO / "docs" / "validation.md").read_text(encoding="utf-8") == render(), \
+        "run: python -m archiver.validate.docs > docs/validation.md"

@@ -1,0 +1,116 @@
+"""On a bag of seeds/: every one-byte change and every deletion is caught and the file is named;
+and tampering that keeps the BagIt checksums consistent is caught by archiver's own rules."""
+from __future__ import annotations
+
+import csv
+import io
+import re
+import shutil
+
+import pytest
+import yaml
+
+from bagbuild import retag
+from conftest import run
+from archiver.validate import validate_path
+
+
+@pytest.fixture(scope="module")
+def pristine(tmp_path_factory):
+    import os
+    from archiver.bag import make_bag
+    from conftest import SEEDS
+    os.environ.setdefault("SOURCE_DATE_EPOCH", "1700000000")
+    out = tmp_path_factory.mktemp("pristine") / "seeds"
+    make_bag(SEEDS, out)
+    assert validate_path(out).valid
+    return out
+
+
+def all_files(bag):
+    return sorted(p.relative_to(bag).as_posix() for p in bag.rglob("*") if p.is_file())
+
+
+def names(report, rel):
+    return [f for f in report.findings if f.severity == "error" and (f.path == rel or rel in f.message)]
+
+
+def test_flipping_one_byte_of_any_file_is_caught_and_named(pristine, tmp_path):
+    for rel in all_files(pristine):
+        bag = tmp_path / "b"
+        shutil.rmtree(bag, ignore_errors=True)
+        shutil.copytree(pristine, bag)
+        target = bag / rel
+        data = bytearray(target.read_bytes())
+        data[len(data) // 2] ^= 0x01
+        target.write_bytes(bytes(data))
+        report = validate_path(bag)
+        assert not report.valid, rel
+        assert names(report, rel), (rel, [str(f) for f in report.findings])
+
+
+def test_deleting_any_file_is_caught_and_named(pristine, tmp_path):
+    for rel in all_files(pristine):
+        bag = tmp_path / "b"
+        shutil.rmtree(bag, ignore_errors=True)
+        shutil.copytree(pristine, bag)
+        (bag / rel).unlink()
+        report = validate_path(bag)
+        assert not report.valid, rel
+        assert names(report, rel), (rel, [str(f) for f in report.findings])
+
+
+@pytest.fixture
+def bag(pristine, tmp_path):
+    b = tmp_path / "seeds"
+    shutil.copytree(pristine, b)
+    return b
+
+
+def test_record_hash_changed_and_tagmanifest_recomputed(bag):
+    rec = bag / "metadata/provenance/002_925810d536abd4d2.txt.yaml"
+    text = rec.read_text(encoding="utf-8")
+    rec.write_text(re.sub(r'sha256: "[0-9a-f]{64}"', 'sha256: "' + "0" * 64 + '"', text, count=1), encoding="utf-8")
+    retag(bag)
+    report = validate_path(bag)
+    assert not report.valid
+    assert [f.code for f in report.findings] == ["A003"]
+    assert report.findings[0].path == "metadata/provenance/002_925810d536abd4d2.txt.yaml"
+
+
+def test_record_removed_and_tagmanifest_recomputed(bag):
+    (bag / "metadata/provenance/000_a1b928136f395d30.txt.yaml").unlink()
+    retag(bag)
+    report = validate_path(bag)
+    assert [(f.code, f.path) for f in report.findings] == [("A001", "data/000_a1b928136f395d30.txt")]
+
+
+def test_extra_record_for_no_file(bag):
+    shutil.copy(bag / "metadata/provenance/000_a1b928136f395d30.txt.yaml", bag / "metadata/provenance/ghost.txt.yaml")
+    retag(bag)
+    report = validate_path(bag)
+    assert ("A002", "metadata/provenance/ghost.txt.yaml") in [(f.code, f.path) for f in report.findings]
+
+
+def test_dublin_core_entries_removed(bag):
+    xml = bag / "metadata/dublin-core.xml"
+    text = xml.read_text(encoding="utf-8")
+    text = re.sub(r'  <idx:record path="data/003_1c081c8094588ba1.txt">.*?</idx:record>\n', "", text, flags=re.S)
+    xml.write_text(text, encoding="utf-8")
+    csv_path = bag / "metadata/dublin-core.csv"
+    rows = list(csv.reader(io.StringIO(csv_path.read_text(encoding="utf-8"))))
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\r\n").writerows([r for r in rows if r[0] != "data/004_b448aa7393fc9747.txt"])
+    csv_path.write_text(buf.getvalue(), encoding="utf-8")
+    retag(bag)
+    report = validate_path(bag)
+    found = [(f.code, f.path) for f in report.findings]
+    assert ("A006", "data/003_1c081c8094588ba1.txt") in found
+    assert ("A006", "data/004_b448aa7393fc9747.txt") in found
+    assert all(code == "A006" for code, _ in found)
+
+
+def test_a_plain_bag_from_another_tool_gets_no_archiver_findings(tmp_path):
+    from bagbuild import build
+    bag = build(tmp_path / "plain", {"a.txt": b"A"})
+    assert validate_path(bag).findings == []
