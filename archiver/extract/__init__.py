@@ -17,7 +17,7 @@ from archiver.extract.lines import Line, body_start, is_noise, read_page
 from archiver.model import FIELD_NAMES, Evidence, Field
 
 STRONG, MEDIUM, WEAK = 3, 2, 1
-PUBLISHED_LABEL = re.compile(r"^(?:(?:first\s+)?(?:published|posted|publication date|date published|release date|"
+PUBLISHED_LABEL = re.compile(r"^(?:(?:first\s+)?(?:published|posted|issued on|publication date|date published|release date|"
                              r"publié(?:e)? le|publié(?:e)?|mis en ligne le|تاريخ النشر|نشر في|نشر بتاريخ|"
                              r"تاریخ انتشار)\s*(?:on|:)?|(?:date|تاريخ|تاریخ)\s*:)\s*", re.I)
 UPDATED_LABEL = re.compile(r"^(?:last\s+)?(?:updated|modified|mis à jour(?: le)?|actualisé(?: le)?|"
@@ -149,6 +149,9 @@ def _extract(text: str) -> dict[str, Field]:
         _date_in(raw_text, ln, "published.dateline", STRONG, pub_c, whole=True)
         if len(pub_c) > before:
             continue
+        if "|" in raw_text:  # "By Nadia Rahimi | 12 December 2023", "Ahmet Yilmaz | 14.09.2023"
+            for segment in raw_text.split("|")[1:]:
+                _date_in(segment.strip(), ln, "published.dateline-segment", STRONG, pub_c, whole=True)
         who = bylines.header_byline(raw_text)
         if who:
             byline_c.append(Candidate(who, STRONG, ln, "byline.by-line"))
@@ -165,6 +168,8 @@ def _extract(text: str) -> dict[str, Field]:
             title_done = True
             continue
         if not title_done:
+            if outlets.lookalike_masthead(raw_text):
+                continue  # another site's masthead ("Tehran Times Daily Digest Blog"): not the headline
             title_done = True  # only the first content line of the header can be the headline
             if outlets.leadin(raw_text):
                 continue
@@ -190,6 +195,10 @@ def _extract(text: str) -> dict[str, Field]:
             byline_c.append(Candidate(credit, MEDIUM, ln, "byline.reporting-credit"))
 
     for ln in footer:
+        found = dates.find_date(ln.text, whole=True)
+        if found:
+            pub_c.append(Candidate(found[0], STRONG, ln, "published.footer-dateline", ln.raw.strip()))
+            continue
         name = outlets.masthead(ln.text)
         if name:
             outlet_c.append(Candidate(name, STRONG, ln, "outlet.footer-line"))

@@ -16,7 +16,7 @@ GENERIC_LABELS = ["Story Code", "Story ID", "Story No", "News ID", "News Code", 
                   "Code de l'article", "Référence"]
 _LABELS = sorted(set(GENERIC_LABELS) | set(story_code_labels()), key=len, reverse=True)
 LABEL = re.compile(r"^(?:" + "|".join(re.escape(x) for x in _LABELS) + r")\s*(?:[:#.：]|no\.?)?\s*"
-                   r"(?P<code>\d{3,12})\s*$", re.I)
+                   r"(?P<code>\d{3,16})\s*$", re.I)
 
 
 def story_code(text: str) -> str | None:

@@ -60,7 +60,13 @@ PATTERNS = [
                         rf"(?:\s*\(?(?P<zone>{_ZONE_NAMES}|(?:gmt|utc)?\s*[+-]\d{{1,2}}(?::?\d{{2}})?)\)?)?"
                         rf"\s*[,|–—-]?\s*(?:{_WEEKDAY})?(?P<d>\d{{1,2}})\s+(?P<mon>{_MONTH_NAMES})\.?,?\s+(?P<y>(?:19|20)\d\d)(?!\d)", re.I)),
     # March 28, 2024 8:13 AM EDT ; Sat May 22, 2021 08:13AM
-    ("mdy", re.compile(rf"(?:{_WEEKDAY})?(?P<mon>{_MONTH_NAMES})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)(?!\d){_TIME}", re.I)),
+    ("mdy", re.compile(rf"(?:{_WEEKDAY})?(?P<mon>{_MONTH_NAMES})\.?,?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)(?!\d){_TIME}", re.I)),
+    # 6:41 PM EDT, August 3, 2023 (time first)
+    ("tmdy", re.compile(rf"(?<!\d)(?P<h>\d{{1,2}})[:h.](?P<mi>\d{{2}})\s*(?P<ampm>[ap]\.?m\.?)?"
+                        rf"(?:\s*\(?(?P<zone>{_ZONE_NAMES}|(?:gmt|utc)?\s*[+-]\d{{1,2}}(?::?\d{{2}})?)\)?)?"
+                        rf"\s*[,|–—-]?\s*(?:{_WEEKDAY})?(?P<mon>{_MONTH_NAMES})\.?,?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)(?!\d)", re.I)),
+    # 14.09.2023 (dots: day.month.year); 19/01/2023 or 03/14/2024 only when the order is unambiguous
+    ("dmy-num", re.compile(rf"(?<![\d/.])(?P<a>\d{{1,2}})(?P<sep>[./])(?P<b>\d{{1,2}})(?P=sep)(?P<y>(?:19|20)\d\d)(?![\d/.]){_TIME}")),
     # March 2024 (year and month only)
     ("my", re.compile(rf"(?<![\w])(?P<mon>{_MONTH_NAMES})\.?,?\s+(?P<y>(?:19|20)\d\d)(?!\d)", re.I)),
     # Solar Hijri: ۸ فروردین ۱۴۰۳ (digits already ASCII), 1403/01/08
@@ -93,6 +99,16 @@ def _build(m: re.Match, kind: str) -> str | None:
             month = JALALI_MONTHS[g["jmon"]] if kind == "jalali" else int(g["mo"])
             greg = jdatetime.date(year, month, int(g["d"])).togregorian()
             year, month, day = greg.year, greg.month, greg.day
+        elif kind == "dmy-num":
+            a, b = int(g["a"]), int(g["b"])
+            if g["sep"] == ".":
+                day, month = a, b
+            elif a > 12 >= b:
+                day, month = a, b
+            elif b > 12 >= a:
+                day, month = b, a
+            else:
+                return None  # 03/04/2024: April or March? Not a date we can read.
         else:
             month = MONTHS[g["mon"].lower()] if g.get("mon") else int(g["mo"])
             if kind == "my":

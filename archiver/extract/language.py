@@ -3,7 +3,7 @@
 py3langid ships its model inside the package (no download at run time) and is the maintained fork
 of langid.py. The model is loaded once, at import, so that worker processes forked later share it.
 Only body prose is classified (headlines and mastheads mislead it), a bounded amount of it, and a
-value is given only with probability >= 0.95 over at least 150 letters.
+value is given only with probability >= 0.95 over at least 80 letters.
 """
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 _MODEL = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 SAMPLE_CHARS = 800
-MIN_LETTERS = 150
+MIN_LETTERS = 80
 MIN_PROBABILITY = 0.95
 
 

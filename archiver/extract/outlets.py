@@ -49,6 +49,14 @@ _DASH = r"\s*[-–—:|]\s*"
 LEADIN_PAREN = re.compile(rf"^(?:[^()\n]{{0,60}}?\s*)?\((?P<alias>{_ALIAS_RE})\)\s*[-–—:]", re.I)
 # "Islam Times - The Leader ...", "Mehr News Agency – ..."
 LEADIN_NAME = re.compile(rf"^(?P<alias>{_ALIAS_RE})\s*[-–—]\s+\S", re.I)
+# "Tehran, IRNA - ...", "تهران - ایرنا - ..." (a city of one to three words, then the outlet)
+LEADIN_CITY = re.compile(rf"^(?:[^\W\d_][\w'.]*\s?){{1,3}}\s*[,،\-–—]\s*(?P<alias>{_ALIAS_RE})\s*[-–—]\s+\S", re.I)
+# "MOSCOW, August 1. /TASS/. ..."
+LEADIN_SLASH = re.compile(rf"^[^/\n]{{0,60}}/(?P<alias>{_ALIAS_RE})/\.?", re.I)
+# Site-type words: a short line naming a known outlet with one of these is another site's masthead.
+LOOKALIKE_WORDS = re.compile(r"\b(?:blog|weekly|daily|digest|fans?|magazine|online|network|channel|radio|"
+                             r"review|journal|gazette|club|forum|watch)\b", re.I)
+_ALIAS_TOKEN = re.compile(rf"(?<!\w)(?:{_ALIAS_RE})(?!\w)", re.I)
 COPYRIGHT = re.compile(rf"^(?:©|\(c\)|copyright)\s*(?:\d{{4}}(?:\s*[-–]\s*\d{{4}})?)?\s*,?\s*(?P<alias>{_ALIAS_RE})"
                        r"(?:\.|,?\s*all rights reserved\.?)?$", re.I)
 MASTHEAD = re.compile(rf"^(?P<alias>{_ALIAS_RE})(?:\s*[|:–-]\s*(?:news|home|latest news|breaking news|"
@@ -66,11 +74,19 @@ def leadin(text: str) -> tuple[str, str] | None:
     if m:
         name = canonical(m.group("alias"))
         return (name, m.group(0)) if name else None
-    m = LEADIN_NAME.match(text)
-    if m and normalise(m.group("alias")).casefold() not in _SHORT:
-        name = canonical(m.group("alias"))
-        return (name, m.group(0)[:-1].rstrip()) if name else None
+    for pattern in (LEADIN_SLASH, LEADIN_NAME, LEADIN_CITY):
+        m = pattern.match(text)
+        if m and (pattern is LEADIN_SLASH or normalise(m.group("alias")).casefold() not in _SHORT):
+            name = canonical(m.group("alias"))
+            span = m.group(0) if pattern is LEADIN_SLASH else m.group(0)[:-1].rstrip()
+            return (name, span) if name else None
     return None
+
+
+def lookalike_masthead(text: str) -> bool:
+    """A short line that names a known outlet inside another site's name ("Garden Guardian Weekly")."""
+    return (len(text.split()) <= 6 and canonical(text) is None and bool(_ALIAS_TOKEN.search(text))
+            and bool(LOOKALIKE_WORDS.search(text)))
 
 
 def masthead(text: str) -> str | None:
