@@ -1,0 +1,183 @@
+"""What is timed for one corpus: the two floor baselines, bagit-python and archiver, each as a command
+run in its own process, with the untimed set-up and clean-up each run needs.
+
+Everything a contender needs that is not part of its work (the hard-linked copy bagit-python bags in
+place, the bag that the validators read, the 1% of files changed before `--update`) is made outside
+the timed region.
+"""
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from bench.measure import measure
+
+REPO = Path(__file__).resolve().parent.parent
+UPDATE_FRACTION = 0.01
+
+COREUTILS_FLOOR = (
+    'xargs -0 sha256sum < "$1" > /dev/null & a=$!; '
+    'xargs -0 sha512sum < "$1" > /dev/null & b=$!; '
+    'wait $a; r=$?; wait $b; exit $((r | $?))'
+)
+COREUTILS_CHECK = (
+    'sha256sum -c --quiet manifest-sha256.txt > /dev/null & a=$!; '
+    'sha512sum -c --quiet manifest-sha512.txt > /dev/null & b=$!; '
+    'wait $a; r=$?; wait $b; exit $((r | $?))'
+)
+
+
+@dataclass
+class Contender:
+    key: str
+    label: str
+    phase: str                      # floor, bag, validate, update
+    argv: list[str]
+    cwd: str | None = None
+    setup: Callable[[int], None] | None = None   # called with the round number
+    teardown: Callable[[], None] | None = None
+    optional: bool = False          # "no such option" (exit 2) means "not available", not a failure
+    note: str = ""
+
+
+@dataclass
+class SetContext:
+    """Paths and commands shared by the contenders of one corpus."""
+    name: str
+    source: Path
+    runs_dir: Path
+    jobs: int
+    files: list[str]
+    small_files: bool
+    env: dict = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def file_list(self) -> Path:
+        return self.runs_dir / "files.list"
+
+
+def archiver_argv() -> list[str]:
+    """The archiver CLI: the installed script when there is one, else the package of this checkout."""
+    script = Path(sys.executable).parent / "archiver"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "archiver"]
+
+
+def child_env() -> dict:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+    return env
+
+
+def last_line(text: str) -> str:
+    lines = text.strip().splitlines()
+    return lines[-1][:300] if lines else ""
+
+
+def _rm(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    elif path.exists() or path.is_symlink():
+        path.unlink()
+
+
+def remove_bag(path: Path) -> None:
+    """Remove a bag and what archiver keeps beside it (state file, leftovers of an interrupted run)."""
+    _rm(path)
+    for sibling in path.parent.glob(f".{path.name}.*"):
+        _rm(sibling)
+
+
+def _link_copy(source: Path, dest: Path) -> None:
+    _rm(dest)
+    subprocess.run(["cp", "-al", str(source), str(dest)], check=True)
+
+
+def prepare(ctx: SetContext, log: Callable[[str], None]) -> dict:
+    """Untimed: the file list for the floors, the bag the validators read, the copy `--update` changes.
+
+    Returns {"validation_bag": Path, "update_ready": bool | str} — a string says why not ready.
+    """
+    _rm(ctx.runs_dir)
+    ctx.runs_dir.mkdir(parents=True)
+    ctx.file_list.write_bytes(b"".join(os.fsencode(p) + b"\0" for p in ctx.files))
+    bag = ctx.runs_dir / "bag"
+    log("  preparing the bag the validators read (archiver bag, untimed)")
+    made = measure(archiver_argv() + ["bag", str(ctx.source), "-o", str(bag), "--quiet",
+                                      "--jobs", str(ctx.jobs), "--force"], cwd=REPO, env=ctx.env)
+    if made.returncode != 0:
+        remove_bag(bag)
+        ctx.notes.append("archiver bag failed while preparing; the validators read a bag made by "
+                         f"bagit-python instead (archiver said: {last_line(made.stderr)})")
+        log("  archiver bag failed; making the validation bag with bagit-python")
+        _link_copy(ctx.source, bag)
+        subprocess.run([sys.executable, "-m", "bench.bagit_child", "make", str(bag), "--jobs", str(ctx.jobs)],
+                       check=True, cwd=REPO, env=ctx.env)
+    update_ready: bool | str = False
+    if ctx.small_files:
+        log("  preparing the copy and bag that --update changes (untimed)")
+        src = ctx.runs_dir / "update-src"
+        subprocess.run(["cp", "-a", str(ctx.source), str(src)], check=True)
+        base = measure(archiver_argv() + ["bag", str(src), "-o", str(ctx.runs_dir / "update-bag"), "--quiet",
+                                          "--jobs", str(ctx.jobs), "--force"], cwd=REPO, env=ctx.env)
+        update_ready = True if base.returncode == 0 else f"exit {base.returncode}: {last_line(base.stderr)}"
+    return {"validation_bag": bag, "update_ready": update_ready}
+
+
+def change_files(root: Path, fraction: float, round_no: int) -> int:
+    """Append a correction to `fraction` of the files under root (chosen by a seeded draw); return how many."""
+    files = sorted(str(p) for p in root.rglob("*") if p.is_file())
+    count = max(1, round(len(files) * fraction))
+    rng = random.Random(7000 + round_no)
+    for path in rng.sample(files, count):
+        with open(path, "ab") as f:
+            f.write(f"\nCorrection (round {round_no}): an earlier version of this story misstated a date.\n"
+                    .encode("utf-8"))
+    return count
+
+
+def build(ctx: SetContext, prepared: dict) -> list[Contender]:
+    """The contenders of one corpus, in the order of the first round."""
+    py = sys.executable
+    jobs = str(ctx.jobs)
+    arch = archiver_argv()
+    bag = prepared["validation_bag"]
+    bag_run = ctx.runs_dir / "bag-run"
+    bagit_copy = ctx.runs_dir / "bagit-copy"
+    out: list[Contender] = [
+        Contender("floor-coreutils", "floor: sha256sum ∥ sha512sum", "floor",
+                  ["sh", "-c", COREUTILS_FLOOR, "sh", str(ctx.file_list)]),
+        Contender("floor-python", "floor: Python sha256+sha512, one read", "floor",
+                  [py, "-m", "bench.floor", str(ctx.file_list), "--jobs", jobs], cwd=str(REPO)),
+        Contender("archiver-bag", "archiver bag", "bag",
+                  arch + ["bag", str(ctx.source), "-o", str(bag_run), "--quiet", "--jobs", jobs, "--force"],
+                  cwd=str(REPO), teardown=lambda: remove_bag(bag_run)),
+        Contender("bagit-make", "bagit-python make_bag", "bag",
+                  [py, "-m", "bench.bagit_child", "make", str(bagit_copy), "--jobs", jobs], cwd=str(REPO),
+                  setup=lambda r: _link_copy(ctx.source, bagit_copy), teardown=lambda: _rm(bagit_copy),
+                  note="on a hard-linked copy (cp -al, untimed)"),
+        Contender("archiver-validate", "archiver validate", "validate",
+                  arch + ["validate", str(bag), "--jobs", jobs], cwd=str(REPO)),
+        Contender("archiver-validate-fast", "archiver validate --fast", "validate",
+                  arch + ["validate", str(bag), "--fast", "--jobs", jobs], cwd=str(REPO), optional=True),
+        Contender("bagit-validate", "bagit-python validate", "validate",
+                  [py, "-m", "bench.bagit_child", "validate", str(bag), "--jobs", jobs], cwd=str(REPO)),
+        Contender("bagit-validate-fast", "bagit-python fast validate", "validate",
+                  [py, "-m", "bench.bagit_child", "fast", str(bag), "--jobs", jobs], cwd=str(REPO)),
+        Contender("sha-check", "sha256sum -c ∥ sha512sum -c", "validate",
+                  ["sh", "-c", COREUTILS_CHECK], cwd=str(bag)),
+    ]
+    if ctx.small_files:
+        src = ctx.runs_dir / "update-src"
+        out.append(Contender(
+            "archiver-update", "archiver bag --update (1% changed)", "update",
+            arch + ["bag", str(src), "-o", str(ctx.runs_dir / "update-bag"), "--update", "--quiet"],
+            cwd=str(REPO), setup=lambda r: change_files(src, UPDATE_FRACTION, r), optional=True,
+            note=f"{max(1, round(len(ctx.files) * UPDATE_FRACTION))} file(s) changed before each run (untimed)"))
+    return out

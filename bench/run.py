@@ -1,0 +1,130 @@
+"""Running the contenders of one corpus side by side: a warm-up round, then N rounds, each round
+running every contender once (round-robin, the starting contender rotating), medians at the end.
+
+The page cache cannot be dropped here, so every figure is warm-cache; the warm-up round makes that
+equally true for all contenders.
+"""
+from __future__ import annotations
+
+import resource
+import shutil
+import statistics
+from pathlib import Path
+from typing import Callable
+
+from bench import contenders as C
+from bench.corpus import list_files
+from bench.measure import measure
+from bench.targets import evaluate
+
+
+class NotEnoughSpace(Exception):
+    pass
+
+
+def check_space(where: Path, needed: int) -> None:
+    where.mkdir(parents=True, exist_ok=True)
+    free = shutil.disk_usage(where).free
+    if free < needed:
+        raise NotEnoughSpace(f"{where}: {free / 1e9:.1f} GB free, the benchmark needs about {needed / 1e9:.1f} GB")
+
+
+def run_rounds(contenders: list[C.Contender], runs: int, warmup: int, env: dict,
+               log: Callable[[str], None], preset: dict | None = None) -> dict:
+    """{key: {"times": [...], "rss_kib": [...], "status": ..., "error": ...}} over `runs` recorded rounds."""
+    state = {c.key: {"times": [], "rss_kib": [], "status": "ok", "error": None} for c in contenders}
+    for key, (status, error) in (preset or {}).items():
+        state[key].update(status=status, error=error)
+    n = len(contenders)
+    for rnd in range(warmup + runs):
+        tag = "warm-up" if rnd < warmup else f"run {rnd - warmup + 1}/{runs}"
+        order = contenders[rnd % n:] + contenders[:rnd % n]
+        line = []
+        for c in order:
+            st = state[c.key]
+            if st["status"] != "ok":
+                continue
+            if c.setup:
+                c.setup(rnd)
+            try:
+                m = measure(c.argv, cwd=c.cwd, env=env)
+            finally:
+                if c.teardown:
+                    c.teardown()
+            if m.returncode != 0:
+                if c.optional and m.returncode == 2 and "no such option" in m.stderr.lower():
+                    st.update(status="not available", error=m.stderr.strip()[-300:])
+                else:
+                    st.update(status="failed", error=f"exit {m.returncode}: {m.stderr.strip()[-600:]}")
+                line.append(f"{c.key} {st['status'].upper()}")
+                continue
+            if rnd >= warmup:
+                st["times"].append(m.seconds)
+                st["rss_kib"].append(m.maxrss_kib)
+            line.append(f"{c.key} {m.seconds:.2f}s")
+        log(f"  {tag}: " + ", ".join(line))
+    return state
+
+
+def summarise(contenders: list[C.Contender], state: dict, files: int, size: int) -> tuple[list[dict], dict]:
+    """Per-contender figures, and the floor: the faster of the two hashing baselines."""
+    floors = {k: statistics.median(state[k]["times"]) for k in ("floor-coreutils", "floor-python")
+              if state[k]["times"]}
+    floor_key = min(floors, key=floors.get) if floors else None
+    floor = {"seconds": floors.get(floor_key), "from": floor_key}
+    results = []
+    for c in contenders:
+        st = state[c.key]
+        r = {"key": c.key, "label": c.label, "phase": c.phase, "status": st["status"], "error": st["error"],
+             "note": c.note, "times": [round(t, 6) for t in st["times"]], "rss_kib": st["rss_kib"],
+             "median": None, "min": None, "max": None, "ratio_to_floor": None, "mb_per_s": None,
+             "files_per_s": None, "peak_rss_mb": None}
+        if st["status"] == "ok" and st["times"]:
+            med = statistics.median(st["times"])
+            r.update(median=round(med, 6), min=round(min(st["times"]), 6), max=round(max(st["times"]), 6),
+                     peak_rss_mb=round(max(st["rss_kib"]) / 1024, 1))
+            if floor["seconds"]:
+                r["ratio_to_floor"] = round(med / floor["seconds"], 3)
+            if c.phase != "update":  # --update reads only the changed files: a rate over all would mislead
+                r["mb_per_s"] = round(size / 1e6 / med, 1)
+                r["files_per_s"] = round(files / med)
+        results.append(r)
+    return results, floor
+
+
+def run_set(name: str, source: Path, corpus_stamp: dict, runs_root: Path, jobs: int, runs: int,
+            warmup: int, log: Callable[[str], None]) -> dict:
+    """Benchmark one corpus; returns its result document (without machine and date)."""
+    files = list_files(source)
+    size = corpus_stamp["bytes"]
+    small_files = corpus_stamp["spec"]["kind"] == "small"
+    # The validation bag, one bag per run, and (small files) a copy plus its bag for --update.
+    check_space(runs_root, size * (4 if small_files else 2) + (256 << 20))
+    env = C.child_env()
+    ctx = C.SetContext(name, source, runs_root / name, jobs, files, small_files, env)
+    try:
+        prepared = C.prepare(ctx, log)
+        contenders = C.build(ctx, prepared)
+        preset = {}
+        if small_files and prepared["update_ready"] is not True:
+            preset["archiver-update"] = ("failed", f"could not make the bag to update: {prepared['update_ready']}")
+        state = run_rounds(contenders, runs, warmup, env, log, preset)
+    finally:
+        shutil.rmtree(ctx.runs_dir, ignore_errors=True)
+    results, floor = summarise(contenders, state, len(files), size)
+    by_key = {r["key"]: r for r in results}
+    return {
+        "set": name,
+        "corpus": {"files": len(files), "bytes": size, "spec": corpus_stamp["spec"]},
+        "jobs": jobs, "runs": runs, "warmup": warmup,
+        "cache": "warm: the page cache cannot be dropped here; a warm-up round precedes the timed rounds",
+        "rss": "peak RSS = ru_maxrss from os.wait4 on each contender's process: the largest single process "
+               "of its tree (workers included), not their sum; the maximum over the timed runs. Linux carries "
+               "the spawning process's high-water RSS into the child, so a figure at or below bench_rss_mb "
+               "is an upper bound",
+        "bench_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "floor": floor,
+        "results": results,
+        "targets": evaluate(name, by_key, floor["seconds"] or 0.0),
+        "notes": ctx.notes,
+    }
