@@ -28,9 +28,12 @@ bag: $(RUNTIME_STAMP)
 test: $(TEST_STAMP)
 	$(BIN)/python -m pytest -q
 
-## eval: per-field precision and recall of the extractor on tests/corpus
+## eval: per-field precision and recall of the extractor on the labelled corpus and the held-out set
 eval: $(TEST_STAMP)
+	@echo "== tests/corpus (labelled; the extractor was tuned on it)"
 	$(BIN)/python -m archiver.evaluation tests/corpus
+	@echo "== tests/corpus-holdout (never used for tuning: the honest estimate for unseen files)"
+	$(BIN)/python -m archiver.evaluation tests/corpus-holdout
 
 ## manifests: rewrite the committed provenance records of seeds/
 manifests: $(RUNTIME_STAMP)
