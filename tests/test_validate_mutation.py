@@ -114,3 +114,14 @@ def test_a_plain_bag_from_another_tool_gets_no_archiver_findings(tmp_path):
     from bagbuild import build
     bag = build(tmp_path / "plain", {"a.txt": b"A"})
     assert validate_path(bag).findings == []
+
+
+def test_fast_mode_checks_presence_of_records_without_reading_them(bag):
+    rec = bag / "metadata/provenance/002_925810d536abd4d2.txt.yaml"
+    rec.write_text(rec.read_text(encoding="utf-8").replace("bytes: 2017", "bytes: 9999"), encoding="utf-8")
+    (bag / "metadata/provenance/000_a1b928136f395d30.txt.yaml").unlink()
+    retag(bag)
+    fast = validate_path(bag, fast=True)
+    assert [(f.code, f.path) for f in fast.findings] == [("A001", "data/000_a1b928136f395d30.txt")]
+    full = {(f.code, f.path) for f in validate_path(bag).findings}
+    assert ("A003", "metadata/provenance/002_925810d536abd4d2.txt.yaml") in full

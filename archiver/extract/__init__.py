@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from archiver.extract import bylines, codes, dates, language, outlets, titles
-from archiver.extract.lines import Line, body_start, is_noise, read_page
+from archiver.extract.lines import NOISE, Line, body_start, is_noise, read_page
 from archiver.model import FIELD_NAMES, Evidence, Field
 
 STRONG, MEDIUM, WEAK = 3, 2, 1
@@ -22,6 +22,8 @@ PUBLISHED_LABEL = re.compile(r"^(?:(?:first\s+)?(?:published|posted|issued on|pu
                              r"تاریخ انتشار)\s*(?:on|:)?|(?:date|تاريخ|تاریخ)\s*:)\s*", re.I)
 UPDATED_LABEL = re.compile(r"^(?:last\s+)?(?:updated|modified|mis à jour(?: le)?|actualisé(?: le)?|"
                            r"آخر تحديث|تم التحديث|به‌روزرسانی|بروزرسانی)\s*(?:on|:)?\s*", re.I)
+# Stamps on one line: "Published: … | Updated: …"; also an update stamp glued to the date before it.
+STAMP_SPLIT = re.compile(r"\s*[|•·]\s*|(?<![^\W\d_])\s*(?=(?:last\s+)?(?:updated|modified|mis à jour)\b)", re.I)
 FOOTER_LINES = 5
 LEADIN_LINES = 2
 
@@ -79,7 +81,8 @@ def _same_date(precise: str, other: str) -> bool:
 
 
 def _date_in(text: str, line: Line, rule: str, strength: int, cands: list, whole=False) -> None:
-    found = dates.find_date(text, whole=whole)
+    # The whole line decides whether 03/04/2024 reads day first ("Publié le 03/04/2024").
+    found = dates.find_date(text, whole=whole, day_first=bool(dates.DAY_FIRST.search(line.text)))
     if found:
         cands.append(Candidate(found[0], strength, line, rule, line.raw.strip()))
 
@@ -87,8 +90,9 @@ def _date_in(text: str, line: Line, rule: str, strength: int, cands: list, whole
 def _published_from_label(line: Line, cands: list, text: str | None = None) -> bool:
     """'Published: …' (strong) and 'Updated: …' (weak) stamps, also both on one line."""
     text = line.text if text is None else text
-    parts = re.split(r"\s*[|•·]\s*|\s+(?=(?:last\s+)?(?:updated|modified|mis à jour)\b)", text, flags=re.I)
+    parts = STAMP_SPLIT.split(text)
     hit = False
+    bare = []
     for part in parts:
         m = UPDATED_LABEL.match(part)
         if m:
@@ -100,7 +104,20 @@ def _published_from_label(line: Line, cands: list, text: str | None = None) -> b
             before = len(cands)
             _date_in(part[m.end():], line, "published.labelled", STRONG, cands)
             hit = hit or len(cands) > before
+        else:
+            bare.append(part)
+    if hit and len(parts) > 1:
+        # "March 28, 2024 9:46 PM GMT+3Updated 2 hours ago": the unlabelled date beside an update
+        # stamp is the dateline.
+        for part in bare:
+            _date_in(part, line, "published.dateline-before-update", STRONG, cands, whole=True)
     return hit
+
+
+def _date_segments(line: Line, text: str, cands: list) -> None:
+    """"By Nadia Rahimi | 12 December 2023", "Source: Xinhua | 2024-03-28 21:46:00 | Editor: huaxia"."""
+    for segment in text.split("|")[1:]:
+        _date_in(segment.strip(), line, "published.dateline-segment", STRONG, cands, whole=True)
 
 
 def extract(text: str) -> dict[str, Field]:
@@ -124,6 +141,7 @@ def _extract(text: str) -> dict[str, Field]:
     title_c, outlet_c, pub_c, code_c, byline_c = [], [], [], [], []
     crawler_date = None
     title_done = False
+    seen_content = False  # a content line (not noise, not a story code) came before this one
 
     for index, ln in enumerate(header):
         raw_text = ln.text
@@ -134,14 +152,21 @@ def _extract(text: str) -> dict[str, Field]:
                 pub_c.append(Candidate(crawler_date, MEDIUM, ln, "published.crawler-date-prefix", span))
                 raw_text = stripped
         if is_noise(raw_text):
+            if "|" in raw_text and not NOISE.match(raw_text):  # a stamp line that looks like a menu
+                _date_segments(ln, raw_text, pub_c)
             continue
         code = codes.story_code(raw_text)
         if code:
             code_c.append(Candidate(code, STRONG, ln, "story_code.label"))
             continue
-        name = outlets.masthead(raw_text)
+        name = outlets.masthead(raw_text, first_line=not seen_content)
+        seen_content = True
         if name:
             outlet_c.append(Candidate(name, STRONG, ln, "outlet.masthead-line"))
+            continue
+        found = outlets.city_slash(raw_text)
+        if found:
+            outlet_c.append(Candidate(found[0], STRONG, ln, "outlet.city-slash-line"))
             continue
         if _published_from_label(ln, pub_c, raw_text):
             continue
@@ -150,8 +175,7 @@ def _extract(text: str) -> dict[str, Field]:
         if len(pub_c) > before:
             continue
         if "|" in raw_text:  # "By Nadia Rahimi | 12 December 2023", "Ahmet Yilmaz | 14.09.2023"
-            for segment in raw_text.split("|")[1:]:
-                _date_in(segment.strip(), ln, "published.dateline-segment", STRONG, pub_c, whole=True)
+            _date_segments(ln, raw_text, pub_c)
         who = bylines.header_byline(raw_text)
         if who:
             byline_c.append(Candidate(who, STRONG, ln, "byline.by-line"))
@@ -214,8 +238,14 @@ def _extract(text: str) -> dict[str, Field]:
     result["story_code"] = _resolve(code_c)
     result["byline"] = _resolve(byline_c)
 
-    prose = "\n".join(ln.text for ln in body if len(ln.text.split()) >= 6)
-    guess = language.identify(prose)
+    prose_lines, size = [], 0
+    for ln in body:
+        if size >= language.SAMPLE_CHARS:
+            break
+        if ln.text.count(" ") >= 5:
+            prose_lines.append(ln.text)
+            size += len(ln.text) + 1
+    guess = language.identify("\n".join(prose_lines))
     if guess:
         lang, prob, n = guess
         result["language"] = Field.found(lang, [Evidence(None, f"p={prob:.3f} over {n} characters of body text",

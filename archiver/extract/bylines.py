@@ -17,8 +17,16 @@ _CUT = re.compile(r"\s*(?:\||•|·|—|–| - |,?\s+(?:published|updated|posted
 MAX_WORDS = 12
 
 
+# "Par Benjamin Barthe (Beyrouth, correspondant)", "By Lyse Doucet, Chief international correspondent":
+# the place and the role are not the name.
+_PAREN = re.compile(r"\s*\([^)]*\)\s*$")
+_ROLE = re.compile(r"\s*,\s*[^,]*\b(?:correspondent|correspondante?|editor|reporter|analyst|journalist|"
+                   r"columnist|writer|contributor|envoyée?|spécial|rédact(?:eur|rice))\b[^,]*$", re.I)
+
+
 def _clean(who: str) -> str | None:
     who = _CUT.sub("", who).strip().rstrip(",;:")
+    who = _ROLE.sub("", _PAREN.sub("", who)).strip().rstrip(",;:")
     if not who or len(who.split()) > MAX_WORDS or len(who) > 100:
         return None
     if who.endswith(".") and not re.search(r"\b[A-Z]\.$", who):

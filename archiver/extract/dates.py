@@ -42,36 +42,44 @@ ZONES = {
 _MONTH_NAMES = "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True))
 _JALALI_NAMES = "|".join(sorted(JALALI_MONTHS, key=len, reverse=True))
 _ZONE_NAMES = "|".join(sorted((re.escape(z) for z in ZONES), key=len, reverse=True))
+# "9:46 p.m. ET": a zone is named but not which offset (ET is EST or EDT): the time stands, no offset.
+# Upper case only, as "et" is also French for "and".
+_ZONE_NAMES += "|(?-i:ET|PT)"
 _WEEKDAY = (r"(?:(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|nesday|sday|rsday|urday)?|"
             r"lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|"
             r"الأحد|الاثنين|الإثنين|الثلاثاء|الأربعاء|الخميس|الجمعة|السبت|"
             r"شنبه|یکشنبه|دوشنبه|سه‌شنبه|سه شنبه|چهارشنبه|پنجشنبه|پنج‌شنبه|جمعه)\.?,?\s*")
-_TIME = (r"(?:\s*(?:,|-|–|—|\||at|à|a|الساعة|ساعت)?\s*(?P<h>\d{1,2})[:h.](?P<mi>\d{2})(?::(?P<s>\d{2}))?"
+_TIME = (r"(?:\s*(?:,|،|-|–|—|\||at|à|a|الساعة|ساعت)?\s*(?P<h>\d{1,2})[:h.](?P<mi>\d{2})(?::(?P<s>\d{2}))?"
          r"\s*(?P<ampm>[ap]\.?m\.?)?"
-         rf"(?:\s*\(?(?P<zone>{_ZONE_NAMES}|(?:gmt|utc)?\s*[+-]\d{{1,2}}(?::?\d{{2}})?)\)?)?)?")
+         rf"(?:\s*\(?(?P<zone>(?:gmt|utc)?\s*[+-]\d{{1,2}}(?::?\d{{2}})?(?!\d)|{_ZONE_NAMES})\)?)?)?")
+
+# Solar Hijri years 1300-1419 (1921-2041). Lunar Hijri years (1445 = 2023/24) are printed on Arabic
+# pages in the same shapes: they are above the range, and a lunar mark (هـ, ه.ق) rules a date out.
+_JALALI_YEAR = r"(?:13\d\d|14[01]\d)(?!\d)"
+_NOT_LUNAR = r"(?!\s*(?:هـ|ه\.?\s?ق|ق\.|قمری))"
 
 PATTERNS = [
     # 2024-03-28T21:46:00Z, 2024-03-28 21:46, 2024/03/28
     ("iso", re.compile(rf"(?P<y>(?:19|20)\d\d)[-/.](?P<mo>\d{{1,2}})[-/.](?P<d>\d{{1,2}})(?:[T ]?{_TIME[3:]}", re.I)),
     # 28 Mar 2024 21:46 ; Saturday, 22 May 2021 8:13 AM ; 28 mars 2024 à 21h46 ; ۸ مارس ۲۰۲۴
-    ("dmy", re.compile(rf"(?:{_WEEKDAY})?(?<!\d)(?P<d>\d{{1,2}})(?:er|st|nd|rd|th)?\s+(?P<mon>{_MONTH_NAMES})\.?,?\s+(?P<y>(?:19|20)\d\d)(?!\d){_TIME}", re.I)),
+    ("dmy", re.compile(rf"(?<!\d)(?P<d>\d{{1,2}})(?:er|st|nd|rd|th)?\s+(?P<mon>{_MONTH_NAMES})\.?,?\s+(?P<y>(?:19|20)\d\d)(?!\d){_TIME}", re.I)),
     # 08:13 GMT, 22 May 2021 (time first)
     ("tdmy", re.compile(rf"(?<!\d)(?P<h>\d{{1,2}})[:h.](?P<mi>\d{{2}})\s*(?P<ampm>[ap]\.?m\.?)?"
-                        rf"(?:\s*\(?(?P<zone>{_ZONE_NAMES}|(?:gmt|utc)?\s*[+-]\d{{1,2}}(?::?\d{{2}})?)\)?)?"
+                        rf"(?:\s*\(?(?P<zone>(?:gmt|utc)?\s*[+-]\d{{1,2}}(?::?\d{{2}})?(?!\d)|{_ZONE_NAMES})\)?)?"
                         rf"\s*[,|–—-]?\s*(?:{_WEEKDAY})?(?P<d>\d{{1,2}})\s+(?P<mon>{_MONTH_NAMES})\.?,?\s+(?P<y>(?:19|20)\d\d)(?!\d)", re.I)),
     # March 28, 2024 8:13 AM EDT ; Sat May 22, 2021 08:13AM
-    ("mdy", re.compile(rf"(?:{_WEEKDAY})?(?P<mon>{_MONTH_NAMES})\.?,?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)(?!\d){_TIME}", re.I)),
+    ("mdy", re.compile(rf"(?<![^\W\d_])(?P<mon>{_MONTH_NAMES})\.?,?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)(?!\d){_TIME}", re.I)),
     # 6:41 PM EDT, August 3, 2023 (time first)
     ("tmdy", re.compile(rf"(?<!\d)(?P<h>\d{{1,2}})[:h.](?P<mi>\d{{2}})\s*(?P<ampm>[ap]\.?m\.?)?"
-                        rf"(?:\s*\(?(?P<zone>{_ZONE_NAMES}|(?:gmt|utc)?\s*[+-]\d{{1,2}}(?::?\d{{2}})?)\)?)?"
+                        rf"(?:\s*\(?(?P<zone>(?:gmt|utc)?\s*[+-]\d{{1,2}}(?::?\d{{2}})?(?!\d)|{_ZONE_NAMES})\)?)?"
                         rf"\s*[,|–—-]?\s*(?:{_WEEKDAY})?(?P<mon>{_MONTH_NAMES})\.?,?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)(?!\d)", re.I)),
     # 14.09.2023 (dots: day.month.year); 19/01/2023 or 03/14/2024 only when the order is unambiguous
     ("dmy-num", re.compile(rf"(?<![\d/.])(?P<a>\d{{1,2}})(?P<sep>[./])(?P<b>\d{{1,2}})(?P=sep)(?P<y>(?:19|20)\d\d)(?![\d/.]){_TIME}")),
     # March 2024 (year and month only)
-    ("my", re.compile(rf"(?<![\w])(?P<mon>{_MONTH_NAMES})\.?,?\s+(?P<y>(?:19|20)\d\d)(?!\d)", re.I)),
+    ("my", re.compile(rf"(?<![\w])(?<!\d\s)(?P<mon>{_MONTH_NAMES})\.?,?\s+(?P<y>(?:19|20)\d\d)(?!\d)", re.I)),
     # Solar Hijri: ۸ فروردین ۱۴۰۳ (digits already ASCII), 1403/01/08
-    ("jalali", re.compile(rf"(?:{_WEEKDAY})?(?P<d>\d{{1,2}})\s+(?P<jmon>{_JALALI_NAMES})\s+(?P<y>1[34]\d\d){_TIME}")),
-    ("jalali-num", re.compile(rf"(?P<y>1[34]\d\d)[/-](?P<mo>\d{{1,2}})[/-](?P<d>\d{{1,2}}){_TIME}")),
+    ("jalali", re.compile(rf"(?P<d>\d{{1,2}})\s+(?P<jmon>{_JALALI_NAMES})\s+(?P<y>{_JALALI_YEAR}){_TIME}{_NOT_LUNAR}")),
+    ("jalali-num", re.compile(rf"(?<![\d/])(?P<y>{_JALALI_YEAR})[/-](?P<mo>\d{{1,2}})[/-](?P<d>\d{{1,2}})(?![\d/]){_TIME}{_NOT_LUNAR}")),
 ]
 
 
@@ -90,7 +98,7 @@ def _zone(raw: str | None) -> str | None:
     return f"{m.group(1)}{hours:02d}:{minutes:02d}"
 
 
-def _build(m: re.Match, kind: str) -> str | None:
+def _build(m: re.Match, kind: str, day_first: bool = False) -> str | None:
     g = m.groupdict()
     try:
         year = int(g["y"])
@@ -107,6 +115,8 @@ def _build(m: re.Match, kind: str) -> str | None:
                 day, month = a, b
             elif b > 12 >= a:
                 day, month = b, a
+            elif day_first:
+                day, month = a, b
             else:
                 return None  # 03/04/2024: April or March? Not a date we can read.
         else:
@@ -140,9 +150,29 @@ def _build(m: re.Match, kind: str) -> str | None:
     return out
 
 
-def find_date(text: str, whole: bool = False) -> tuple[str, str] | None:
+# Every pattern needs a four-digit year (Gregorian or Solar Hijri): most lines have none, and this one
+# cheap search spares them the month-name alternations (the extractor runs on every header line).
+_YEAR = re.compile(r"(?<!\d)(?:19|20|13|14)\d\d(?!\d)")
+_BRACKETED = re.compile(r"\[[^\]]*\]|\([^)]*\)")
+_WEEKDAY_RE = re.compile(_WEEKDAY, re.I)
+_WORD = re.compile(r"\w{2,}")
+
+
+# The line itself says that 03/04/2024 is the 3rd of April: a French stamp, or Arabic or Persian
+# script (pages in these languages write the day first; only US usage puts the month first).
+DAY_FIRST = re.compile(r"\b(?:publié|mis à jour|modifié|mis en ligne|le)\b|[\u0600-\u06ff]", re.I)
+
+
+def find_date(text: str, whole: bool = False, day_first: bool | None = None) -> tuple[str, str] | None:
     """The first explicit date in `text` as (iso, matched span); with `whole`, the date must be all
-    the text has (a dateline), bar a weekday, punctuation and an "[Updated ...]" tail."""
+    the text has (a dateline), bar a weekday, punctuation and an "[Updated ...]" tail. Numeric dates
+    whose order is ambiguous are read day first only when `day_first` (by default: when the text
+    itself shows a day-first convention, see DAY_FIRST)."""
+    if not _YEAR.search(text):
+        return None
+    half = len(text) // 2
+    if half >= 6 and text[:half] == text[half:]:
+        text = text[:half]  # a stamp the scraper glued to its copy: "28 Mar 202428 Mar 2024"
     best = None
     for kind, pattern in PATTERNS:
         m = pattern.search(text)
@@ -150,10 +180,12 @@ def find_date(text: str, whole: bool = False) -> tuple[str, str] | None:
             continue
         if whole:
             rest = (text[:m.start()] + " " + text[m.end():])
-            rest = re.sub(r"\[[^\]]*\]|\([^)]*\)", " ", rest)
-            if re.search(r"\w{2,}", re.sub(_WEEKDAY, " ", rest, flags=re.I)):
+            rest = _BRACKETED.sub(" ", rest)
+            if _WORD.search(_WEEKDAY_RE.sub(" ", rest)):
                 continue
-        iso = _build(m, kind)
+        if kind == "dmy-num" and day_first is None:
+            day_first = bool(DAY_FIRST.search(text))
+        iso = _build(m, kind, bool(day_first))
         if iso is None:
             continue
         # Prefer the earliest match; among equal starts, the most precise.

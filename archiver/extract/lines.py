@@ -48,8 +48,9 @@ class Line:
 
 
 def normalise(raw: str) -> str:
-    text = _INVISIBLE.sub("", raw).translate(_DIGITS)
-    text = unicodedata.normalize("NFKC", text) if not text.isascii() else text
+    if raw.isascii():  # most lines of English pages: str.split folds ASCII whitespace, fast
+        return " ".join(raw.split())
+    text = unicodedata.normalize("NFKC", _INVISIBLE.sub("", raw).translate(_DIGITS))
     return _SPACES.sub(" ", text).strip()
 
 
@@ -73,21 +74,34 @@ class Page:
         return [ln for ln in self.lines if ln.number < body_start]
 
 
+# What speaks for the page is at its top and its bottom; the middle of a long article is body text
+# that no rule reads, so it is not even normalised.
+HEAD_LINES = 40
+FOOT_LINES = 20
+
+
 def read_page(text: str, head_limit: int = 64 * 1024) -> Page:
-    """Split `text` into non-empty lines and cut the tail of other stories."""
+    """Split `text` into non-empty lines (the first HEAD_LINES and last FOOT_LINES of them) and cut
+    the tail of other stories."""
     if len(text) > head_limit:
         text = text[:head_limit]
-    lines: list[Line] = []
+    kept: list[tuple[int, str]] = []
     tail = None
     for number, raw in enumerate(text.splitlines(), 1):
-        norm = normalise(raw)
-        if not norm:
+        if not raw or raw.isspace():
             continue
         # A tail marker only counts after some article text, never as the page's first lines.
-        if len(lines) >= 3 and len(norm) <= 40 and TAIL_MARKERS.match(norm):
+        if len(kept) >= 3 and len(raw) <= 60 and TAIL_MARKERS.match(normalise(raw)):
             tail = number
             break
-        lines.append(Line(number, raw, norm))
+        kept.append((number, raw))
+    if len(kept) > HEAD_LINES + FOOT_LINES:
+        kept = kept[:HEAD_LINES] + kept[-FOOT_LINES:]
+    lines = []
+    for number, raw in kept:
+        norm = normalise(raw)
+        if norm:
+            lines.append(Line(number, raw, norm))
     return Page(lines, tail)
 
 

@@ -22,12 +22,13 @@ class Outlet:
     aliases: tuple[str, ...]
     domains: tuple[str, ...]
     labels: tuple[str, ...]
+    first_line_aliases: tuple[str, ...] = ()
 
 
 def _load() -> list[Outlet]:
     data = yaml.safe_load(resources.files("archiver.extract").joinpath("outlets.yaml").read_text("utf-8"))
     return [Outlet(o["name"], tuple(o.get("aliases", [])), tuple(o.get("domains", [])),
-                   tuple(o.get("labels", []))) for o in data["outlets"]]
+                   tuple(o.get("labels", [])), tuple(o.get("first_line_aliases", []))) for o in data["outlets"]]
 
 
 OUTLETS = _load()
@@ -41,6 +42,7 @@ for _o in OUTLETS:
         _ALIAS[key] = _o.name
         if len(_a) <= 3:
             _SHORT.add(key)
+_FIRST_LINE = {normalise(a).casefold(): o.name for o in OUTLETS for a in o.first_line_aliases}
 _DOMAIN = {d.lower(): o.name for o in OUTLETS for d in o.domains}
 _ALIAS_RE = "|".join(sorted((re.escape(normalise(a)) for o in OUTLETS for a in (o.name,) + o.aliases),
                             key=len, reverse=True))
@@ -53,6 +55,9 @@ LEADIN_NAME = re.compile(rf"^(?P<alias>{_ALIAS_RE})\s*[-–—]\s+\S", re.I)
 LEADIN_CITY = re.compile(rf"^(?:[^\W\d_][\w'.]*\s?){{1,3}}\s*[,،\-–—]\s*(?P<alias>{_ALIAS_RE})\s*[-–—]\s+\S", re.I)
 # "MOSCOW, August 1. /TASS/. ..."
 LEADIN_SLASH = re.compile(rf"^[^/\n]{{0,60}}/(?P<alias>{_ALIAS_RE})/\.?", re.I)
+# "أنقرة/ الأناضول", "إسطنبول / الأناضول" (Anadolu's Arabic service): a city, a slash and the outlet,
+# on its own line or opening the first paragraph before a dash.
+LEADIN_CITY_SLASH = re.compile(rf"^(?:[^\W\d_][\w'.]*\s?){{1,3}}\s*/\s*(?P<alias>{_ALIAS_RE})\s*(?:$|[-–—:]\s*)", re.I)
 # Site-type words: a short line naming a known outlet with one of these is another site's masthead.
 LOOKALIKE_WORDS = re.compile(r"\b(?:blog|weekly|daily|digest|fans?|magazine|online|network|channel|radio|"
                              r"review|journal|gazette|club|forum|watch)\b", re.I)
@@ -74,12 +79,21 @@ def leadin(text: str) -> tuple[str, str] | None:
     if m:
         name = canonical(m.group("alias"))
         return (name, m.group(0)) if name else None
-    for pattern in (LEADIN_SLASH, LEADIN_NAME, LEADIN_CITY):
+    for pattern in (LEADIN_SLASH, LEADIN_CITY_SLASH, LEADIN_NAME, LEADIN_CITY):
         m = pattern.match(text)
         if m and (pattern is LEADIN_SLASH or normalise(m.group("alias")).casefold() not in _SHORT):
             name = canonical(m.group("alias"))
-            span = m.group(0) if pattern is LEADIN_SLASH else m.group(0)[:-1].rstrip()
+            span = m.group(0) if pattern in (LEADIN_SLASH, LEADIN_CITY_SLASH) else m.group(0)[:-1].rstrip()
             return (name, span) if name else None
+    return None
+
+
+def city_slash(text: str) -> tuple[str, str] | None:
+    """(outlet, line) for a header line that is only "CITY/ Outlet"."""
+    m = LEADIN_CITY_SLASH.match(text)
+    if m and m.end() == len(text):
+        name = canonical(m.group("alias"))
+        return (name, m.group(0)) if name else None
     return None
 
 
@@ -89,7 +103,9 @@ def lookalike_masthead(text: str) -> bool:
             and bool(LOOKALIKE_WORDS.search(text)))
 
 
-def masthead(text: str) -> str | None:
+def masthead(text: str, first_line: bool = False) -> str | None:
+    if first_line and text.casefold() in _FIRST_LINE:
+        return _FIRST_LINE[text.casefold()]
     for pattern in (COPYRIGHT, MASTHEAD):
         m = pattern.match(text)
         if m:

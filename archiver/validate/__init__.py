@@ -53,7 +53,7 @@ def validate_bag_dir(root: Path, *, fast=False, profile=None, jobs=None, shown=N
         if not fast:
             hashing.verify(state, jobs)
         if archiver_rules.applies(state, ARCHIVER_PROFILE_ID):
-            archiver_rules.check(state)
+            archiver_rules.check(state, fast=fast)
         if profile is not None:
             state.findings.extend(check_profile(state, profile, serialization))
         elif state.info_value("BagIt-Profile-Identifier") == ARCHIVER_PROFILE_ID:

@@ -33,7 +33,9 @@ def _read_source(data: bytes) -> dict:
     head = data[:2048].decode("utf-8", "replace")
     m = _SOURCE.match(head)
     if m:
-        path = yaml.safe_load(m.group("path"))
+        quoted = m.group("path")
+        # Without escapes, the double-quoted scalar is its own text; with them, let YAML unescape it.
+        path = quoted[1:-1] if "\\" not in quoted else yaml.safe_load(quoted)
         return {"path": path, "bytes": int(m.group("bytes")), "sha256": m.group("sha256"),
                 "sha512": m.group("sha512")}
     doc = yaml.safe_load(data.decode("utf-8"))
@@ -46,7 +48,16 @@ def _read_source(data: bytes) -> dict:
             "sha512": src.get("sha512")}
 
 
-def check(state: BagState) -> None:
+def read_source_safely(data: bytes) -> tuple:
+    """(source dict, None) or (None, what is wrong): for use in worker processes."""
+    try:
+        return _read_source(data), None
+    except (ValueError, UnicodeDecodeError, yaml.YAMLError, TypeError) as exc:
+        return None, str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
+
+
+def check(state: BagState, fast: bool = False) -> None:
+    """With `fast`, only the presence of records and index files is checked (nothing is read)."""
     payload = sorted(p for p in state.walk.files if p.startswith("data/"))
     records = {p for p in state.walk.files if p.startswith(RECORDS)}
     m256 = state.manifests.get("sha256", {})
@@ -57,10 +68,17 @@ def check(state: BagState) -> None:
             state.add("A001", rel, record=record)
             continue
         records.discard(record)
-        try:
-            src = _read_source((state.root / record).read_bytes())
-        except (OSError, ValueError, UnicodeDecodeError, yaml.YAMLError) as exc:
-            state.add("A004", record, detail=str(exc).splitlines()[0][:160])
+        if fast:
+            continue
+        if record in state.records:
+            src, problem = state.records[record]
+        else:
+            try:
+                src, problem = read_source_safely((state.root / record).read_bytes())
+            except OSError as exc:
+                src, problem = None, exc.strerror or str(exc)
+        if problem is not None:
+            state.add("A004", record, detail=problem)
             continue
         problems = []
         if src["path"] != rel[len("data/"):]:
@@ -75,6 +93,11 @@ def check(state: BagState) -> None:
     for orphan in sorted(records):
         if orphan.endswith(".yaml"):
             state.add("A002", orphan)
+    if fast:
+        for index in ("metadata/dublin-core.xml", "metadata/dublin-core.csv"):
+            if index not in state.walk.files:
+                state.add("A005", index, index=index)
+        return
     _check_xml(state, payload)
     _check_csv(state, payload)
 

@@ -49,6 +49,7 @@ class BagState:
     fetch: set[str] = field(default_factory=set)
     # what to hash: path -> {algorithm: expected digest, ...}
     plan: dict[str, dict[str, str]] = field(default_factory=dict)
+    records: dict[str, tuple] = field(default_factory=dict)   # provenance records parsed while hashing
     payload_bytes: int = 0
     payload_files: int = 0
     is_bag: bool = True
@@ -178,6 +179,9 @@ def decode_name(state: BagState, name: str) -> str:
 
 def safe_path(name: str) -> str | None:
     """The reason a manifest path would leave the bag, judged by its components; None when safe."""
+    if (name and name[0] not in "./~\\" and "/." not in name and "//" not in name and "\x00" not in name
+            and not name.endswith("/") and not _DRIVE.match(name)):
+        return None  # no component can be empty, '.', '..' or start the path outside the bag
     if not name:
         return "an empty path"
     if name.startswith("/") or name.startswith("\\\\") or _DRIVE.match(name):
@@ -226,7 +230,8 @@ def read_manifest(state: BagState, manifest: str, algorithm: str, payload: bool)
         if name.startswith("./"):
             state.add("B027", manifest, line=number)
             name = name[2:]
-        name = decode_name(state, name)
+        if "%" in name:
+            name = decode_name(state, name)
         why = safe_path(name)
         if why:
             state.add("B008", manifest, line=number, name=f"{name} ({why})")

@@ -15,21 +15,28 @@ BLOCK = 1 << 20
 
 
 def _hash_chunk(chunk: list[tuple[str, tuple[str, ...], int]], root: str) -> list:
+    from archiver.validate.archiver_rules import RECORDS, read_source_safely
     out = []
     for rel, algorithms, _size in chunk:
         hashers = {alg: hashlib.new(alg) for alg in algorithms}
+        first = None
         try:
             with open(os.path.join(root, *rel.split("/")), "rb", buffering=0) as fh:
                 while True:
                     block = fh.read(BLOCK)
                     if not block:
                         break
+                    if first is None:
+                        first = block
                     for h in hashers.values():
                         h.update(block)
         except OSError as exc:
-            out.append((rel, None, exc.strerror or str(exc)))
+            out.append((rel, None, exc.strerror or str(exc), None))
             continue
-        out.append((rel, {alg: h.hexdigest() for alg, h in hashers.items()}, None))
+        # A provenance record is parsed here, from the bytes just hashed, so it is read only once.
+        record = read_source_safely(first or b"") if rel.startswith(RECORDS) and rel.endswith(".yaml") \
+            and _size <= BLOCK else None
+        out.append((rel, {alg: h.hexdigest() for alg, h in hashers.items()}, None, record))
     return out
 
 
@@ -38,7 +45,9 @@ def verify(state: BagState, jobs: int | None) -> None:
     for rel in sorted(state.plan):
         algorithms = tuple(sorted({key.split("#")[0] for key in state.plan[rel]}))
         work.append((rel, algorithms, state.walk.files.get(rel, 0)))
-    for rel, digests, error in run_chunks(_hash_chunk, work, lambda item: item[2], (str(state.root),), jobs):
+    for rel, digests, error, record in run_chunks(_hash_chunk, work, lambda item: item[2], (str(state.root),), jobs):
+        if record is not None:
+            state.records[rel] = record
         if error is not None:
             state.add("B028", rel, detail=error)
             continue
