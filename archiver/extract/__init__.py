@@ -198,6 +198,10 @@ def _extract(text: str) -> dict[str, Field]:
             if outlets.leadin(raw_text):
                 continue
             candidate = titles.once(raw_text)
+            suffix = outlets.title_suffix(candidate)
+            if suffix:  # "Iran says ready | Press TV": the site's name is not part of the headline
+                outlet_c.append(Candidate(suffix[0], MEDIUM, ln, "outlet.title-suffix"))
+                candidate = suffix[1]
             if titles.looks_like_headline(candidate):
                 rule = "title.first-header-line" + ("-after-crawler-prefix" if crawler_date and index == 0 else "")
                 title_c.append(Candidate(candidate, STRONG, ln, rule))
@@ -247,7 +251,6 @@ def _extract(text: str) -> dict[str, Field]:
             size += len(ln.text) + 1
     guess = language.identify("\n".join(prose_lines))
     if guess:
-        lang, prob, n = guess
-        result["language"] = Field.found(lang, [Evidence(None, f"p={prob:.3f} over {n} characters of body text",
-                                                         "language.py3langid")])
+        lang, why = guess
+        result["language"] = Field.found(lang, [Evidence(None, why, "language.script-and-function-words")])
     return result

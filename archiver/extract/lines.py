@@ -37,6 +37,17 @@ NOISE = re.compile(
     r"skip to (main )?content|back to top|photo:.*|image:.*|file photo.*|"
     r"اشتراک ?گذاری|چاپ|ارسال|بازگشت|مشاركة|طباعة|partager|imprimer)$",
     re.IGNORECASE)
+# Section labels a scraper keeps above the headline ("Middle East", "World News", "Politique"): never
+# a headline, and the headline is the line after them.
+SECTION = re.compile(
+    r"^(?:(?:world|latest|top|breaking|regional|international|local|national|iran|middle east|business|"
+    r"sports?|economy|politics|culture|science|tech(?:nology)?|health|opinion|analysis|features?|"
+    r"video|videos|photos?|multimedia|interviews?|editorial|op-?ed|columns?|society|environment|"
+    r"africa|asia|europe|americas|us|uk|gaza|palestine|lebanon|syria|iraq|yemen)\s*(?:news|stories|"
+    r"affairs)?|news|world news|middle east news|international|"
+    r"monde|international|politique|économie|société|culture|sport|"
+    r"سياسة|اقتصاد|دولي|عربي|محليات|رياضة|ثقافة|سیاسی|اقتصادی|بین‌الملل|بین الملل|ورزشی|فرهنگی|اجتماعی)$",
+    re.IGNORECASE)
 _NAV_SEP = re.compile(r"\s[|•·»›/]\s")
 
 
@@ -62,7 +73,7 @@ def is_nav(text: str) -> bool:
 
 
 def is_noise(text: str) -> bool:
-    return bool(NOISE.match(text)) or is_nav(text)
+    return bool(NOISE.match(text)) or bool(SECTION.match(text)) or is_nav(text)
 
 
 @dataclass

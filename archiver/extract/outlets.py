@@ -23,12 +23,14 @@ class Outlet:
     domains: tuple[str, ...]
     labels: tuple[str, ...]
     first_line_aliases: tuple[str, ...] = ()
+    photo_credit: bool = False
 
 
 def _load() -> list[Outlet]:
     data = yaml.safe_load(resources.files("archiver.extract").joinpath("outlets.yaml").read_text("utf-8"))
     return [Outlet(o["name"], tuple(o.get("aliases", [])), tuple(o.get("domains", [])),
-                   tuple(o.get("labels", [])), tuple(o.get("first_line_aliases", []))) for o in data["outlets"]]
+                   tuple(o.get("labels", [])), tuple(o.get("first_line_aliases", [])),
+                   bool(o.get("photo_credit", False))) for o in data["outlets"]]
 
 
 OUTLETS = _load()
@@ -42,6 +44,7 @@ for _o in OUTLETS:
         _ALIAS[key] = _o.name
         if len(_a) <= 3:
             _SHORT.add(key)
+_PHOTO_CREDIT = {o.name for o in OUTLETS if o.photo_credit}
 _FIRST_LINE = {normalise(a).casefold(): o.name for o in OUTLETS for a in o.first_line_aliases}
 _DOMAIN = {d.lower(): o.name for o in OUTLETS for d in o.domains}
 _ALIAS_RE = "|".join(sorted((re.escape(normalise(a)) for o in OUTLETS for a in (o.name,) + o.aliases),
@@ -75,12 +78,18 @@ def canonical(alias: str) -> str | None:
 
 def leadin(text: str) -> tuple[str, str] | None:
     """(outlet, the matched lead-in) for "CITY (Outlet) -" or "Outlet - " at the start of `text`."""
-    m = LEADIN_PAREN.match(text)
-    if m:
-        name = canonical(m.group("alias"))
-        return (name, m.group(0)) if name else None
-    for pattern in (LEADIN_SLASH, LEADIN_CITY_SLASH, LEADIN_NAME, LEADIN_CITY):
-        m = pattern.match(text)
+    # Cheap guards first (this runs on many lines): each lead-in needs its punctuation near the start.
+    head = text[:120]
+    if "(" in head:
+        m = LEADIN_PAREN.match(text)
+        if m:
+            name = canonical(m.group("alias"))
+            return (name, m.group(0)) if name else None
+    slash = "/" in head
+    dash = "-" in head or "–" in head or "—" in head
+    for pattern, needed in ((LEADIN_SLASH, slash), (LEADIN_CITY_SLASH, slash), (LEADIN_NAME, dash),
+                            (LEADIN_CITY, dash)):
+        m = pattern.match(text) if needed else None
         if m and (pattern is LEADIN_SLASH or normalise(m.group("alias")).casefold() not in _SHORT):
             name = canonical(m.group("alias"))
             span = m.group(0) if pattern in (LEADIN_SLASH, LEADIN_CITY_SLASH) else m.group(0)[:-1].rstrip()
@@ -88,9 +97,22 @@ def leadin(text: str) -> tuple[str, str] | None:
     return None
 
 
+TITLE_SUFFIX = re.compile(rf"\s+[|–—-]\s+(?P<alias>{_ALIAS_RE})\s*$", re.I)
+
+
+def title_suffix(text: str) -> tuple[str, str] | None:
+    """(outlet, the headline without it) for a page title such as "Iran says ready | Press TV"."""
+    m = TITLE_SUFFIX.search(text)
+    if m and normalise(m.group("alias")).casefold() not in _SHORT:
+        name = canonical(m.group("alias"))
+        if name:
+            return name, text[:m.start()].rstrip()
+    return None
+
+
 def city_slash(text: str) -> tuple[str, str] | None:
     """(outlet, line) for a header line that is only "CITY/ Outlet"."""
-    m = LEADIN_CITY_SLASH.match(text)
+    m = LEADIN_CITY_SLASH.match(text) if "/" in text[:60] else None
     if m and m.end() == len(text):
         name = canonical(m.group("alias"))
         return (name, m.group(0)) if name else None
@@ -106,10 +128,14 @@ def lookalike_masthead(text: str) -> bool:
 def masthead(text: str, first_line: bool = False) -> str | None:
     if first_line and text.casefold() in _FIRST_LINE:
         return _FIRST_LINE[text.casefold()]
-    for pattern in (COPYRIGHT, MASTHEAD):
-        m = pattern.match(text)
-        if m:
-            return canonical(m.group("alias"))
+    m = COPYRIGHT.match(text)
+    if m:
+        return canonical(m.group("alias"))
+    m = MASTHEAD.match(text)
+    if m:
+        name = canonical(m.group("alias"))
+        # "Reuters" under a picture is the picture's credit, not the page's masthead.
+        return name if first_line or name not in _PHOTO_CREDIT else None
     return None
 
 

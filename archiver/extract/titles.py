@@ -23,6 +23,9 @@ def strip_crawler_prefix(raw: str) -> tuple[str, str | None]:
 
 def once(title: str) -> str:
     """A headline repeated on the same line, two or three times, taken once."""
+    half = len(title) // 2
+    if half >= 4 and title[:half] == title[half:]:
+        return title[:half]  # glued to its copy: "Big News TodayBig News Today"
     words = title.split()
     for k in (3, 2):
         if len(words) % k == 0 and len(words) >= 2 * k:
