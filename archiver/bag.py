@@ -209,22 +209,23 @@ def _write_bag(corpus: Corpus, bag_dir: Path, info: dict, jobs: int | None, over
     csvw = _HashingWriter(str(meta_dir / "dublin-core.csv"))
     xml.write(xml_header().encode("utf-8"))
     csvw.write(csv_header().encode("utf-8"))
-    tag_entries: list[tuple[str, dict[str, str]]] = []
+    # Tag-manifest lines of the records, streamed to disk as chunks arrive (memory stays flat).
+    record_tags = {alg: open(bag_dir / f".tagmanifest-{alg}.records", "wb") for alg in ALGORITHMS}
     stale: list[str] = []
     total_bytes = 0
     count = 0
-    work = [(f.relpath, f.abspath, reuse[f.relpath]) if f.relpath in reuse else (f.relpath, f.abspath)
+    work = [(f.relpath, f.abspath, reuse[f.relpath]) if f.relpath in reuse else (f.relpath, f.abspath, None, f.size)
             for f in corpus.files]
-    sizes = {f.relpath: (0 if f.relpath in reuse else f.size) for f in corpus.files}
     try:
-        chunks = run_chunks(_bag_chunk, work, lambda item: sizes[item[0]],
+        chunks = run_chunks(_bag_chunk, work, lambda item: item[3] if len(item) > 3 else 0,
                             (str(bag_dir), str(records_dir), override_map, link), jobs)
         for chunk in chunks:
             manifests["sha256"].write(chunk.manifest_sha256)
             manifests["sha512"].write(chunk.manifest_sha512)
             xml.write(chunk.xml)
             csvw.write(chunk.csv)
-            tag_entries.extend(chunk.tags)
+            for alg in ALGORITHMS:
+                record_tags[alg].write(chunk.tags[alg])
             stale.extend(chunk.stale)
             total_bytes += chunk.bytes
             count += chunk.files
@@ -233,6 +234,8 @@ def _write_bag(corpus: Corpus, bag_dir: Path, info: dict, jobs: int | None, over
         xml.write(XML_FOOTER.encode("utf-8"))
     finally:
         manifest_hashes = {alg: w.close() for alg, w in manifests.items()}
+        for fh in record_tags.values():
+            fh.close()
         xml_hashes, csv_hashes = xml.close(), csvw.close()
     if stale:
         raise OverrideError("stale override(s), nothing was written:\n  " + "\n  ".join(stale))
@@ -251,16 +254,20 @@ def _write_bag(corpus: Corpus, bag_dir: Path, info: dict, jobs: int | None, over
     info_bytes = "".join(f"{k}: {v}\n" for k, v in bag_info).encode("utf-8")
     (bag_dir / "bag-info.txt").write_bytes(info_bytes)
 
-    entries = dict(tag_entries)
+    entries = {}
     entries["bagit.txt"] = _digests(BAGIT_TXT)
     entries["bag-info.txt"] = _digests(info_bytes)
     entries["metadata/dublin-core.xml"] = xml_hashes
     entries["metadata/dublin-core.csv"] = csv_hashes
     for alg in ALGORITHMS:
         entries[f"manifest-{alg}.txt"] = manifest_hashes[alg]
+    # The bag's own tag files first (sorted), then one line per record, in payload order.
     for alg in ALGORITHMS:
-        lines = "".join(f"{entries[p][alg]}  {encode_path(p)}\n" for p in sorted(entries))
-        (bag_dir / f"tagmanifest-{alg}.txt").write_bytes(lines.encode("utf-8"))
+        part = bag_dir / f".tagmanifest-{alg}.records"
+        with open(bag_dir / f"tagmanifest-{alg}.txt", "wb") as out, open(part, "rb") as records:
+            out.write("".join(f"{entries[p][alg]}  {encode_path(p)}\n" for p in sorted(entries)).encode("utf-8"))
+            shutil.copyfileobj(records, out)
+        part.unlink()
 
 
 @dataclass
@@ -273,12 +280,12 @@ class _ChunkText:
     manifest_sha512: bytes
     xml: bytes
     csv: bytes
-    tags: list
+    tags: dict                   # algorithm -> tag-manifest lines of the chunk's records (bytes)
     stale: list
 
 
 def _bag_chunk(chunk, bag_root, records_root, overrides, link) -> list[_ChunkText]:
-    m256, m512, xml, csv_rows, tags, stale = [], [], [], [], [], []
+    m256, m512, xml, csv_rows, t256, t512, stale = [], [], [], [], [], [], []
     size = 0
     for o in process_chunk(chunk, bag_root, records_root, overrides, link):
         name = encode_path("data/" + o.relpath)
@@ -290,13 +297,15 @@ def _bag_chunk(chunk, bag_root, records_root, overrides, link) -> list[_ChunkTex
             dc = DublinCoreRecord.from_values("data/" + o.relpath, o.values, o.is_text)
         xml.append(xml_record(dc))
         csv_rows.append(csv_row(dc))
-        tags.append((f"metadata/provenance/{o.relpath}.yaml", {"sha256": o.record_sha256,
-                                                               "sha512": o.record_sha512}))
+        record = encode_path(f"metadata/provenance/{o.relpath}.yaml")
+        t256.append(f"{o.record_sha256}  {record}\n")
+        t512.append(f"{o.record_sha512}  {record}\n")
         if o.override_problem:
             stale.append(f"{o.relpath}: {o.override_problem}")
         size += o.size
     enc = lambda parts: "".join(parts).encode("utf-8")  # noqa: E731
-    return [_ChunkText(len(tags), size, enc(m256), enc(m512), enc(xml), enc(csv_rows), tags, stale)]
+    return [_ChunkText(len(t256), size, enc(m256), enc(m512), enc(xml), enc(csv_rows),
+                       {"sha256": enc(t256), "sha512": enc(t512)}, stale)]
 
 
 def _digests(data: bytes) -> dict[str, str]:

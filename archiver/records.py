@@ -69,11 +69,11 @@ def process_chunk(chunk: list[tuple], bag_root: str | None, records_root: str | 
     results = []
     for item in chunk:
         relpath, abspath = item[0], item[1]
+        reused = item[2] if len(item) > 2 else None
         payload_dest = os.path.join(bag_root, "data", *relpath.split("/")) if bag_root else None
         record_dest = (os.path.join(records_root, *(relpath + ".yaml").split("/"))
                        if records_root else None)
-        if len(item) > 2:
-            reused = item[2]
+        if reused is not None:
             os.link(os.path.join(reused.old_bag, "data", *relpath.split("/")), payload_dest)
             os.link(os.path.join(reused.old_bag, "metadata", "provenance", *(relpath + ".yaml").split("/")),
                     record_dest)

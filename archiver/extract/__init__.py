@@ -22,6 +22,7 @@ PUBLISHED_LABEL = re.compile(r"^(?:(?:first\s+)?(?:published|posted|issued on|pu
                              r"تاریخ انتشار)\s*(?:on|:)?|(?:date|تاريخ|تاریخ)\s*:)\s*", re.I)
 UPDATED_LABEL = re.compile(r"^(?:last\s+)?(?:updated|modified|mis à jour(?: le)?|actualisé(?: le)?|"
                            r"آخر تحديث|تم التحديث|به‌روزرسانی|بروزرسانی)\s*(?:on|:)?\s*", re.I)
+BARE_DATE_LABEL = re.compile(r"^(?:date|تاريخ|تاریخ)\s*:", re.I)
 # Stamps on one line: "Published: … | Updated: …"; also an update stamp glued to the date before it.
 STAMP_SPLIT = re.compile(r"\s*[|•·]\s*|(?<![^\W\d_])\s*(?=(?:last\s+)?(?:updated|modified|mis à jour)\b)", re.I)
 FOOTER_LINES = 5
@@ -216,7 +217,8 @@ def _extract(text: str) -> dict[str, Field]:
         code = codes.story_code(ln.text)
         if code:
             code_c.append(Candidate(code, STRONG, ln, "story_code.label"))
-        elif len(ln.text) <= 120 and (PUBLISHED_LABEL.match(ln.text) or UPDATED_LABEL.match(ln.text)):
+        elif (len(ln.text) <= 120 and (PUBLISHED_LABEL.match(ln.text) or UPDATED_LABEL.match(ln.text))
+              and not BARE_DATE_LABEL.match(ln.text)):  # "Date: 15 April" in the body is an event's
             _published_from_label(ln, pub_c)
         credit = bylines.reporting_credit(ln.text)
         if credit:
