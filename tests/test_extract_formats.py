@@ -83,3 +83,28 @@ def test_wire_lead_ins_name_the_outlet_and_evidence_quotes_the_span():
     assert field.evidence[0].text == "TEHRAN, Mar. 28 (MNA) –"
     assert value(f"Headline Here\n\nMOSCOW, March 28. /TASS/. {EN}\n", "outlet") == "TASS"
     assert value(f"دیدار وزیر خارجه\n\nتهران- ایرنا- {FA}\n", "outlet") == "IRNA"
+
+
+def test_an_agency_name_under_the_headline_is_a_photo_credit_not_the_masthead():
+    assert value(f"Headline Here Today\n\nAFP\n\n{EN}\n", "outlet") is None
+    assert value(f"Reuters\n\nHeadline Here Today\n\n{EN}\n", "outlet") == "Reuters"
+    assert value(f"Headline Here Today\n\n{EN}\n\n© 2024 Reuters\n", "outlet") == "Reuters"
+    # a broadcaster's or paper's name under the headline is its masthead (seeds/004)
+    assert value(f"Headline Here Today\n\nPress TV\n\n{EN}\n", "outlet") == "Press TV"
+
+
+def test_a_page_title_suffix_names_the_site_and_is_not_part_of_the_headline():
+    fields = extract(f"Iran says ready to talk | Press TV\n\n{EN}\n")
+    assert fields["title"].value == "Iran says ready to talk"
+    assert fields["outlet"].value == "Press TV"
+    assert fields["outlet"].evidence[0].rule == "outlet.title-suffix"
+
+
+def test_section_labels_and_glued_copies_are_not_the_headline():
+    assert value(f"Middle East\n\nIran says ready to talk\n\n{EN}\n", "title") == "Iran says ready to talk"
+    assert value(f"Big News TodayBig News Today\n\n{EN}\n", "title") == "Big News Today"
+
+
+def test_a_bare_date_label_in_the_body_is_an_event_date():
+    text = f"Conference Opens in Doha\n\n{EN}\n\nDate: 15 April 2024\nVenue: Doha Exhibition Centre\n\n{EN}\n"
+    assert value(text, "published") is None

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import NamedTuple
 
 _DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
 _INVISIBLE = re.compile("[\ufeff\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\u00ad]")
@@ -51,8 +52,7 @@ SECTION = re.compile(
 _NAV_SEP = re.compile(r"\s[|•·»›/]\s")
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):  # a tuple: made tens of times per file, so cheap to create
     number: int          # 1-based, in the decoded text
     raw: str             # as in the file (without its line break)
     text: str            # normalised for matching
@@ -78,22 +78,30 @@ def is_noise(text: str) -> bool:
 
 @dataclass
 class Page:
-    lines: list[Line]      # non-empty lines before the tail, in order
+    lines: list[Line]      # the non-empty lines any rule reads (see read_page), in order
     tail_start: int | None  # line number where the tail of other stories begins
+    body_start: int = 1    # line number of the first long prose line
 
     def header(self, body_start: int) -> list[Line]:
         return [ln for ln in self.lines if ln.number < body_start]
 
 
-# What speaks for the page is at its top and its bottom; the middle of a long article is body text
-# that no rule reads, so it is not even normalised.
+# What speaks for the page is the header (up to the first prose line), the first lines of the body
+# (a lead-in) and the last lines before any tail (credits, codes, mastheads). The middle of an article
+# is body text no rule reads, so it is not even normalised.
 HEAD_LINES = 40
+BODY_LINES = 3
 FOOT_LINES = 20
+_END_OF_SENTENCE = ".!?\"”»'’:؛.。"
+
+
+def _is_prose(raw: str) -> bool:
+    words = raw.split()
+    return len(words) >= 25 or (len(words) >= 12 and raw.rstrip()[-1:] in _END_OF_SENTENCE)
 
 
 def read_page(text: str, head_limit: int = 64 * 1024) -> Page:
-    """Split `text` into non-empty lines (the first HEAD_LINES and last FOOT_LINES of them) and cut
-    the tail of other stories."""
+    """The lines rules read, normalised, and where the body starts; the tail of other stories is cut."""
     if len(text) > head_limit:
         text = text[:head_limit]
     kept: list[tuple[int, str]] = []
@@ -106,20 +114,19 @@ def read_page(text: str, head_limit: int = 64 * 1024) -> Page:
             tail = number
             break
         kept.append((number, raw))
-    if len(kept) > HEAD_LINES + FOOT_LINES:
-        kept = kept[:HEAD_LINES] + kept[-FOOT_LINES:]
+    start_index = next((i for i, (_, raw) in enumerate(kept[:HEAD_LINES]) if _is_prose(raw)),
+                       min(len(kept), HEAD_LINES))
+    body_start = kept[start_index][0] if start_index < len(kept) else (kept[-1][0] + 1 if kept else 1)
+    head = kept[:start_index + BODY_LINES]
+    foot = kept[max(len(head), len(kept) - FOOT_LINES):]
     lines = []
-    for number, raw in kept:
+    for number, raw in head + foot:
         norm = normalise(raw)
         if norm:
             lines.append(Line(number, raw, norm))
-    return Page(lines, tail)
+    return Page(lines, tail, body_start)
 
 
 def body_start(page: Page) -> int:
     """The line number where the article body begins: the first long prose line."""
-    for ln in page.lines:
-        words = ln.text.split()
-        if len(words) >= 25 or (len(words) >= 12 and ln.text[-1:] in ".!?\"”»'’:؛.。"):
-            return ln.number
-    return page.lines[-1].number + 1 if page.lines else 1
+    return page.body_start
