@@ -291,12 +291,13 @@ def _bag_chunk(chunk, bag_root, records_root, overrides, link) -> list[_ChunkTex
         name = encode_path("data/" + o.relpath)
         m256.append(f"{o.sha256}  {name}\n")
         m512.append(f"{o.sha512}  {name}\n")
-        if o.dc is not None:
-            dc = DublinCoreRecord("data/" + o.relpath, o.dc)
+        if o.dc is not None:  # carried over unchanged from the previous bag (--update)
+            xml.append(o.dc[0])
+            csv_rows.append(o.dc[1])
         else:
             dc = DublinCoreRecord.from_values("data/" + o.relpath, o.values, o.is_text)
-        xml.append(xml_record(dc))
-        csv_rows.append(csv_row(dc))
+            xml.append(xml_record(dc))
+            csv_rows.append(csv_row(dc))
         record = encode_path(f"metadata/provenance/{o.relpath}.yaml")
         t256.append(f"{o.record_sha256}  {record}\n")
         t512.append(f"{o.record_sha512}  {record}\n")

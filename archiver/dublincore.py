@@ -97,14 +97,14 @@ def _neutralise(cell: str) -> str:
     return cell
 
 
-def _csv_line(cells) -> str:
+def csv_line(cells) -> str:
     buf = io.StringIO()
     csv.writer(buf, lineterminator="\r\n").writerow(cells)
     return buf.getvalue()
 
 
 def csv_header() -> str:
-    return _csv_line(CSV_COLUMNS)
+    return csv_line(CSV_COLUMNS)
 
 
 def csv_row(rec: DublinCoreRecord) -> str:
@@ -112,7 +112,7 @@ def csv_row(rec: DublinCoreRecord) -> str:
     values = {n: v for n, v in rec.elements if n != "identifier"}
     path_id = encode_index_path(rec.payload_path)
     story = next((v for n, v in rec.elements if n == "identifier" and v != path_id), "")
-    return _csv_line([_neutralise(c) for c in (
+    return csv_line([_neutralise(c) for c in (
         path_id, values.get("title", ""), values.get("creator", ""), values.get("publisher", ""),
         values.get("date", ""), story, values.get("type", ""), values.get("format", ""),
         values.get("language", ""))])

@@ -13,13 +13,16 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import xml.etree.ElementTree as ET
+import csv
+import io
+import re
+from xml.sax.saxutils import unescape
 from dataclasses import dataclass
 from pathlib import Path
 
 from archiver import __version__
 from archiver.bagit_names import decode_path
-from archiver.dublincore import DC_NS, INDEX_NS
+from archiver.dublincore import csv_line
 from archiver.records import FileOutcome
 
 STATE_FORMAT = "archiver-state/1"
@@ -84,14 +87,26 @@ def _read_manifest(path: Path, prefix: str) -> dict[str, str]:
     return entries
 
 
-def _read_dc(path: Path) -> dict[str, list[tuple[str, str]]]:
+_XML_RECORD = re.compile(r'  <idx:record path=("[^"]*"|\'[^\']*\')>\n.*?</idx:record>\n', re.S)
+_ATTR_ENTITIES = {"&quot;": '"', "&apos;": "'", "&#10;": "\n", "&#13;": "\r", "&#9;": "\t"}
+
+
+def _read_dc(bag_dir: Path) -> dict[str, tuple[str, str]]:
+    """{index path: (its XML record, its CSV row)} from the old bag, as text to carry over verbatim.
+
+    Both files are archiver's own output (their bytes are covered by the old tag manifests), so the
+    records are found by the fixed shape archiver writes rather than by a full XML parse.
+    """
+    xml = (bag_dir / "metadata" / "dublin-core.xml").read_text(encoding="utf-8")
     records = {}
-    for _, elem in ET.iterparse(path, events=("end",)):
-        if elem.tag == f"{{{INDEX_NS}}}record":
-            dc = elem[0] if len(elem) else []
-            records[elem.get("path")] = [(child.tag[len(DC_NS) + 2:], child.text or "") for child in dc]
-            elem.clear()
-    return records
+    for m in _XML_RECORD.finditer(xml):
+        records[unescape(m.group(1)[1:-1], _ATTR_ENTITIES)] = m.group(0)
+    text = (bag_dir / "metadata" / "dublin-core.csv").read_text(encoding="utf-8")
+    rows = {}
+    for row in list(csv.reader(io.StringIO(text, newline="")))[1:]:
+        if row:
+            rows[row[0]] = csv_line(row)
+    return {path: (xml_rec, rows[path]) for path, xml_rec in records.items() if path in rows}
 
 
 def plan_reuse(bag_dir: Path, corpus, deps: dict) -> dict[str, Reused]:
@@ -104,8 +119,8 @@ def plan_reuse(bag_dir: Path, corpus, deps: dict) -> dict[str, Reused]:
         m512 = _read_manifest(bag_dir / "manifest-sha512.txt", "data/")
         t256 = _read_manifest(bag_dir / "tagmanifest-sha256.txt", "metadata/provenance/")
         t512 = _read_manifest(bag_dir / "tagmanifest-sha512.txt", "metadata/provenance/")
-        dc = _read_dc(bag_dir / "metadata" / "dublin-core.xml")
-    except (OSError, ET.ParseError, UnicodeDecodeError):
+        dc = _read_dc(bag_dir)
+    except (OSError, UnicodeDecodeError, csv.Error):
         return {}
     from archiver.bagit_names import encode_index_path
     reuse = {}
@@ -116,16 +131,15 @@ def plan_reuse(bag_dir: Path, corpus, deps: dict) -> dict[str, Reused]:
             continue
         if rel not in m256 or rel not in m512 or rec not in t256 or rec not in t512:
             continue
-        elements = dc.get(encode_index_path("data/" + rel))
-        if elements is None:
+        carried = dc.get(encode_index_path("data/" + rel))
+        if carried is None:
             continue
         try:  # the old copy must still be there, as large as the source (cheap; --verify rehashes all)
-            if os.lstat(os.path.join(bag_dir, "data", *rel.split("/"))).st_size != f.size:
+            if os.lstat(f"{bag_dir}/data/{rel}").st_size != f.size:
                 continue
         except OSError:
             continue
-        is_text = ("format", "text/plain") in elements
-        outcome = FileOutcome(rel, f.size, m256[rel], m512[rel], is_text, {}, t256[rec], t512[rec], 0,
-                              None, elements)
+        outcome = FileOutcome(rel, f.size, m256[rel], m512[rel], True, {}, t256[rec], t512[rec], 0,
+                              None, carried)
         reuse[rel] = Reused(str(bag_dir), outcome)
     return reuse
