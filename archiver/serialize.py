@@ -28,6 +28,7 @@ import zlib
 from pathlib import Path
 
 from archiver.errors import CannotValidateError
+from archiver.validate.bagit_rules import safe_path
 from archiver.validate.findings import Finding, finding
 
 BLOCK = 1 << 20
@@ -138,23 +139,15 @@ def _write_zip(bag_dir: Path, top: str, tmp: Path, mtime: int) -> None:
 
 # ---------------------------------------------------------------------------------------------- reading
 
-_DRIVE = re.compile(r"^[A-Za-z]:")
 _OXUM = re.compile(rb"^Payload-Oxum\s*:\s*(\d+)\.(\d+)\s*$", re.M)
 
 
 def _unsafe(name: str) -> str | None:
-    if "\x00" in name:
-        return "a NUL character"
-    if name.startswith("/") or name.startswith("\\") or _DRIVE.match(name):
-        return "an absolute path"
+    """Why an archive member's name is unsafe to unpack, or None: the manifest-path rules of the
+    validator (judged by components), plus no backslashes, which only Windows treats as separators."""
     if "\\" in name:
         return "a backslash (a Windows path separator)"
-    parts = [p for p in name.rstrip("/").split("/")]
-    if any(p == ".." for p in parts):
-        return "a '..' component"
-    if any(p in ("", ".") for p in parts):
-        return "an empty or '.' component"
-    return None
+    return safe_path(name[:-1] if name.endswith("/") else name)
 
 
 class _Unpacker:
