@@ -7,6 +7,7 @@ so that the caller can stream manifests and indexes to disk as they arrive.
 from __future__ import annotations
 
 import multiprocessing
+from collections import deque
 import os
 from concurrent.futures import ProcessPoolExecutor
 from typing import Callable, Iterable, Iterator
@@ -49,12 +50,25 @@ def run_chunks(func: Callable, files: list, size_of: Callable, args: tuple, jobs
         return
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
-    with ProcessPoolExecutor(max_workers=min(jobs, len(groups)), mp_context=ctx) as pool:
-        futures = [pool.submit(func, group, *args) for group in groups]
+    workers = min(jobs, len(groups))
+    # A sliding window of chunks in flight: enough to keep every worker busy, few enough that results
+    # waiting for the (in-order) consumer never pile up; memory stays flat whatever the corpus size.
+    window = workers * 4
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        pending: deque = deque()
+        queue = iter(groups)
         try:
-            for fut in futures:
-                yield from fut.result()
+            for group in queue:
+                pending.append(pool.submit(func, group, *args))
+                if len(pending) >= window:
+                    break
+            while pending:
+                results = pending.popleft().result()
+                nxt = next(queue, None)
+                if nxt is not None:
+                    pending.append(pool.submit(func, nxt, *args))
+                yield from results
         except BaseException:
-            for fut in futures:
+            for fut in pending:
                 fut.cancel()
             raise

@@ -50,9 +50,10 @@ def validate_bag_dir(root: Path, *, fast=False, profile=None, jobs=None, shown=N
     from archiver.validate import archiver_rules, bagit_rules, hashing
     state = bagit_rules.check_structure(Path(root))
     if state.is_bag:
+        ours = archiver_rules.applies(state, ARCHIVER_PROFILE_ID)
         if not fast:
-            hashing.verify(state, jobs)
-        if archiver_rules.applies(state, ARCHIVER_PROFILE_ID):
+            hashing.verify(state, jobs, check_records=ours)
+        if ours:
             archiver_rules.check(state, fast=fast)
         if profile is not None:
             state.findings.extend(check_profile(state, profile, serialization))

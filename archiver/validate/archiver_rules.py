@@ -56,12 +56,31 @@ def read_source_safely(data: bytes) -> tuple:
         return None, str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
 
 
+def check_record(state: BagState, record: str, src: dict | None, problem: str | None) -> None:
+    """One record against its payload file (size, path) and the payload manifests (hashes)."""
+    if problem is not None:
+        state.add("A004", record, detail=problem)
+        return
+    rel = "data/" + record[len(RECORDS):-len(".yaml")]
+    if rel not in state.walk.files:
+        return  # an orphan: reported by check()
+    problems = []
+    if src["path"] != rel[len("data/"):]:
+        problems.append(f"it names {src['path']!r}")
+    if src["bytes"] != state.walk.files[rel]:
+        problems.append(f"it says {src['bytes']} bytes, the file has {state.walk.files[rel]}")
+    for alg in ("sha256", "sha512"):
+        listed = state.manifests.get(alg, {}).get(rel)
+        if listed is not None and src[alg] != (listed.hex() if isinstance(listed, bytes) else listed):
+            problems.append(f"its {alg} differs from the manifest's")
+    if problems:
+        state.add("A003", record, detail="; ".join(problems))
+
+
 def check(state: BagState, fast: bool = False) -> None:
     """With `fast`, only the presence of records and index files is checked (nothing is read)."""
     payload = sorted(p for p in state.walk.files if p.startswith("data/"))
     records = {p for p in state.walk.files if p.startswith(RECORDS)}
-    m256 = state.manifests.get("sha256", {})
-    m512 = state.manifests.get("sha512", {})
     for rel in payload:
         record = RECORDS + rel[len("data/"):] + ".yaml"
         if record not in records:
@@ -70,26 +89,13 @@ def check(state: BagState, fast: bool = False) -> None:
         records.discard(record)
         if fast:
             continue
-        if record in state.records:
-            src, problem = state.records[record]
-        else:
-            try:
-                src, problem = read_source_safely((state.root / record).read_bytes())
-            except OSError as exc:
-                src, problem = None, exc.strerror or str(exc)
-        if problem is not None:
-            state.add("A004", record, detail=problem)
-            continue
-        problems = []
-        if src["path"] != rel[len("data/"):]:
-            problems.append(f"it names {src['path']!r}")
-        if src["bytes"] != state.walk.files[rel]:
-            problems.append(f"it says {src['bytes']} bytes, the file has {state.walk.files[rel]}")
-        for alg, manifest in (("sha256", m256), ("sha512", m512)):
-            if rel in manifest and src[alg] != manifest[rel]:
-                problems.append(f"its {alg} differs from the manifest's")
-        if problems:
-            state.add("A003", record, detail="; ".join(problems))
+        if record in state.records_checked:
+            continue  # checked while it was hashed
+        try:
+            src, problem = read_source_safely((state.root / record).read_bytes())
+        except OSError as exc:
+            src, problem = None, exc.strerror or str(exc)
+        check_record(state, record, src, problem)
     for orphan in sorted(records):
         if orphan.endswith(".yaml"):
             state.add("A002", orphan)

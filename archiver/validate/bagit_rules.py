@@ -33,7 +33,8 @@ class Walk:
     """Every entry of the bag, from one walk: files with sizes, plus links and special files."""
 
     files: dict[str, int] = field(default_factory=dict)
-    nfc: dict[str, list[str]] = field(default_factory=dict)
+    nfc: dict[str, list[str]] = field(default_factory=dict)     # only names that are not ASCII
+    canon: dict[str, str] = field(default_factory=dict)         # one string object per name, shared
 
 
 @dataclass
@@ -44,12 +45,13 @@ class BagState:
     encoding: str = "utf-8"
     info: list[tuple[str, str]] = field(default_factory=list)
     walk: Walk = field(default_factory=Walk)
-    manifests: dict[str, dict[str, str]] = field(default_factory=dict)      # algorithm -> {path: digest}
-    tagmanifests: dict[str, dict[str, str]] = field(default_factory=dict)
+    # algorithm -> {path: digest}; digests are kept as bytes (half the memory of hex strings)
+    manifests: dict[str, dict[str, bytes]] = field(default_factory=dict)
+    tagmanifests: dict[str, dict[str, bytes]] = field(default_factory=dict)
     fetch: set[str] = field(default_factory=set)
-    # what to hash: path -> {algorithm: expected digest, ...}
-    plan: dict[str, dict[str, str]] = field(default_factory=dict)
-    records: dict[str, tuple] = field(default_factory=dict)   # provenance records parsed while hashing
+    # what to hash: path -> [(algorithm, expected digest), ...]
+    plan: dict[str, list[tuple[str, bytes]]] = field(default_factory=dict)
+    records_checked: set[str] = field(default_factory=set)   # provenance records checked while hashing
     payload_bytes: int = 0
     payload_files: int = 0
     is_bag: bool = True
@@ -91,7 +93,9 @@ def walk(state: BagState) -> None:
                 stack.append((entry.path, rel + "/"))
             elif stat.S_ISREG(st.st_mode):
                 w.files[rel] = st.st_size
-                w.nfc.setdefault(unicodedata.normalize("NFC", rel), []).append(rel)
+                w.canon[rel] = rel
+                if not rel.isascii():
+                    w.nfc.setdefault(unicodedata.normalize("NFC", rel), []).append(rel)
             else:
                 state.add("B022", rel)
 
@@ -201,8 +205,11 @@ def safe_path(name: str) -> str | None:
 
 def _resolve(state: BagState, name: str) -> tuple[str | None, str | None]:
     """(the walked file a manifest name denotes, normalization form used or None)."""
-    if name in state.walk.files:
-        return name, None
+    canon = state.walk.canon.get(name)
+    if canon is not None:
+        return canon, None
+    if name.isascii():
+        return None, None
     candidates = state.walk.nfc.get(unicodedata.normalize("NFC", name), [])
     if len(candidates) == 1:
         form = "NFC" if unicodedata.is_normalized("NFC", candidates[0]) else "NFD"
@@ -245,7 +252,13 @@ def read_manifest(state: BagState, manifest: str, algorithm: str, payload: bool)
         if length and len(digest) != length:
             state.add("B010", manifest, line=number, algorithm=algorithm, length=length, digest=digest[:140])
             continue
+        try:
+            digest = bytes.fromhex(digest) if len(digest) % 2 == 0 else digest
+        except ValueError:  # pragma: no cover - the line pattern admits hexadecimal digits only
+            pass
         target, form = _resolve(state, name)
+        if target is not None and form is None:
+            name = target  # share the walk's string object
         if target is not None and target != name and target in entries:
             # The same file under two normalization forms: one entry, a warning.
             state.add("B020", target, form=form)
@@ -256,7 +269,7 @@ def read_manifest(state: BagState, manifest: str, algorithm: str, payload: bool)
             state.add("B011" if state.version == "1.0" else "B012", name, manifest=manifest)
             if entries[name] != digest:
                 # Both checksums must hold; the second is checked too (one of them will fail).
-                state.plan.setdefault(name, {})[f"{algorithm}#dup"] = digest
+                state.plan.setdefault(name, []).append((algorithm, digest))
             continue
         entries[name] = digest
         if target is None:
@@ -268,7 +281,7 @@ def read_manifest(state: BagState, manifest: str, algorithm: str, payload: bool)
         if form:
             state.add("B020", target, form=form)
         if algorithm in DIGEST_LENGTHS:
-            state.plan.setdefault(target, {})[algorithm] = digest
+            state.plan.setdefault(target, []).append((algorithm, digest))
     return entries
 
 

@@ -40,19 +40,23 @@ def _hash_chunk(chunk: list[tuple[str, tuple[str, ...], int]], root: str) -> lis
     return out
 
 
-def verify(state: BagState, jobs: int | None) -> None:
+def verify(state: BagState, jobs: int | None, check_records: bool = False) -> None:
+    """Hash every planned file once; with `check_records`, each provenance record is checked against
+    its payload as soon as its bytes come back (nothing of it is kept)."""
+    from archiver.validate.archiver_rules import check_record
     work = []
     for rel in sorted(state.plan):
-        algorithms = tuple(sorted({key.split("#")[0] for key in state.plan[rel]}))
+        algorithms = tuple(sorted({alg for alg, _ in state.plan[rel]}))
         work.append((rel, algorithms, state.walk.files.get(rel, 0)))
     for rel, digests, error, record in run_chunks(_hash_chunk, work, lambda item: item[2], (str(state.root),), jobs):
-        if record is not None:
-            state.records[rel] = record
+        if record is not None and check_records:
+            check_record(state, rel, *record)
+            state.records_checked.add(rel)
         if error is not None:
             state.add("B028", rel, detail=error)
             continue
-        for key, expected in sorted(state.plan[rel].items()):
-            alg = key.split("#")[0]
+        for alg, expected in state.plan.pop(rel):
+            expected = expected.hex() if isinstance(expected, bytes) else expected
             if digests[alg] != expected:
                 manifest = f"{'' if rel.startswith('data/') else 'tag'}manifest-{alg}.txt"
                 state.add("B015", rel, algorithm=alg, manifest=manifest, expected=expected, actual=digests[alg])
