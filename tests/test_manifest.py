@@ -47,3 +47,10 @@ def test_committed_manifests_match_seeds_and_extractor():
     result = run("manifest", SEEDS, "-o", REPO / "manifests", "--check")
     assert result.exit_code == 0, (result.stdout + result.stderr +
                                    "\nrun `make manifests` and review the diff before committing")
+
+
+def test_readme_shows_the_record_archiver_writes():
+    # The README's record example is pasted from manifests/; keep it true.
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    record = (REPO / "manifests" / "002_925810d536abd4d2.txt.yaml").read_text(encoding="utf-8").strip()
+    assert record in readme
