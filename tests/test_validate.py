@@ -163,3 +163,21 @@ def test_docs_validation_md_is_generated_from_the_table():
     from archiver.validate.docs import render
     assert (REPO / "docs" / "validation.md").read_text(encoding="utf-8") == render(), \
         "run: python -m archiver.validate.docs > docs/validation.md"
+
+
+from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+
+TAG_NAMES = ["bagit.txt", "bag-info.txt", "manifest-sha256.txt", "tagmanifest-sha256.txt", "fetch.txt",
+             "manifest-md5.txt", "metadata/dublin-core.xml", "metadata/provenance/a.txt.yaml"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.dictionaries(st.sampled_from(TAG_NAMES), st.binary(max_size=300), min_size=1))
+def test_validate_never_crashes_on_garbage_tag_files(tmp_path_factory, files):
+    bag = build(tmp_path_factory.mktemp("fuzz") / "bag", {"a.txt": b"A"})
+    for name, data in files.items():
+        (bag / name).parent.mkdir(parents=True, exist_ok=True)
+        (bag / name).write_bytes(data)
+    report = validate_path(bag)   # must answer with findings, never raise
+    assert isinstance(report.valid, bool)
+    json.loads(report.to_json())
