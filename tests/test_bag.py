@@ -181,3 +181,28 @@ def test_quiet_prints_nothing(seeds_copy, tmp_path):
     result = run("bag", seeds_copy, "-o", tmp_path / "bag", "--quiet")
     assert result.exit_code == 0
     assert result.stdout == "" and result.stderr == ""
+
+
+def test_progress_bar_only_when_stderr_is_a_terminal(seeds_copy, tmp_path):
+    import os
+    import pty
+    import subprocess
+    import sys
+    master, slave = pty.openpty()
+    proc = subprocess.run([sys.executable, "-m", "archiver", "bag", str(seeds_copy), "-o", str(tmp_path / "tty")],
+                          stdout=subprocess.PIPE, stderr=slave, cwd=REPO)
+    os.close(slave)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(master)
+    assert proc.returncode == 0 and b"Bagging" in shown
+    piped = subprocess.run([sys.executable, "-m", "archiver", "bag", str(seeds_copy), "-o", str(tmp_path / "pipe")],
+                           capture_output=True, cwd=REPO)
+    assert piped.returncode == 0 and b"Bagging" not in piped.stderr
