@@ -2,6 +2,7 @@
 on every field (a wrong value is worse than unknown); recall must not fall below what it reaches."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -11,8 +12,18 @@ from archiver import evaluation
 from archiver.model import FIELD_NAMES
 
 CORPUS = Path(__file__).parent / "corpus"
-# Floors: what the extractor reached when these were set (issue targets: 0.95, byline 0.85).
-RECALL_FLOORS = {"title": 1.0, "outlet": 1.0, "published": 1.0, "story_code": 1.0, "byline": 1.0, "language": 1.0}
+# Floors: what the extractor reached on this corpus when they were last set (the issue's targets are
+# title/outlet/published/story_code 0.95, byline 0.85, language 0.90); raise them as recall improves.
+RECALL_FLOORS = {"title": 1.0, "outlet": 1.0, "published": 0.98, "story_code": 1.0, "byline": 0.86, "language": 1.0}
+# The spec's canonical outlet names: the truth may use no other spelling.
+CANONICAL_OUTLETS = {
+    "Islam Times", "Press TV", "Tehran Times", "Mehr News Agency", "IRNA", "Tasnim News Agency",
+    "Fars News Agency", "ISNA", "Al-Ahed News", "Al Mayadeen", "Al Jazeera", "Reuters", "Associated Press",
+    "AFP", "Xinhua", "Anadolu Agency", "TASS", "Middle East Eye", "The Times of Israel", "BBC News",
+    "The Guardian", "The New York Times", "Kayhan International", "Al Arabiya", "France 24", "Le Monde",
+    "IRIB News", "Al-Manar",
+}
+ISO_PUBLISHED = re.compile(r"\d{4}-\d{2}(-\d{2}(T\d{2}:\d{2}(:\d{2})?([+-]\d{2}:\d{2})?)?)?")
 
 
 @pytest.fixture(scope="module")
@@ -27,8 +38,35 @@ def test_corpus_is_large_and_fully_labelled():
     assert files == set(truth)
     for name, entry in truth.items():
         assert set(FIELD_NAMES) <= set(entry), name
-    langs = {e["language"] for e in truth.values()}
-    assert {"en", "fr", "fa", "ar"} <= langs
+    langs = [e["language"] for e in truth.values()]
+    for lang in ("fr", "fa", "ar"):
+        assert langs.count(lang) >= 5, lang
+
+
+def test_truth_values_are_well_formed():
+    """A typo in the truth would silently cost the extractor recall (or reward a wrong value)."""
+    for name, e in evaluation.load_truth(CORPUS).items():
+        assert e["outlet"] is None or e["outlet"] in CANONICAL_OUTLETS, name
+        assert e["published"] is None or ISO_PUBLISHED.fullmatch(e["published"]), name
+        assert e["story_code"] is None or re.fullmatch(r"[0-9]+", e["story_code"]), name
+        assert e["byline"] is None or not e["byline"].lower().startswith("by "), name
+        for f in ("title", "byline"):
+            assert e[f] is None or e[f] == e[f].strip(), (name, f)
+
+
+def test_corpus_covers_the_encodings():
+    data = [p.read_bytes() for p in CORPUS.iterdir() if p.name != "truth.yaml"]
+    assert sum(b.startswith(b"\xef\xbb\xbf") for b in data) >= 3
+    assert sum(b"\r\n" in b for b in data) >= 3
+    assert any("\u00a0" in b.decode("utf-8", "replace") for b in data)
+
+    def not_utf8(b):
+        try:
+            b.decode("utf-8")
+        except UnicodeDecodeError:
+            return True
+        return False
+    assert sum(not_utf8(b) for b in data) >= 3
 
 
 @pytest.mark.parametrize("field", FIELD_NAMES)
@@ -58,3 +96,29 @@ def test_the_scorer_counts_correctly(tmp_path):
     o = report.fields["outlet"]
     assert (o.tp, o.fp, o.fn) == (0, 0, 1) and o.precision == 1.0 and o.recall == 0.0
     assert report.fields["byline"].fp == 1
+
+
+def test_the_command_prints_the_table_and_mismatches(tmp_path, monkeypatch, capsys):
+    """`python -m archiver.evaluation DIR` goes through decode + extract; a fake extract shows the wiring."""
+    import archiver.extract
+
+    class Value:  # stands in for archiver.model.Field: the scorer reads only .value
+        def __init__(self, value):
+            self.value = value
+
+    (tmp_path / "a.txt").write_bytes("\ufeffHeadline\r\nBody.\r\n".encode("utf-8"))
+    (tmp_path / "truth.yaml").write_text(yaml.safe_dump({"files": {
+        "a.txt": {f: None for f in FIELD_NAMES} | {"title": "Headline", "language": "en"}}}))
+    seen = []
+
+    def fake_extract(text):
+        seen.append(text)
+        return {f: Value(None) for f in FIELD_NAMES} | {"title": Value("Headline"), "outlet": Value("Reuters")}
+
+    monkeypatch.setattr(archiver.extract, "extract", fake_extract)
+    assert evaluation.main([str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert seen and "Headline" in seen[0]
+    assert "(1 files)" in out
+    assert "a.txt | outlet | null | Reuters" in out
+    assert "a.txt | language | en | null" in out
