@@ -125,3 +125,24 @@ def test_fast_mode_checks_presence_of_records_without_reading_them(bag):
     assert [(f.code, f.path) for f in fast.findings] == [("A001", "data/000_a1b928136f395d30.txt")]
     full = {(f.code, f.path) for f in validate_path(bag).findings}
     assert ("A003", "metadata/provenance/002_925810d536abd4d2.txt.yaml") in full
+
+
+def test_a_billion_laughs_dublin_core_index_is_a_finding_not_a_hang(bag):
+    laughs = ['<!ENTITY l0 "ha">'] + [f'<!ENTITY l{i} "{("&l%d;" % (i - 1)) * 10}">' for i in range(1, 10)]
+    (bag / "metadata/dublin-core.xml").write_text(
+        f'<?xml version="1.0"?>\n<!DOCTYPE idx [{"".join(laughs)}]>\n'
+        '<idx:index xmlns:idx="urn:x-archiver:dc-index:1">&l9;</idx:index>\n', encoding="utf-8")
+    retag(bag)
+    report = validate_path(bag)
+    assert ("A008", "metadata/dublin-core.xml") in [(f.code, f.path) for f in report.findings]
+
+
+def test_a_record_with_bytes_as_a_quoted_string_is_accepted(bag):
+    rec = bag / "metadata/provenance/002_925810d536abd4d2.txt.yaml"
+    rec.write_text(rec.read_text(encoding="utf-8").replace("bytes: 2017", 'bytes: "2017"'), encoding="utf-8")
+    retag(bag)
+    assert validate_path(bag).findings == []
+    rec.write_text(rec.read_text(encoding="utf-8").replace('bytes: "2017"', 'bytes: "2018"'), encoding="utf-8")
+    retag(bag)
+    assert [(f.code, f.path) for f in validate_path(bag).findings] == [
+        ("A003", "metadata/provenance/002_925810d536abd4d2.txt.yaml")]
