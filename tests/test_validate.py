@@ -181,3 +181,64 @@ def test_validate_never_crashes_on_garbage_tag_files(tmp_path_factory, files):
     report = validate_path(bag)   # must answer with findings, never raise
     assert isinstance(report.valid, bool)
     json.loads(report.to_json())
+
+
+def test_a_backslash_anywhere_in_a_manifest_path_is_an_error(tmp_path):
+    # On POSIX `data\..\..\x` is one odd file name; on Windows it leaves the bag. Either way: an error.
+    payload = {"a\\b.txt": b"A"}
+    bag = build(tmp_path / "bag", payload)
+    report = validate_path(bag)
+    assert not report.valid
+    assert any(f.code == "B008" and "backslash" in f.message for f in report.findings)
+    bagit.Bag(str(bag)).validate()  # bagit-python 1.9.0 passes it
+    evil = build(tmp_path / "evil", {"x.txt": b"X"}, extra_lines={"sha256": [f"{'0' * 64}  data\\..\\..\\x"]})
+    assert any(f.code == "B008" and f.path == "manifest-sha256.txt" for f in validate_path(evil).findings)
+
+
+@pytest.mark.parametrize("size, warned", [("22.7 KB", False), ("512.0 bytes", False), ("260 GB", False),
+                                          ("1,024 MiB", False), ("huge", True), ("12 parsecs", True)])
+def test_bag_size_is_checked_for_its_form_only(tmp_path, size, warned):
+    bag = build(tmp_path / "bag", {"a.txt": b"A"},
+                bag_info=f"Bagging-Date: 2024-01-01\nPayload-Oxum: 1.1\nBag-Size: {size}\n")
+    report = validate_path(bag)
+    assert report.valid
+    assert ("B032" in codes(report, "bag-info.txt")) is warned
+
+
+def test_a_byte_order_mark_in_bagit_txt_is_an_error(tmp_path):
+    bag = build(tmp_path / "bag", {"a.txt": b"A"},
+                bagit_txt=b"\xef\xbb\xbfBagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n")
+    report = validate_path(bag)
+    assert not report.valid and "B031" in codes(report, "bagit.txt")
+
+
+def test_files_in_fetch_txt_not_present_are_a_warning_and_an_unsafe_fetch_path_an_error(tmp_path):
+    # The conformance suite's holey-bag (fetch.txt names absent files) is a valid bag: we warn, never fetch.
+    bag = build(tmp_path / "bag", {"a.txt": b"A"}, extra_lines={"sha256": [f"{digest('sha256', b'B')}  data/b.txt"]})
+    (bag / "fetch.txt").write_text("https://example.org/b.txt 1 data/b.txt\n")
+    report = validate_path(bag)
+    assert report.valid and "B023" in codes(report, "data/b.txt") and "B013" not in codes(report)
+    (bag / "fetch.txt").write_text("https://example.org/b.txt 1 ../b.txt\n")
+    assert "B024" in codes(validate_path(bag), "fetch.txt")
+
+
+def test_bag_info_continuation_lines_are_allowed(tmp_path):
+    bag = build(tmp_path / "bag", {"a.txt": b"A"},
+                bag_info="Payload-Oxum: 1.1\nExternal-Description: a long\n  description, continued\n")
+    report = validate_path(bag)
+    assert report.valid and not codes(report, "bag-info.txt")
+    bad = build(tmp_path / "bad", {"a.txt": b"A"}, bag_info="Payload-Oxum: 1.1\nno colon here\n")
+    assert "B017" in codes(validate_path(bad), "bag-info.txt")
+
+
+def test_fast_mode_finds_structure_and_oxum_without_hashing(tmp_path):
+    bag = build(tmp_path / "bag", {"a.txt": b"A", "b.txt": b"B"})
+    (bag / "data" / "a.txt").write_bytes(b"Z")          # same size, other bytes: only hashing sees it
+    assert validate_path(bag, fast=True).valid
+    assert "B015" in codes(validate_path(bag), "data/a.txt")
+    (bag / "data" / "b.txt").write_bytes(b"BB")         # size changes: Payload-Oxum sees it without hashing
+    (bag / "data" / "c.txt").write_bytes(b"C")          # an unlisted file
+    fast = validate_path(bag, fast=True)
+    assert fast.summary["checked"] == "fast"
+    assert {"B016"} <= codes(fast, "bag-info.txt") and "B014" in codes(fast, "data/c.txt")
+    assert "B015" not in codes(fast)

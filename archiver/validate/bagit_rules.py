@@ -183,8 +183,8 @@ def decode_name(state: BagState, name: str) -> str:
 
 def safe_path(name: str) -> str | None:
     """The reason a manifest path would leave the bag, judged by its components; None when safe."""
-    if (name and name[0] not in "./~\\" and "/." not in name and "//" not in name and "\x00" not in name
-            and not name.endswith("/") and not _DRIVE.match(name)):
+    if (name and name[0] not in "./~" and "/." not in name and "//" not in name and "\x00" not in name
+            and "\\" not in name and not name.endswith("/") and not _DRIVE.match(name)):
         return None  # no component can be empty, '.', '..' or start the path outside the bag
     if not name:
         return "an empty path"
@@ -193,6 +193,9 @@ def safe_path(name: str) -> str | None:
     parts = name.split("/")
     if parts[0].startswith("~"):
         return "a home-directory path"
+    if "\\" in name:
+        # A Windows separator: on Windows this path has other components than on POSIX.
+        return "a backslash (a Windows path separator)"
     for part in parts:
         if part == "..":
             return "a '..' component"
@@ -356,6 +359,16 @@ def check_oxum(state: BagState) -> None:
         state.add("B016", "bag-info.txt", expected=value.strip(), actual=actual)
 
 
+_BAG_SIZE = re.compile(r"^\d[\d,]*(?:\.\d+)?\s*(?:[KMGTPE]i?)?B(?:ytes?)?$|^\d+$", re.IGNORECASE)
+
+
+def check_bag_size(state: BagState) -> None:
+    # Bag-Size is approximate by definition (§2.2.2), so only its form is checked, not its value.
+    value = state.info_value("Bag-Size")
+    if value is not None and not _BAG_SIZE.match(value.strip()):
+        state.add("B032", "bag-info.txt", value=value)
+
+
 def check_structure(root: Path) -> BagState:
     """Everything but the checksums; the returned state holds the hashing plan."""
     state = BagState(root)
@@ -365,4 +378,5 @@ def check_structure(root: Path) -> BagState:
     check_bag_info(state)
     check_manifests(state)
     check_oxum(state)
+    check_bag_size(state)
     return state

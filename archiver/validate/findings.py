@@ -46,6 +46,7 @@ CODES: dict[str, tuple[str, str, str]] = {
     "B029": (WARNING, "RFC 8493 §2.4", "no manifest uses SHA-256 or SHA-512 (weak algorithms only: {algorithms})"),
     "B030": (ERROR, "RFC 8493 §2.1.3", "tag manifest line {line} lists a payload file: {name!r}"),
     "B031": (ERROR, "RFC 8493 §2.1.1", "bagit.txt starts with a byte-order mark"),
+    "B032": (WARNING, "RFC 8493 §2.2.2", "Bag-Size {value!r} is not a size such as '90 MB' or '1.5 GB'"),
     # --- A: archiver's own rules ----------------------------------------------------------------
     "A001": (ERROR, "archiver: one provenance record per payload file", "payload file has no provenance record ({record})"),
     "A002": (ERROR, "archiver: records describe their payload", "provenance record is for no payload file"),

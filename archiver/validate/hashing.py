@@ -12,6 +12,7 @@ from archiver.validate.bagit_rules import BagState
 from archiver.workers import run_chunks
 
 BLOCK = 1 << 20
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
 def _hash_chunk(chunk: list[tuple[str, tuple[str, ...], int]], root: str) -> list:
@@ -21,7 +22,9 @@ def _hash_chunk(chunk: list[tuple[str, tuple[str, ...], int]], root: str) -> lis
         hashers = {alg: hashlib.new(alg) for alg in algorithms}
         first = None
         try:
-            with open(os.path.join(root, *rel.split("/")), "rb", buffering=0) as fh:
+            # O_NOFOLLOW: a file swapped for a link after the walk is refused, not followed.
+            fd = os.open(os.path.join(root, *rel.split("/")), os.O_RDONLY | _NOFOLLOW)
+            with open(fd, "rb", buffering=0) as fh:
                 while True:
                     block = fh.read(BLOCK)
                     if not block:
