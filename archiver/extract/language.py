@@ -15,7 +15,6 @@ inspectable identifier that says "unknown" outside them is the honest choice:
 from __future__ import annotations
 
 import re
-from collections import Counter
 
 SAMPLE_CHARS = 600
 MIN_WORDS = 12
@@ -38,7 +37,11 @@ STOPWORDS = {
     "nl": "de het een en van in is op te dat die voor met zijn niet aan er om ook als bij door werd".split(),
     "tr": "ve bir bu da de için ile olarak olan gibi daha çok en ama ise sonra kadar değil".split(),
 }
-_STOP = {lang: frozenset(words) for lang, words in STOPWORDS.items()}
+# word -> the languages it is a function word of: one dictionary lookup per word of the sample.
+_LANGS_OF: dict[str, tuple[str, ...]] = {}
+for _lang, _words in STOPWORDS.items():
+    for _w in set(_words):
+        _LANGS_OF[_w] = _LANGS_OF.get(_w, ()) + (_lang,)
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 
 FA_LETTERS = set("پچژگ")
@@ -56,6 +59,9 @@ SCRIPTS = [  # (characters of the script, language)
 _LETTER = re.compile(r"[^\W\d_]")
 _ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff]")
 _LATIN = re.compile("[A-Za-z\u00c0-\u024f]")
+# A letter outside the Latin script: when there is none (most pages, typographic dashes and quotes
+# notwithstanding), one search replaces the per-script counts.
+_NON_LATIN_LETTER = re.compile("[^\\W\\d_A-Za-z\u00c0-\u024f]")
 
 
 def _arabic_script(words: list[str]) -> tuple[str, str] | None:
@@ -77,7 +83,7 @@ def identify(text: str) -> tuple[str, str] | None:
     words = _WORD.findall(sample)
     if len(words) < MIN_WORDS:
         return None
-    if not sample.isascii():  # (counting is done by the regex engine, not a Python loop)
+    if not sample.isascii() and _NON_LATIN_LETTER.search(sample):
         letters = len(_LETTER.findall(sample))
         if len(_ARABIC.findall(sample)) > 0.6 * letters:
             return _arabic_script(words)
@@ -87,10 +93,14 @@ def identify(text: str) -> tuple[str, str] | None:
                 return lang, f"{share} of {letters} letters in its script"
         if len(_LATIN.findall(sample)) < 0.9 * letters:
             return None
-    counts = Counter(w.lower() for w in words)
+    hits = dict.fromkeys(STOPWORDS, 0)
+    for w in words:
+        langs = _LANGS_OF.get(w.lower())
+        if langs:
+            for lang in langs:
+                hits[lang] += 1
     total = len(words)
-    shares = sorted(((sum(counts[w] for w in stop if w in counts) / total, lang) for lang, stop in _STOP.items()),
-                    reverse=True)
+    shares = sorted(((n / total, lang) for lang, n in hits.items()), reverse=True)
     (best, lang), (second, _) = shares[0], shares[1]
     if best >= MIN_SHARE and best >= MIN_MARGIN * second:
         return lang, f"{best:.0%} of {total} words are {lang} function words (next best {second:.0%})"
