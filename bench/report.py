@@ -146,7 +146,8 @@ def render_doc(results_dir: Path) -> str:
         "(worker processes over chunks of files).",
         "",
         "How: every contender runs in its own process; contenders alternate round-robin within each round; "
-        "one warm-up round, then the median of the timed rounds. The page cache cannot be dropped on this "
+        "one warm-up round, then the median of the timed rounds; `sync` (untimed) before each run, so that no "
+        "contender pays for the writes another left dirty. The page cache cannot be dropped on this "
         "machine, so all figures are **warm cache**. Peak RSS is `ru_maxrss` from `os.wait4` on the "
         "contender's process: the largest single process of its tree (workers included), not their sum; "
         "Linux carries the spawning benchmark's own high-water RSS into each child, so a figure at or below "

@@ -6,6 +6,7 @@ equally true for all contenders.
 """
 from __future__ import annotations
 
+import os
 import resource
 import shutil
 import statistics
@@ -46,6 +47,9 @@ def run_rounds(contenders: list[C.Contender], runs: int, warmup: int, env: dict,
                 continue
             if c.setup:
                 c.setup(rnd)
+            # Untimed: write back what earlier contenders, set-ups and clean-ups left dirty, so that no
+            # contender pays for another's writes (deleting a bag's 40,000 files costs the disk too).
+            os.sync()
             try:
                 m = measure(c.argv, cwd=c.cwd, env=env)
             finally:
