@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from archiver.extract import bylines, codes, dates, language, outlets, titles
-from archiver.extract.lines import NOISE, Line, body_start, is_noise, read_page
+from archiver.extract.lines import NOISE, Line, as_printed, body_start, is_noise, is_spaced_nav, read_page
 from archiver.model import FIELD_NAMES, Evidence, Field
 
 STRONG, MEDIUM, WEAK = 3, 2, 1
@@ -152,7 +152,7 @@ def _extract(text: str) -> dict[str, Field]:
                 span = ln.raw.strip()
                 pub_c.append(Candidate(crawler_date, MEDIUM, ln, "published.crawler-date-prefix", span))
                 raw_text = stripped
-        if is_noise(raw_text):
+        if is_noise(raw_text) or is_spaced_nav(ln.raw):
             if "|" in raw_text and not NOISE.match(raw_text):  # a stamp line that looks like a menu
                 _date_segments(ln, raw_text, pub_c)
             continue
@@ -189,10 +189,13 @@ def _extract(text: str) -> dict[str, Field]:
             continue
         m = titles.LABELLED.match(raw_text)
         if m and not title_done:
-            title_c.append(Candidate(titles.once(m.group("title").strip()), STRONG, ln, "title.labelled"))
+            title_c.append(Candidate(as_printed(ln, titles.once(m.group("title").strip())), STRONG, ln,
+                                     "title.labelled"))
             title_done = True
             continue
         if not title_done:
+            if outlets.tagline(raw_text):
+                continue  # the outlet's slogan under its masthead: not the headline
             if outlets.lookalike_masthead(raw_text):
                 continue  # another site's masthead ("Tehran Times Daily Digest Blog"): not the headline
             title_done = True  # only the first content line of the header can be the headline
@@ -205,7 +208,7 @@ def _extract(text: str) -> dict[str, Field]:
                 candidate = suffix[1]
             if titles.looks_like_headline(candidate):
                 rule = "title.first-header-line" + ("-after-crawler-prefix" if crawler_date and index == 0 else "")
-                title_c.append(Candidate(candidate, STRONG, ln, rule))
+                title_c.append(Candidate(as_printed(ln, candidate), STRONG, ln, rule))
 
     for ln in body[:LEADIN_LINES]:
         found = outlets.leadin(ln.text)

@@ -21,7 +21,7 @@ _SPACES = re.compile(r"[\s\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 TAIL_MARKERS = re.compile(
     r"^(similar posts|related (news|posts|articles|stories|content|topics)|read more|read also|"
     r"more (from|on|stories|news)|you may (also )?like|recommended( for you)?|most (read|popular|viewed)|"
-    r"latest news|also read|see also|trending|top stories|more in|"
+    r"latest news|also read|see also|trending|top stories|more in|keep reading|"
     r"à lire aussi|lire aussi|sur le même sujet|les plus lus|"
     r"اخبار مرتبط|مطالب مرتبط|خبرهای مرتبط|بیشتر بخوانید|پربازدیدترین|"
     r"أخبار ذات صلة|اقرأ أيضا|اقرأ أيضاً|مواضيع ذات صلة|الأكثر قراءة|ذات صلة)\s*:?$",
@@ -32,10 +32,11 @@ TAIL_MARKERS = re.compile(
 NOISE = re.compile(
     r"^(qr ?code(qr ?code)?|share( this)?( article| story)?|tweet|print|email|e-mail|facebook|twitter|"
     r"whatsapp|telegram|linkedin|copy link|comments?|\d+ comments?|save|listen( to this article)?|"
-    r"font size|a\+?\s*a-?|home|menu|search|log ?in|sign ?in|subscribe|newsletter|advertisement|"
+    r"font size|a\+?\s*a-?|home|accueil|الرئيسية|صفحه اصلی|صفحه نخست|menu|search|log ?in|sign ?in|subscribe|newsletter|advertisement|"
     r"breaking( news)?\s*[:|–-].*|breaking news|live:?|news link ?:?|short link ?:?|permalink|tags?:.*|"
     r"(we|this (site|website)) uses? cookies.*|accept( all)?( cookies)?|cookie (policy|settings)|"
-    r"skip to (main )?content|back to top|photo:.*|image:.*|file photo.*|"
+    r"skip to (main )?content|skip to (site index|navigation|search)|skip links?|skip next section.*|"
+    r"navigation( menu)?|welcome to (my|our) .*|back to top|photo:.*|image:.*|file photo.*|"
     r"اشتراک ?گذاری|چاپ|ارسال|بازگشت|مشاركة|طباعة|partager|imprimer)$",
     re.IGNORECASE)
 # Section labels a scraper keeps above the headline ("Middle East", "World News", "Politique"): never
@@ -43,13 +44,15 @@ NOISE = re.compile(
 SECTION = re.compile(
     r"^(?:(?:world|latest|top|breaking|regional|international|local|national|iran|middle east|business|"
     r"sports?|economy|politics|culture|science|tech(?:nology)?|health|opinion|analysis|features?|"
-    r"video|videos|photos?|multimedia|interviews?|editorial|op-?ed|columns?|society|environment|"
+    r"video|videos|photos?|multimedia|interviews?|editorial|op-?ed|columns?|society|environment|blogs?|liveblog|"
     r"africa|asia|europe|americas|us|uk|gaza|palestine|lebanon|syria|iraq|yemen)\s*(?:news|stories|"
     r"affairs)?|news|world news|middle east news|international|"
-    r"monde|international|politique|économie|société|culture|sport|"
+    r"monde|international|politique|économie|société|culture|sport|afrique|moyen-orient|asie|amériques|"
     r"سياسة|اقتصاد|دولي|عربي|محليات|رياضة|ثقافة|سیاسی|اقتصادی|بین‌الملل|بین الملل|ورزشی|فرهنگی|اجتماعی)$",
     re.IGNORECASE)
 _NAV_SEP = re.compile(r"\s[|•·»›/]\s")
+# A menu whose items a scraper joined with runs of spaces: "Home  Iran  West Asia  World".
+_SPACED_SEP = re.compile(r"[ \t\u00a0]{2,}|\t")
 
 
 class Line(NamedTuple):  # a tuple: made tens of times per file, so cheap to create
@@ -76,11 +79,36 @@ def normalise(raw: str) -> str:
     return " ".join(text.split())
 
 
+def as_printed(line: "Line", part: str) -> str:
+    """`part` (a piece of the normalised line) as the page prints it: Persian and Arabic-Indic digits
+    kept, since a title is quoted as printed. Only where the normalisation changed nothing but the
+    digits and invisible marks; otherwise `part` itself."""
+    raw = line.raw
+    if raw.isascii() or not _NEEDS_MAPPING.search(raw):
+        return part
+    shown = " ".join(_INVISIBLE.sub("", raw).split())
+    i = line.text.find(part)
+    if i < 0 or len(shown) != len(line.text) or shown.translate(_DIGITS) != line.text:
+        return part
+    return shown[i:i + len(part)]
+
+
 def is_nav(text: str) -> bool:
     """A navigation menu or breadcrumb: several short items between separators."""
     parts = _NAV_SEP.split(" " + text + " ")
     parts = [p for p in parts if p.strip()]
     return len(parts) >= 3 and all(len(p.split()) <= 4 for p in parts)
+
+
+def is_spaced_nav(raw: str) -> bool:
+    """Menu items joined by runs of spaces (the separators are only in the raw line): three or more
+    short items, at least two of them menu words ("Home", "Politics", "News", "Sport")."""
+    if "  " not in raw and "\t" not in raw and "\u00a0" not in raw:
+        return False
+    parts = [p for p in _SPACED_SEP.split(raw.strip()) if p]
+    if len(parts) < 3 or any(len(p.split()) > 4 for p in parts):
+        return False
+    return sum(1 for p in parts if is_noise(normalise(p))) >= 2
 
 
 def is_noise(text: str) -> bool:

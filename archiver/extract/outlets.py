@@ -24,13 +24,14 @@ class Outlet:
     labels: tuple[str, ...]
     first_line_aliases: tuple[str, ...] = ()
     photo_credit: bool = False
+    taglines: tuple[str, ...] = ()
 
 
 def _load() -> list[Outlet]:
     data = yaml.safe_load(resources.files("archiver.extract").joinpath("outlets.yaml").read_text("utf-8"))
     return [Outlet(o["name"], tuple(o.get("aliases", [])), tuple(o.get("domains", [])),
                    tuple(o.get("labels", [])), tuple(o.get("first_line_aliases", [])),
-                   bool(o.get("photo_credit", False))) for o in data["outlets"]]
+                   bool(o.get("photo_credit", False)), tuple(o.get("taglines", []))) for o in data["outlets"]]
 
 
 OUTLETS = _load()
@@ -47,6 +48,7 @@ for _o in OUTLETS:
 _PHOTO_CREDIT = {o.name for o in OUTLETS if o.photo_credit}
 _FIRST_LINE = {normalise(a).casefold(): o.name for o in OUTLETS for a in o.first_line_aliases}
 _DOMAIN = {d.lower(): o.name for o in OUTLETS for d in o.domains}
+_TAGLINES = {normalise(t).casefold() for o in OUTLETS for t in o.taglines}
 _ALIAS_RE = "|".join(sorted((re.escape(normalise(a)) for o in OUTLETS for a in (o.name,) + o.aliases),
                             key=len, reverse=True))
 _DASH = r"\s*[-–—:|]\s*"
@@ -68,7 +70,9 @@ _ALIAS_TOKEN = re.compile(rf"(?<!\w)(?:{_ALIAS_RE})(?!\w)", re.I)
 COPYRIGHT = re.compile(rf"^(?:©|\(c\)|copyright)\s*(?:\d{{4}}(?:\s*[-–]\s*\d{{4}})?)?\s*,?\s*(?P<alias>{_ALIAS_RE})"
                        r"(?:\.|,?\s*all rights reserved\.?)?$", re.I)
 MASTHEAD = re.compile(rf"^(?P<alias>{_ALIAS_RE})(?:\s*[|:–-]\s*(?:news|home|latest news|breaking news|"
-                      r"english|online|world|middle east|iran))?\s*$", re.I)
+                      r"english|online|world|middle east|iran)|\s+english)?\s*$", re.I)
+# "ISNA - Iranian Students' News Agency", "خبرگزاری دانشجویان ایران - ایسنا": two names of one outlet.
+_PAIR_SEP = re.compile(r"\s+[-–—|]\s+")
 DOMAIN = re.compile(r"(?<![\w.-])(?:https?://)?(?:www\.)?(?P<domain>[a-z0-9-]+(?:\.[a-z0-9-]+)+)(?![\w-])", re.I)
 
 
@@ -125,9 +129,20 @@ def lookalike_masthead(text: str) -> bool:
             and bool(LOOKALIKE_WORDS.search(text)))
 
 
+def tagline(text: str) -> bool:
+    """An outlet's slogan beside its masthead ("Democracy Dies in Darkness"): never a headline."""
+    return text.casefold() in _TAGLINES
+
+
 def masthead(text: str, first_line: bool = False) -> str | None:
     if first_line and text.casefold() in _FIRST_LINE:
         return _FIRST_LINE[text.casefold()]
+    if len(text) <= 80 and _PAIR_SEP.search(text):
+        parts = _PAIR_SEP.split(text)
+        if len(parts) == 2:
+            a, b = canonical(parts[0]), canonical(parts[1])
+            if a and a == b and (first_line or a not in _PHOTO_CREDIT):
+                return a
     m = COPYRIGHT.match(text)
     if m:
         return canonical(m.group("alias"))
