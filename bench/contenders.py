@@ -37,7 +37,7 @@ COREUTILS_CHECK = (
 class Contender:
     key: str
     label: str
-    phase: str                      # floor, bag, validate, update
+    phase: str                      # floor, context, bag, validate, update
     argv: list[str]
     cwd: str | None = None
     setup: Callable[[int], None] | None = None   # called with the round number
@@ -149,12 +149,18 @@ def build(ctx: SetContext, prepared: dict) -> list[Contender]:
     arch = archiver_argv()
     bag = prepared["validation_bag"]
     bag_run = ctx.runs_dir / "bag-run"
+    copy_run = ctx.runs_dir / "copy-run"
     bagit_copy = ctx.runs_dir / "bagit-copy"
     out: list[Contender] = [
         Contender("floor-coreutils", "floor: sha256sum ∥ sha512sum", "floor",
                   ["sh", "-c", COREUTILS_FLOOR, "sh", str(ctx.file_list)]),
         Contender("floor-python", "floor: Python sha256+sha512, one read", "floor",
                   [py, "-m", "bench.floor", str(ctx.file_list), "--jobs", jobs], cwd=str(REPO)),
+        # Not a floor: what the copy alone costs on this file system (a bag must create a new file for
+        # every payload file, and archiver a record beside it), for reading the bag figures.
+        Contender("copy", "context: cp -r (the payload copy alone)", "context",
+                  ["cp", "-r", str(ctx.source), str(copy_run)], teardown=lambda: _rm(copy_run),
+                  note="not a floor: creating and writing a copy of every file, nothing else"),
         Contender("archiver-bag", "archiver bag", "bag",
                   arch + ["bag", str(ctx.source), "-o", str(bag_run), "--quiet", "--jobs", jobs, "--force"],
                   cwd=str(REPO), teardown=lambda: remove_bag(bag_run)),
