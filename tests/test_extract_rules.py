@@ -97,3 +97,46 @@ def test_decode_and_extract_never_raise_on_any_bytes(data):
     text, encoding = decode_text(data)
     if text is not None:
         _extract(text)
+
+
+def test_menus_joined_by_spaces_are_not_headlines():
+    v = values(f"Press TV\nHome  Iran  West Asia  World  Opinion\nIran unveils a new scanner\n\n{BODY}\n")
+    assert v["title"] == "Iran unveils a new scanner"
+    # A headline whose words the scraper spaced out is not a menu.
+    assert values(f"Iran  unveils  new  scanner\n\n{BODY}\n")["title"] == "Iran  unveils  new  scanner".replace("  ", " ")
+
+
+def test_title_keeps_persian_digits_as_printed():
+    v = values("رشد ۱۵ درصدی صادرات زعفران\n۱۲ فروردین ۱۴۰۳ - ۱۰:۳۰\n\n" + BODY + "\n")
+    assert v["title"] == "رشد ۱۵ درصدی صادرات زعفران"
+    assert v["published"] == "2024-03-31T10:30"
+
+
+def test_code_and_date_on_one_line():
+    v = values(f"Tehran Times\nNews ID: 497812 - Sunday, March 31, 2024 - 10:15\nNowruz travel up\n\n{BODY}\n")
+    assert (v["story_code"], v["published"], v["title"]) == ("497812", "2024-03-31T10:15", "Nowruz travel up")
+    # A code followed by anything but a date is not taken.
+    assert values(f"Headline Here\nNews ID: 497812 - 40 percent rise\n\n{BODY}\n")["story_code"] is None
+
+
+def test_stamp_under_an_inline_read_more_link_is_the_other_story_s():
+    text = (f"Gulf rail plans\nPublished: 31 March 2024 10:15 GMT\n\n{BODY}\n"
+            "Read more: Saudi airline to start flights\nPublished: 25 March 2024 08:00 GMT\n")
+    assert values(text)["published"] == "2024-03-31T10:15+00:00"
+
+
+def test_taglines_and_two_name_mastheads():
+    v = values(f"The Washington Post\nDemocracy Dies in Darkness\nEgypt's new capital\n\n{BODY}\n")
+    assert (v["title"], v["outlet"]) == ("Egypt's new capital", "The Washington Post")
+    v = values(f"ISNA - Iranian Students' News Agency\nIran launches satellite\n\n{BODY}\n")
+    assert (v["title"], v["outlet"]) == ("Iran launches satellite", "ISNA")
+
+
+def test_byline_credits():
+    v = values(f"Headline Here\nBy Ana Rivera, CNN\n\n{BODY}\n")
+    assert v["byline"] == "Ana Rivera"
+    assert values(f"Headline Here\nPress TV Staff Writer\n\n{BODY}\n")["byline"] == "Press TV Staff Writer"
+    assert values(f"Headline Here\nAylin Kaya | 31.03.2024 - Update : 01.04.2024\n\n{BODY}\n")["byline"] == "Aylin Kaya"
+    assert values(f"Headline Here\nSaudi Arabia | 31.03.2024\n\n{BODY}\n")["byline"] is None
+    v = values(f"Why Jordan's water runs short\n{BODY}\nBy Al Jazeera Staff\nPublished On 31 Mar 2024\n")
+    assert (v["byline"], v["published"]) == ("Al Jazeera Staff", "2024-03-31")

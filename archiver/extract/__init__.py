@@ -20,13 +20,18 @@ STRONG, MEDIUM, WEAK = 3, 2, 1
 PUBLISHED_LABEL = re.compile(r"^(?:(?:first\s+)?(?:published|posted|issued on|publication date|date published|release date|"
                              r"publié(?:e)? le|publié(?:e)?|mis en ligne le|تاريخ النشر|نشر في|نشر بتاريخ|"
                              r"تاریخ انتشار)\s*(?:on|:)?|(?:date|تاريخ|تاریخ)\s*:)\s*", re.I)
-UPDATED_LABEL = re.compile(r"^(?:last\s+)?(?:updated|modified|mis à jour(?: le)?|actualisé(?: le)?|"
+UPDATED_LABEL = re.compile(r"^(?:last\s+)?(?:updated?|modified|mis à jour(?: le)?|actualisé(?: le)?|"
                            r"آخر تحديث|تم التحديث|به‌روزرسانی|بروزرسانی)\s*(?:on|:)?\s*", re.I)
+# "Read more: <another story's headline>" inside the article: the stamp printed under it is that story's.
+READ_MORE_LINK = re.compile(r"^(?:read more|read also|also read|see also|more on this|lire aussi|à lire aussi|"
+                            r"اقرأ أيضا|اقرأ أيضاً|اقرأ المزيد|بیشتر بخوانید|بخوانید)\s*[:：»]\s*\S", re.I)
+_LINK_MARK = re.compile("[:：»]")  # cheap guard: READ_MORE_LINK needs one of these near the start
 BARE_DATE_LABEL = re.compile(r"^(?:date|تاريخ|تاریخ)\s*:", re.I)
 # Stamps on one line: "Published: … | Updated: …"; also an update stamp glued to the date before it.
-STAMP_SPLIT = re.compile(r"\s*[|•·]\s*|(?<![^\W\d_])\s*(?=(?:last\s+)?(?:updated|modified|mis à jour)\b)", re.I)
+STAMP_SPLIT = re.compile(r"\s*[|•·]\s*|(?<![^\W\d_])\s*(?=(?:last\s+)?(?:updated?|modified|mis à jour)\b)", re.I)
 FOOTER_LINES = 5
 LEADIN_LINES = 2
+BYLINE_BODY_LINES = 3
 
 
 @dataclass
@@ -121,6 +126,23 @@ def _date_segments(line: Line, text: str, cands: list) -> None:
         _date_in(segment.strip(), line, "published.dateline-segment", STRONG, cands, whole=True)
 
 
+def _story_code(line: Line, text: str, code_c: list, pub_c: list) -> bool:
+    """A labelled story code on its own line, or with a date stamp after it on the same line ("News
+    ID: 497812 - Sunday, March 31, 2024 - 10:15")."""
+    found = codes.story_code_parts(text)
+    if not found:
+        return False
+    if found[1] is None:
+        code_c.append(Candidate(found[0], STRONG, line, "story_code.label"))
+        return True
+    stamp = dates.find_date(found[1], whole=True)
+    if not stamp:
+        return False
+    code_c.append(Candidate(found[0], STRONG, line, "story_code.label-before-date"))
+    pub_c.append(Candidate(stamp[0], STRONG, line, "published.dateline-after-code", line.raw.strip()))
+    return True
+
+
 def extract(text: str) -> dict[str, Field]:
     """The fields of one article. Never raises: a failure inside a rule leaves its field unknown."""
     try:
@@ -156,9 +178,7 @@ def _extract(text: str) -> dict[str, Field]:
             if "|" in raw_text and not NOISE.match(raw_text):  # a stamp line that looks like a menu
                 _date_segments(ln, raw_text, pub_c)
             continue
-        code = codes.story_code(raw_text)
-        if code:
-            code_c.append(Candidate(code, STRONG, ln, "story_code.label"))
+        if _story_code(ln, raw_text, code_c, pub_c):
             continue
         name = outlets.masthead(raw_text, first_line=not seen_content)
         seen_content = True
@@ -169,6 +189,11 @@ def _extract(text: str) -> dict[str, Field]:
         if found:
             outlet_c.append(Candidate(found[0], STRONG, ln, "outlet.city-slash-line"))
             continue
+        if "|" in raw_text:  # "Aylin Kaya | 31.03.2024 - Update : 01.04.2024": a name beside the stamp
+            who = bylines.name_before_bar(raw_text)
+            stamp = raw_text.split("|")[1] if who else ""
+            if who and dates.find_date(STAMP_SPLIT.split(stamp)[0].strip(" -–—"), whole=True):
+                byline_c.append(Candidate(who, MEDIUM, ln, "byline.name-beside-date"))
         if _published_from_label(ln, pub_c, raw_text):
             continue
         before = len(pub_c)
@@ -180,6 +205,10 @@ def _extract(text: str) -> dict[str, Field]:
         who = bylines.header_byline(raw_text)
         if who:
             byline_c.append(Candidate(who, STRONG, ln, "byline.by-line"))
+            continue
+        who = bylines.staff_credit(raw_text)
+        if who:  # "Press TV Staff Writer", "Al Jazeera Staff": an organisation's credit without "By"
+            byline_c.append(Candidate(who, MEDIUM, ln, "byline.staff-credit"))
             continue
         if bylines.NOT_AUTHORS.match(raw_text):
             continue
@@ -210,16 +239,28 @@ def _extract(text: str) -> dict[str, Field]:
                 rule = "title.first-header-line" + ("-after-crawler-prefix" if crawler_date and index == 0 else "")
                 title_c.append(Candidate(as_printed(ln, candidate), STRONG, ln, rule))
 
+    # A byline under a standfirst ("By Jane Doe" after the summary that opened the body): a short line.
+    for ln in body[1:BYLINE_BODY_LINES]:
+        if len(ln.text.split()) <= 10 and ln.text[-1:] not in ".!?":
+            who = bylines.header_byline(ln.text)
+            if who:
+                byline_c.append(Candidate(who, STRONG, ln, "byline.by-line-under-standfirst"))
+                break
+
     for ln in body[:LEADIN_LINES]:
         found = outlets.leadin(ln.text)
         if found:
             outlet_c.append(Candidate(found[0], STRONG, ln, "outlet.lead-in", found[1]))
             break
 
+    link_line = -9  # the last inline "Read more: <other story>" line: the stamp under it is that story's
     for ln in body:
-        code = codes.story_code(ln.text)
-        if code:
-            code_c.append(Candidate(code, STRONG, ln, "story_code.label"))
+        if _story_code(ln, ln.text, code_c, pub_c):
+            pass
+        elif _LINK_MARK.search(ln.text, 0, 24) and READ_MORE_LINK.match(ln.text):
+            link_line = ln.number
+        elif ln.number - link_line <= 2:
+            pass
         elif (len(ln.text) <= 120 and (PUBLISHED_LABEL.match(ln.text) or UPDATED_LABEL.match(ln.text))
               and not BARE_DATE_LABEL.match(ln.text)):  # "Date: 15 April" in the body is an event's
             _published_from_label(ln, pub_c)
@@ -255,6 +296,11 @@ def _extract(text: str) -> dict[str, Field]:
             prose_lines.append(ln.text)
             size += len(ln.text) + 1
     guess = language.identify("\n".join(prose_lines))
+    if guess is None and size < language.SAMPLE_CHARS // 3:
+        # A page of short lines has next to no body: its header's sentences are text to read too.
+        more = [ln.text for ln in header if ln.text.count(" ") >= 5 and not is_noise(ln.text)]
+        if more:
+            guess = language.identify("\n".join(more + prose_lines))
     if guess:
         lang, why = guess
         result["language"] = Field.found(lang, [Evidence(None, why, "language.script-and-function-words")])

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import re
 
+from archiver.extract import outlets
+from archiver.extract.lines import is_noise
+
 NOT_AUTHORS = re.compile(r"^(?:edit(?:ing|ed)|translat(?:ion|ed)|photo(?:s|graph|graphs)?|picture|image|"
                          r"video|compil(?:ed|ation)|produc(?:ed|tion)|design(?:ed)?|illustrat(?:ed|ion)|"
                          r"graphics?|fact[- ]checked|reviewed|moderated)\s+by\b", re.I)
@@ -36,7 +39,47 @@ def _clean(who: str) -> str | None:
     first = who[0]
     if first.isalpha() and first.islower():
         return None
+    # "Ana Rivera, CNN", "Jane Doe, BBC News": the outlet beside the name is not part of it.
+    head, sep, last = who.rpartition(",")
+    if sep and head.strip() and outlets.canonical(last.strip()):
+        who = head.strip().rstrip(",;:")
     return who
+
+
+# "Press TV Staff Writer", "Al Jazeera Staff", "Staff Reporter": an organisation's credit, as printed.
+STAFF = re.compile(r"^(?:(?P<org>.{2,40}?)\s+)?staff(?:\s+(?:writer|reporter|correspondent)s?)?$", re.I)
+
+
+def staff_credit(text: str) -> str | None:
+    m = STAFF.match(text) if "staff" in text.lower() else None
+    if not m or (m.group("org") and not outlets.canonical(m.group("org"))):
+        return None
+    return text if m.group("org") or len(text.split()) > 1 else None
+
+
+# "Aylin Kaya | 31.03.2024": a person's name of two or three capitalised words beside a date stamp.
+_NAME_WORD = re.compile(r"^[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’.-]+$")
+_NOT_NAME = {"news", "press", "release", "report", "update", "updates", "live", "agency", "staff", "desk",
+             "editorial", "analysis", "opinion", "video", "photo", "photos", "gallery", "world", "times",
+             "daily", "the", "of", "and", "in", "breaking", "latest", "home", "top", "stories", "feature",
+             # words of section and place names ("Foreign Policy | …", "Saudi Arabia | …")
+             "policy", "rights", "affairs", "economy", "business", "politics", "security", "energy",
+             "society", "culture", "science", "technology", "sports", "sport", "health", "environment",
+             "international", "national", "local", "regional", "middle", "east", "west", "north", "south",
+             "arabia", "strip", "bank", "state", "states", "republic", "union", "kingdom", "emirates",
+             "sea", "gulf", "city", "province", "region", "asia", "africa", "europe", "america", "iran",
+             "iraq", "israel", "syria", "lebanon", "turkey", "palestine", "yemen", "saudi", "gaza",
+             "tehran", "united", "new", "war", "media", "interview", "column", "blog"}
+
+
+def name_before_bar(text: str) -> str | None:
+    first = text.split("|", 1)[0].strip()
+    words = first.split()
+    if not 2 <= len(words) <= 3 or not all(_NAME_WORD.match(w) for w in words):
+        return None
+    if any(w.casefold() in _NOT_NAME for w in words) or outlets.canonical(first) or is_noise(first):
+        return None
+    return first
 
 
 def header_byline(text: str) -> str | None:

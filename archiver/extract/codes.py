@@ -15,10 +15,19 @@ GENERIC_LABELS = ["Story Code", "Story ID", "Story No", "News ID", "News Code", 
                   "کد خبر", "کد مطلب", "شناسه خبر", "شماره خبر", "رقم الخبر", "رمز الخبر", "معرف الخبر",
                   "Code de l'article", "Référence"]
 _LABELS = sorted(set(GENERIC_LABELS) | set(story_code_labels()), key=len, reverse=True)
+# The code alone on its line, or followed by a separator and more ("News ID: 497812 - Sunday, March 31,
+# 2024 - 10:15"): such a code counts only when what follows is a date stamp (the caller checks).
 LABEL = re.compile(r"^(?:" + "|".join(re.escape(x) for x in _LABELS) + r")\s*(?:[:#.：]|no\.?)?\s*"
-                   r"(?P<code>\d{3,16})\s*$", re.I)
+                   r"(?P<code>\d{3,16})\s*(?:$|[-–—|]\s*(?P<rest>\S.*)$)", re.I)
 
 
 def story_code(text: str) -> str | None:
     m = LABEL.match(text)
-    return m.group("code") if m else None
+    return m.group("code") if m and m.group("rest") is None else None
+
+
+def story_code_parts(text: str) -> tuple[str, str | None] | None:
+    """(code, None) for a code alone; (code, the rest of the line) for a code followed by more."""
+    m = LABEL.match(text)
+    return (m.group("code"), m.group("rest")) if m else None
+

@@ -137,7 +137,7 @@ def tagline(text: str) -> bool:
 def masthead(text: str, first_line: bool = False) -> str | None:
     if first_line and text.casefold() in _FIRST_LINE:
         return _FIRST_LINE[text.casefold()]
-    if len(text) <= 80 and _PAIR_SEP.search(text):
+    if len(text) <= 80 and (" - " in text or " | " in text or "–" in text or "—" in text):
         parts = _PAIR_SEP.split(text)
         if len(parts) == 2:
             a, b = canonical(parts[0]), canonical(parts[1])
