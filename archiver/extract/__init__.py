@@ -143,6 +143,28 @@ def _story_code(line: Line, text: str, code_c: list, pub_c: list) -> bool:
     return True
 
 
+def _is_menu_item(ln: Line) -> bool:
+    text = ln.text
+    if len(text) > 30 or len(text.split()) > 3 or text[:3].casefold() == "by ":
+        return False
+    return not dates.find_date(text, whole=False)
+
+
+def _menu_runs(header: list[Line]) -> set[int]:
+    """Line numbers of menus printed one item a line: three or more consecutive short header lines
+    (at most three words, no date, no byline)."""
+    found: set[int] = set()
+    run: list[int] = []
+    for ln in header + [None]:
+        if ln is not None and _is_menu_item(ln):
+            run.append(ln.number)
+            continue
+        if len(run) >= 3:
+            found.update(run)
+        run = []
+    return found
+
+
 def extract(text: str) -> dict[str, Field]:
     """The fields of one article. Never raises: a failure inside a rule leaves its field unknown."""
     try:
@@ -166,6 +188,7 @@ def _extract(text: str) -> dict[str, Field]:
     title_done = False
     seen_content = False  # a content line (not noise, not a story code) came before this one
 
+    menu_run = _menu_runs(header)
     for index, ln in enumerate(header):
         raw_text = ln.text
         if index == 0:
@@ -223,6 +246,8 @@ def _extract(text: str) -> dict[str, Field]:
             title_done = True
             continue
         if not title_done:
+            if ln.number in menu_run:
+                continue  # a menu printed one item a line: not the headline
             if outlets.tagline(raw_text):
                 continue  # the outlet's slogan under its masthead: not the headline
             if outlets.lookalike_masthead(raw_text):
@@ -235,6 +260,9 @@ def _extract(text: str) -> dict[str, Field]:
             if suffix:  # "Iran says ready | Press TV": the site's name is not part of the headline
                 outlet_c.append(Candidate(suffix[0], MEDIUM, ln, "outlet.title-suffix"))
                 candidate = suffix[1]
+                head, bar, section = candidate.rpartition(" | ")
+                if bar and head and len(section.split()) <= 3:
+                    candidate = head  # "Headline | Section | The Guardian": the section is not the title
             if titles.looks_like_headline(candidate):
                 rule = "title.first-header-line" + ("-after-crawler-prefix" if crawler_date and index == 0 else "")
                 title_c.append(Candidate(as_printed(ln, candidate), STRONG, ln, rule))

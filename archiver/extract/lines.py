@@ -37,6 +37,14 @@ NOISE = re.compile(
     r"(we|this (site|website)) uses? cookies.*|accept( all)?( cookies)?|cookie (policy|settings)|"
     r"skip to (main )?content|skip to (site index|navigation|search)|skip links?|skip next section.*|"
     r"navigation( menu)?|welcome to (my|our) .*|back to top|photo:.*|image:.*|file photo.*|"
+    r"skip to (main )?(content|navigation)(skip to (site index|navigation))?|skip to main navigation|"
+    r"(print )?subscriptions?|subscribe( now| for .{1,20})?|subscribe to our newsletter|sign up( for .{1,30})?|"
+    r"sign in( join our community)?|register|my news|more|donate|sections|edit|live tv|audio live tv|audio|"
+    r"your account|accessibility help|search jobs|(bbc )?homepage|page not found|language:.{1,20}|"
+    r"(weather|markets):.*|newsletters?|log ?in \| register|"
+    r"aller au contenu principal|passer au contenu principal|s[’']abonner|se connecter|regarder le direct|"
+    r"cookies on this site|source: ?[^|\d]{1,40}|editor: ?[^|\d]{1,40}|please (log|sign) ?in\b.*|"
+    r"يرجى تسجيل الدخول.*|پرش به محتوای اصلی|ورود کاربران|ورود|ثبت ?نام|ورود \| ثبت ?نام|تسجيل الدخول|اشترك الآن|اشترك|"
     r"اشتراک ?گذاری|چاپ|ارسال|بازگشت|مشاركة|طباعة|partager|imprimer)$",
     re.IGNORECASE)
 # Section labels a scraper keeps above the headline ("Middle East", "World News", "Politique"): never
@@ -65,7 +73,12 @@ class Line(NamedTuple):  # a tuple: made tens of times per file, so cheap to cre
 _NEEDS_MAPPING = re.compile("[\ufeff\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\u00ad\u06f0-\u06f9\u0660-\u0669]")
 
 
+_LYNX_REF = re.compile(r"\[\d{1,4}\]")
+
+
 def normalise(raw: str) -> str:
+    if "[" in raw:  # lynx -dump numbers its links: "[3]Home [4]Politics"
+        raw = _LYNX_REF.sub("", raw)
     if raw.isascii():  # most lines of English pages: str.split folds ASCII whitespace, fast
         return " ".join(raw.split())
     # Each step runs only where a cheap C-level check says it would change something (str.translate
@@ -111,8 +124,43 @@ def is_spaced_nav(raw: str) -> bool:
     return sum(1 for p in parts if is_noise(normalise(p))) >= 2
 
 
+# Words of a site's menu. A line of four or more words nearly all of which are menu words is a menu
+# whose items a scraper joined with single spaces ("Home World Politics Business Tech Sport").
+MENU_WORDS = frozenset("""
+home news world politics business tech technology sport sports culture economy opinion video videos
+programs program society science analysis interview interviews multimedia photo photos markets
+weather iran middle east africa asia europe americas us u.s. uk canada latin america pacific
+features lifestyle entertainment health travel style climate environment podcasts podcast
+newsletters live tv more tourism international national local regional sections iplayer sounds
+bitesize cbeebies search menu jobs investigations legal sustainability breakingviews & and
+infographs infographics blogs blog education arts books food fashion cars property media
+politique économie société sport monde afrique france europe moyen-orient amériques asie-pacifique
+idées planète sciences opinions discover français english
+صفحه نخست سیاست اقتصاد جامعه فرهنگ ورزش بین الملل استان‌ها استانها سیاسی اقتصادی اجتماعی فرهنگی ورزشی
+الرئيسية أخبار اقتصاد رياضة منوعات العالم سياسة ثقافة فيديو صور مقالات
+""".split())
+
+
+# A language switcher: "Deutsch English Español Français Русский العربية فارسی Türkçe".
+LANGUAGE_NAMES = frozenset("""
+english français francais español espanol deutsch русский türkçe turkce italiano português فارسی
+العربية عربي اردو 中文 pashto dari kurdî kurdi
+""".split())
+
+
+def is_word_menu(text: str) -> bool:
+    words = text.casefold().split()
+    if len(words) >= 2 and all(w in LANGUAGE_NAMES for w in words):
+        return True
+    if len(words) < 4:
+        return False
+    hits = sum(1 for w in words if w.strip(",.") in MENU_WORDS)
+    return hits >= len(words) - (len(words) // 8) or (hits >= 5 and hits >= 0.55 * len(words))
+
+
 def is_noise(text: str) -> bool:
-    return bool(NOISE.match(text)) or bool(SECTION.match(text)) or is_nav(text)
+    return (bool(NOISE.match(text)) or bool(SECTION.match(text)) or is_nav(text)
+            or is_word_menu(text))
 
 
 @dataclass
