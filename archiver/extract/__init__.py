@@ -30,6 +30,8 @@ BARE_DATE_LABEL = re.compile(r"^(?:date|تاريخ|تاریخ)\s*:", re.I)
 # Stamps on one line: "Published: … | Updated: …"; also an update stamp glued to the date before it.
 STAMP_SPLIT = re.compile(r"\s*[|•·]\s*|(?<![^\W\d_])\s*(?=(?:last\s+)?(?:updated?|modified|mis à jour)\b)", re.I)
 FOOTER_LINES = 5
+COPYRIGHT_LINE = re.compile(r"^(?:(?:copyright|©|\(c\)).*?)?(?:all rights reserved|tous droits réservés|"
+                            r"جميع الحقوق محفوظة|کلیه حقوق.*)\.?$", re.I)
 LEADIN_LINES = 2
 BYLINE_BODY_LINES = 3
 
@@ -248,6 +250,8 @@ def _extract(text: str) -> dict[str, Field]:
         if not title_done:
             if ln.number in menu_run:
                 continue  # a menu printed one item a line: not the headline
+            if COPYRIGHT_LINE.match(raw_text):
+                continue  # "Copyright 2024 The Associated Press. All Rights Reserved." above the headline
             if outlets.tagline(raw_text):
                 continue  # the outlet's slogan under its masthead: not the headline
             if outlets.lookalike_masthead(raw_text):

@@ -22,6 +22,7 @@ TAIL_MARKERS = re.compile(
     r"^(similar posts|related (news|posts|articles|stories|content|topics)|read more|read also|"
     r"more (from|on|stories|news)|you may (also )?like|recommended( for you)?|most (read|popular|viewed)|"
     r"latest news|also read|see also|trending|top stories|more in|keep reading|"
+    r"related|read next|up next|more on this story|explore more( on these topics)?|most read \w+|"
     r"à lire aussi|lire aussi|sur le même sujet|les plus lus|"
     r"اخبار مرتبط|مطالب مرتبط|خبرهای مرتبط|بیشتر بخوانید|پربازدیدترین|"
     r"أخبار ذات صلة|اقرأ أيضا|اقرأ أيضاً|مواضيع ذات صلة|الأكثر قراءة|ذات صلة)\s*:?$",
@@ -43,7 +44,8 @@ NOISE = re.compile(
     r"your account|accessibility help|search jobs|(bbc )?homepage|page not found|language:.{1,20}|"
     r"(weather|markets):.*|newsletters?|log ?in \| register|"
     r"aller au contenu principal|passer au contenu principal|s[’']abonner|se connecter|regarder le direct|"
-    r"cookies on this site|source: ?[^|\d]{1,40}|editor: ?[^|\d]{1,40}|please (log|sign) ?in\b.*|"
+    r"cookies on this site|click here to (share|subscribe|sign up|read|listen)\b.*|share\d+|forgot (your )?password\??|.*\d ?°[cf]\b.*|.*[▲▼].*|هل نسيت كلمة المرور.*|"
+    r"source: ?[^|\d]{1,40}|editor: ?[^|\d]{1,40}|please (log|sign) ?in\b.*|"
     r"يرجى تسجيل الدخول.*|پرش به محتوای اصلی|ورود کاربران|ورود|ثبت ?نام|ورود \| ثبت ?نام|تسجيل الدخول|اشترك الآن|اشترك|"
     r"اشتراک ?گذاری|چاپ|ارسال|بازگشت|مشاركة|طباعة|partager|imprimer)$",
     re.IGNORECASE)

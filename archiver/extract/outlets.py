@@ -49,6 +49,7 @@ _PHOTO_CREDIT = {o.name for o in OUTLETS if o.photo_credit}
 _FIRST_LINE = {normalise(a).casefold(): o.name for o in OUTLETS for a in o.first_line_aliases}
 _DOMAIN = {d.lower(): o.name for o in OUTLETS for d in o.domains}
 _TAGLINES = {normalise(t).casefold() for o in OUTLETS for t in o.taglines}
+_TAGLINE_OF = {normalise(t).casefold(): o.name for o in OUTLETS for t in o.taglines}
 _ALIAS_RE = "|".join(sorted((re.escape(normalise(a)) for o in OUTLETS for a in (o.name,) + o.aliases),
                             key=len, reverse=True))
 _DASH = r"\s*[-–—:|]\s*"
@@ -142,6 +143,9 @@ def masthead(text: str, first_line: bool = False) -> str | None:
         if len(parts) == 2:
             a, b = canonical(parts[0]), canonical(parts[1])
             if a and a == b and (first_line or a not in _PHOTO_CREDIT):
+                return a
+            # "Al Jazeera - Breaking News, World News and Video from Al Jazeera": name and its own slogan
+            if a and first_line and _TAGLINE_OF.get(parts[1].strip().casefold()) == a:
                 return a
     m = COPYRIGHT.match(text)
     if m:
