@@ -25,6 +25,8 @@ UPDATED_LABEL = re.compile(r"^(?:last\s+)?(?:updated?|modified|mis à jour(?: le
 # "Read more: <another story's headline>" inside the article: the stamp printed under it is that story's.
 READ_MORE_LINK = re.compile(r"^(?:read more|read also|also read|see also|more on this|lire aussi|à lire aussi|"
                             r"اقرأ أيضا|اقرأ أيضاً|اقرأ المزيد|بیشتر بخوانید|بخوانید)\s*[:：»]\s*\S", re.I)
+READ_MORE_START = re.compile(r"^(?:read more|read also|also read|see also|more on this|lire aussi|"
+                             r"à lire aussi|اقرأ أيضا|اقرأ أيضاً|بیشتر بخوانید)\b", re.I)
 _LINK_MARK = re.compile("[:：»]")  # cheap guard: READ_MORE_LINK needs one of these near the start
 BARE_DATE_LABEL = re.compile(r"^(?:date|تاريخ|تاریخ)\s*:", re.I)
 # Stamps on one line: "Published: … | Updated: …"; also an update stamp glued to the date before it.
@@ -33,7 +35,7 @@ FOOTER_LINES = 5
 COPYRIGHT_LINE = re.compile(r"^(?:(?:copyright|©|\(c\)).*?)?(?:all rights reserved|tous droits réservés|"
                             r"جميع الحقوق محفوظة|کلیه حقوق.*)\.?$", re.I)
 LEADIN_LINES = 2
-BYLINE_BODY_LINES = 3
+BYLINE_BODY_LINES = 6
 
 
 @dataclass
@@ -271,8 +273,11 @@ def _extract(text: str) -> dict[str, Field]:
                 rule = "title.first-header-line" + ("-after-crawler-prefix" if crawler_date and index == 0 else "")
                 title_c.append(Candidate(as_printed(ln, candidate), STRONG, ln, rule))
 
-    # A byline under a standfirst ("By Jane Doe" after the summary that opened the body): a short line.
+    # A byline under a standfirst ("By Jane Doe" after the summary that opened the body, perhaps below a
+# "Listen to this article" button and a picture's caption): a short line.
     for ln in body[1:BYLINE_BODY_LINES]:
+        if READ_MORE_START.match(ln.text):
+            break  # the byline under an inline "Read more:" link is the other story's
         if len(ln.text.split()) <= 10 and ln.text[-1:] not in ".!?":
             who = bylines.header_byline(ln.text)
             if who:

@@ -115,7 +115,7 @@ def _build(m: re.Match, kind: str, day_first: bool = False) -> str | None:
                 day, month = a, b
             elif b > 12 >= a:
                 day, month = b, a
-            elif day_first:
+            elif day_first or a == b:  # 05/05/2024 reads the same either way
                 day, month = a, b
             else:
                 return None  # 03/04/2024: April or March? Not a date we can read.
