@@ -14,7 +14,10 @@ from archiver.model import FIELD_NAMES
 CORPUS = Path(__file__).parent / "corpus"
 # Floors: what the extractor reached on this corpus when they were last set (the targets are
 # title/outlet/published/story_code 0.95, byline 0.85, language 0.90); raise them as recall improves.
-RECALL_FLOORS = {"title": 1.0, "outlet": 1.0, "published": 0.99, "story_code": 1.0, "byline": 0.89, "language": 1.0}
+# Blind set 2 (c_*) brought misses the extractor does not yet fix (an ambiguous 01/08/2024 beside its
+# written date, 'Name in City' and 'Par : FRANCE 24' bylines, too little text to name a language):
+# the floors are what is reached with it.
+RECALL_FLOORS = {"title": 1.0, "outlet": 1.0, "published": 0.98, "story_code": 1.0, "byline": 0.88, "language": 0.98}
 # The spec's canonical outlet names: the truth may use no other spelling.
 CANONICAL_OUTLETS = {
     "Islam Times", "Press TV", "Tehran Times", "Mehr News Agency", "IRNA", "Tasnim News Agency",
