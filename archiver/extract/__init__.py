@@ -23,10 +23,10 @@ PUBLISHED_LABEL = re.compile(r"^(?:(?:first\s+)?(?:published|posted|issued on|pu
 UPDATED_LABEL = re.compile(r"^(?:last\s+)?(?:updated?|modified|mis à jour(?: le)?|actualisé(?: le)?|"
                            r"آخر تحديث|تم التحديث|به‌روزرسانی|بروزرسانی)\s*(?:on|:)?\s*", re.I)
 # "Read more: <another story's headline>" inside the article: the stamp printed under it is that story's.
-READ_MORE_LINK = re.compile(r"^(?:read more|read also|also read|see also|more on this|lire aussi|à lire aussi|"
-                            r"اقرأ أيضا|اقرأ أيضاً|اقرأ المزيد|بیشتر بخوانید|بخوانید)\s*[:：»]\s*\S", re.I)
-READ_MORE_START = re.compile(r"^(?:read more|read also|also read|see also|more on this|lire aussi|"
-                             r"à lire aussi|اقرأ أيضا|اقرأ أيضاً|بیشتر بخوانید)\b", re.I)
+_READ_MORE = ("read more|read also|also read|see also|more on this|lire aussi|à lire aussi|"
+              "اقرأ أيضا|اقرأ أيضاً|بیشتر بخوانید")
+READ_MORE_LINK = re.compile(rf"^(?:{_READ_MORE}|اقرأ المزيد|بخوانید)\s*[:：»]\s*\S", re.I)
+READ_MORE_START = re.compile(rf"^(?:{_READ_MORE})\b", re.I)
 _LINK_MARK = re.compile("[:：»]")  # cheap guard: READ_MORE_LINK needs one of these near the start
 BARE_DATE_LABEL = re.compile(r"^(?:date|تاريخ|تاریخ)\s*:", re.I)
 # Stamps on one line: "Published: … | Updated: …"; also an update stamp glued to the date before it.

@@ -22,12 +22,12 @@ LABEL = re.compile(r"^(?:" + "|".join(re.escape(x) for x in _LABELS) + r")\s*(?:
 
 
 def story_code(text: str) -> str | None:
-    m = LABEL.match(text)
-    return m.group("code") if m and m.group("rest") is None else None
+    """The code of a line that holds a labelled code alone."""
+    parts = story_code_parts(text)
+    return parts[0] if parts and parts[1] is None else None
 
 
 def story_code_parts(text: str) -> tuple[str, str | None] | None:
     """(code, None) for a code alone; (code, the rest of the line) for a code followed by more."""
     m = LABEL.match(text)
     return (m.group("code"), m.group("rest")) if m else None
-

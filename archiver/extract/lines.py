@@ -15,7 +15,6 @@ from typing import NamedTuple
 
 _DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
 _INVISIBLE = re.compile("[\ufeff\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\u00ad]")
-_SPACES = re.compile(r"[\s\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 
 # A line that starts the tail of other stories. Matched against the whole (short) line.
 TAIL_MARKERS = re.compile(
@@ -33,10 +32,10 @@ TAIL_MARKERS = re.compile(
 NOISE = re.compile(
     r"^(qr ?code(qr ?code)?|share( this)?( article| story)?|tweet|print|email|e-mail|facebook|twitter|"
     r"whatsapp|telegram|linkedin|copy link|comments?|\d+ comments?|save|listen( to this article)?|"
-    r"font size|a\+?\s*a-?|home|accueil|الرئيسية|صفحه اصلی|صفحه نخست|menu|search|log ?in|sign ?in|subscribe|newsletter|advertisement|"
+    r"font size|a\+?\s*a-?|home|accueil|الرئيسية|صفحه اصلی|صفحه نخست|menu|search|log ?in|sign ?in|advertisement|"
     r"breaking( news)?\s*[:|–-].*|breaking news|live:?|news link ?:?|short link ?:?|permalink|tags?:.*|"
     r"(we|this (site|website)) uses? cookies.*|accept( all)?( cookies)?|cookie (policy|settings)|"
-    r"skip to (main )?content|skip to (site index|navigation|search)|skip links?|skip next section.*|"
+    r"skip to (site index|navigation|search)|skip links?|skip next section.*|"
     r"navigation( menu)?|welcome to (my|our) .*|back to top|photo:.*|image:.*|file photo.*|"
     r"skip to (main )?(content|navigation)(skip to (site index|navigation))?|skip to main navigation|"
     r"(print )?subscriptions?|subscribe( now| for .{1,20})?|subscribe to our newsletter|sign up( for .{1,30})?|"

@@ -48,7 +48,6 @@ for _o in OUTLETS:
 _PHOTO_CREDIT = {o.name for o in OUTLETS if o.photo_credit}
 _FIRST_LINE = {normalise(a).casefold(): o.name for o in OUTLETS for a in o.first_line_aliases}
 _DOMAIN = {d.lower(): o.name for o in OUTLETS for d in o.domains}
-_TAGLINES = {normalise(t).casefold() for o in OUTLETS for t in o.taglines}
 _TAGLINE_OF = {normalise(t).casefold(): o.name for o in OUTLETS for t in o.taglines}
 _ALIAS_RE = "|".join(sorted((re.escape(normalise(a)) for o in OUTLETS for a in (o.name,) + o.aliases),
                             key=len, reverse=True))
@@ -132,7 +131,7 @@ def lookalike_masthead(text: str) -> bool:
 
 def tagline(text: str) -> bool:
     """An outlet's slogan beside its masthead ("Democracy Dies in Darkness"): never a headline."""
-    return text.casefold() in _TAGLINES
+    return text.casefold() in _TAGLINE_OF
 
 
 def masthead(text: str, first_line: bool = False) -> str | None:
