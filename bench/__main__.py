@@ -12,6 +12,7 @@ from bench import corpus, report
 from bench.contenders import REPO
 from bench.machine import describe
 from bench.run import NotEnoughSpace, run_set
+from bench.trash import Trash
 
 FULL = {"small": 20_000, "large": (4, 256), "scale": 100_000}
 QUICK = {"small": 2_000, "large": (4, 16), "scale": 10_000}
@@ -65,6 +66,18 @@ def main(argv: list[str] | None = None) -> int:
 
     machine = describe()
     broken = False
+    trash = Trash(args.work / "trash")
+    trash.empty(log)  # what an interrupted run left
+    try:
+        broken = _run_sets(args, sets, specs, command, machine, trash, log)
+    finally:
+        trash.empty(log)
+    log(f"wrote {report.write_doc(args.results, args.docs)}")
+    return 1 if broken else 0
+
+
+def _run_sets(args, sets, specs, command, machine, trash, log) -> bool:
+    broken = False
     for name in sets:
         spec = specs[name]
         log(f"[{name}] corpus {spec.name}")
@@ -72,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
         log(f"[{name}] {stamp['files']} files, {stamp['bytes'] / 1e6:.0f} MB; "
             f"{args.warmup} warm-up + {args.runs} rounds, jobs {args.jobs}")
         try:
-            doc = run_set(name, source, stamp, args.work / "runs", args.jobs, args.runs, args.warmup, log)
+            doc = run_set(name, source, stamp, args.work / "runs", args.jobs, args.runs, args.warmup, log, trash)
         except NotEnoughSpace as exc:
             log(f"[{name}] skipped: {exc}")
             broken = True
@@ -82,8 +95,7 @@ def main(argv: list[str] | None = None) -> int:
         print(report.console(doc), flush=True)
         log(f"[{name}] wrote {report.write_json(doc, args.results)}")
         broken |= any(r["status"] == "failed" for r in doc["results"])
-    log(f"wrote {report.write_doc(args.results, args.docs)}")
-    return 1 if broken else 0
+    return broken
 
 
 if __name__ == "__main__":

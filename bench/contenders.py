@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Callable
 
 from bench.measure import measure
+from bench.trash import Trash
 
 REPO = Path(__file__).resolve().parent.parent
 UPDATE_FRACTION = 0.01
@@ -57,6 +58,15 @@ class SetContext:
     small_files: bool
     env: dict = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    trash: Trash | None = None
+
+    def dispose(self, path: Path) -> None:
+        """Remove what a run left: into the trash for the small-files sets (tens of thousands of inodes,
+        see bench/trash.py), at once for the large set (four files, gigabytes of disk)."""
+        if self.trash is not None and self.small_files:
+            self.trash.discard(path)
+        else:
+            _rm(path)
 
     @property
     def file_list(self) -> Path:
@@ -87,15 +97,15 @@ def _rm(path: Path) -> None:
         path.unlink()
 
 
-def remove_bag(path: Path) -> None:
+def remove_bag(path: Path, dispose: Callable[[Path], None] = _rm) -> None:
     """Remove a bag and what archiver keeps beside it (state file, leftovers of an interrupted run)."""
-    _rm(path)
+    dispose(path)
     for sibling in path.parent.glob(f".{path.name}.*"):
-        _rm(sibling)
+        dispose(sibling)
 
 
-def _link_copy(source: Path, dest: Path) -> None:
-    _rm(dest)
+def _link_copy(source: Path, dest: Path, dispose: Callable[[Path], None] = _rm) -> None:
+    dispose(dest)
     subprocess.run(["cp", "-al", str(source), str(dest)], check=True)
 
 
@@ -104,7 +114,7 @@ def prepare(ctx: SetContext, log: Callable[[str], None]) -> dict:
 
     Returns {"validation_bag": Path, "update_ready": bool | str} — a string says why not ready.
     """
-    _rm(ctx.runs_dir)
+    ctx.dispose(ctx.runs_dir)
     ctx.runs_dir.mkdir(parents=True)
     ctx.file_list.write_bytes(b"".join(os.fsencode(p) + b"\0" for p in ctx.files))
     bag = ctx.runs_dir / "bag"
@@ -112,11 +122,11 @@ def prepare(ctx: SetContext, log: Callable[[str], None]) -> dict:
     made = measure(archiver_argv() + ["bag", str(ctx.source), "-o", str(bag), "--quiet",
                                       "--jobs", str(ctx.jobs), "--force"], cwd=REPO, env=ctx.env)
     if made.returncode != 0:
-        remove_bag(bag)
+        remove_bag(bag, ctx.dispose)
         ctx.notes.append("archiver bag failed while preparing; the validators read a bag made by "
                          f"bagit-python instead (archiver said: {last_line(made.stderr)})")
         log("  archiver bag failed; making the validation bag with bagit-python")
-        _link_copy(ctx.source, bag)
+        _link_copy(ctx.source, bag, ctx.dispose)
         subprocess.run([sys.executable, "-m", "bench.bagit_child", "make", str(bag), "--jobs", str(ctx.jobs)],
                        check=True, cwd=REPO, env=ctx.env)
     update_ready: bool | str = False
@@ -159,14 +169,15 @@ def build(ctx: SetContext, prepared: dict) -> list[Contender]:
         # Not a floor: what the copy alone costs on this file system (a bag must create a new file for
         # every payload file, and archiver a record beside it), for reading the bag figures.
         Contender("copy", "context: cp -r (the payload copy alone)", "context",
-                  ["cp", "-r", str(ctx.source), str(copy_run)], teardown=lambda: _rm(copy_run),
+                  ["cp", "-r", str(ctx.source), str(copy_run)], teardown=lambda: ctx.dispose(copy_run),
                   note="not a floor: creating and writing a copy of every file, nothing else"),
         Contender("archiver-bag", "archiver bag", "bag",
                   arch + ["bag", str(ctx.source), "-o", str(bag_run), "--quiet", "--jobs", jobs, "--force"],
-                  cwd=str(REPO), teardown=lambda: remove_bag(bag_run)),
+                  cwd=str(REPO), teardown=lambda: remove_bag(bag_run, ctx.dispose)),
         Contender("bagit-make", "bagit-python make_bag", "bag",
                   [py, "-m", "bench.bagit_child", "make", str(bagit_copy), "--jobs", jobs], cwd=str(REPO),
-                  setup=lambda r: _link_copy(ctx.source, bagit_copy), teardown=lambda: _rm(bagit_copy),
+                  setup=lambda r: _link_copy(ctx.source, bagit_copy, ctx.dispose),
+                  teardown=lambda: ctx.dispose(bagit_copy),
                   note="on a hard-linked copy (cp -al, untimed)"),
         Contender("archiver-validate", "archiver validate", "validate",
                   arch + ["validate", str(bag), "--jobs", jobs], cwd=str(REPO)),

@@ -147,8 +147,11 @@ def render_doc(results_dir: Path) -> str:
         "",
         "How: every contender runs in its own process; contenders alternate round-robin within each round; "
         "one warm-up round, then the median of the timed rounds; `sync` (untimed) before each run, so that no "
-        "contender pays for the writes another left dirty. The page cache cannot be dropped on this "
-        "machine, so all figures are **warm cache**. Peak RSS is `ru_maxrss` from `os.wait4` on the "
+        "contender pays for the writes another left dirty; what a run leaves (bags, copies) is moved aside "
+        "and deleted only after the last timed round, because on a journal-less ext4 (this machine's) every "
+        "file created in the minute after a mass deletion scans past the freed inodes (200–500 µs instead "
+        "of ~25 µs each; see `bench/trash.py`). All figures are **warm cache**, like the issue's reference "
+        "figures: the warm-up round reads every input. Peak RSS is `ru_maxrss` from `os.wait4` on the "
         "contender's process: the largest single process of its tree (workers included), not their sum; "
         "Linux carries the spawning benchmark's own high-water RSS into each child, so a figure at or below "
         "the benchmark's RSS (given per set) is only an upper bound. "

@@ -1,8 +1,8 @@
 """Running the contenders of one corpus side by side: a warm-up round, then N rounds, each round
 running every contender once (round-robin, the starting contender rotating), medians at the end.
 
-The page cache cannot be dropped here, so every figure is warm-cache; the warm-up round makes that
-equally true for all contenders.
+Every figure is warm-cache, as in the issue's reference table; the warm-up round makes that equally
+true for all contenders. What runs leave behind goes to the trash (bench/trash.py), emptied at the end.
 """
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from bench import contenders as C
 from bench.corpus import list_files
 from bench.measure import measure
 from bench.targets import evaluate
+from bench.trash import Trash
 
 
 class NotEnoughSpace(Exception):
@@ -31,8 +32,10 @@ def check_space(where: Path, needed: int) -> None:
 
 
 def run_rounds(contenders: list[C.Contender], runs: int, warmup: int, env: dict,
-               log: Callable[[str], None], preset: dict | None = None) -> dict:
+               log: Callable[[str], None], preset: dict | None = None, trash: Trash | None = None) -> dict:
     """{key: {"times": [...], "rss_kib": [...], "status": ..., "error": ...}} over `runs` recorded rounds."""
+    if trash is not None:
+        trash.settle(log)
     state = {c.key: {"times": [], "rss_kib": [], "status": "ok", "error": None} for c in contenders}
     for key, (status, error) in (preset or {}).items():
         state[key].update(status=status, error=error)
@@ -97,31 +100,33 @@ def summarise(contenders: list[C.Contender], state: dict, files: int, size: int)
 
 
 def run_set(name: str, source: Path, corpus_stamp: dict, runs_root: Path, jobs: int, runs: int,
-            warmup: int, log: Callable[[str], None]) -> dict:
+            warmup: int, log: Callable[[str], None], trash: Trash | None = None) -> dict:
     """Benchmark one corpus; returns its result document (without machine and date)."""
     files = list_files(source)
     size = corpus_stamp["bytes"]
     small_files = corpus_stamp["spec"]["kind"] == "small"
-    # The validation bag, one bag per run, and (small files) a copy plus its bag for --update.
-    check_space(runs_root, size * (4 if small_files else 2) + (256 << 20))
+    # The validation bag and a bag and a copy per run; for small files also a copy plus its bag for
+    # --update, and every run's bag and copy stay in the trash until the end (bench/trash.py).
+    rounds = warmup + runs
+    check_space(runs_root, size * ((4 + 2 * rounds) if small_files and trash else 4) + (256 << 20))
     env = C.child_env()
-    ctx = C.SetContext(name, source, runs_root / name, jobs, files, small_files, env)
+    ctx = C.SetContext(name, source, runs_root / name, jobs, files, small_files, env, trash=trash)
     try:
         prepared = C.prepare(ctx, log)
         contenders = C.build(ctx, prepared)
         preset = {}
         if small_files and prepared["update_ready"] is not True:
             preset["archiver-update"] = ("failed", f"could not make the bag to update: {prepared['update_ready']}")
-        state = run_rounds(contenders, runs, warmup, env, log, preset)
+        state = run_rounds(contenders, runs, warmup, env, log, preset, trash)
     finally:
-        shutil.rmtree(ctx.runs_dir, ignore_errors=True)
+        ctx.dispose(ctx.runs_dir)
     results, floor = summarise(contenders, state, len(files), size)
     by_key = {r["key"]: r for r in results}
     return {
         "set": name,
         "corpus": {"files": len(files), "bytes": size, "spec": corpus_stamp["spec"]},
         "jobs": jobs, "runs": runs, "warmup": warmup,
-        "cache": "warm: the page cache cannot be dropped here; a warm-up round precedes the timed rounds",
+        "cache": "warm: a warm-up round reads every input before the timed rounds",
         "rss": "peak RSS = ru_maxrss from os.wait4 on each contender's process: the largest single process "
                "of its tree (workers included), not their sum; the maximum over the timed runs. Linux carries "
                "the spawning process's high-water RSS into the child, so a figure at or below bench_rss_mb "

@@ -51,6 +51,7 @@ def test_bench_runs_end_to_end_on_a_tiny_corpus(tmp_path):
     assert {t["key"] for t in doc["targets"]} == {"bag-floor-small", "bag-vs-bagit", "validate-floor-small",
                                                    "validate-vs-bagit", "update"}
     assert not (work / "runs" / "small").exists()  # bags are cleaned up
+    assert not (work / "trash").exists()  # ... and the trash they were moved to is emptied at the end
 
     page = docs.read_text()
     for r in doc["results"]:
@@ -100,3 +101,18 @@ def test_targets_pass_and_fail_on_the_measured_figures():
     assert judged(2.5)["bag-floor-small"] is True and judged(2.5)["bag-vs-bagit"] is True
     assert judged(3.5)["bag-floor-small"] is False and judged(3.5)["bag-vs-bagit"] is False
     assert judged(2.5)["validate-floor-small"] is None   # not measured: neither pass nor fail
+
+
+def test_trash_moves_aside_then_deletes_everything(tmp_path):
+    from bench.trash import Trash
+    trash = Trash(tmp_path / "trash")
+    for name in ("bag", "copy"):
+        (tmp_path / name / "data").mkdir(parents=True)
+        (tmp_path / name / "data" / "a.txt").write_text("x")
+    (tmp_path / "file").write_text("y")
+    for name in ("bag", "copy", "file", "missing"):
+        trash.discard(tmp_path / name)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["trash"]
+    assert len(list((tmp_path / "trash").iterdir())) == 3
+    trash.empty()
+    assert list(tmp_path.iterdir()) == []
