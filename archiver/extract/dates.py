@@ -163,11 +163,13 @@ _WORD = re.compile(r"\w{2,}")
 DAY_FIRST = re.compile(r"\b(?:publié|mis à jour|modifié|mis en ligne|le)\b|[\u0600-\u06ff]", re.I)
 
 
-def find_date(text: str, whole: bool = False, day_first: bool | None = None) -> tuple[str, str] | None:
+def find_date(text: str, whole: bool = False, day_first: bool | None = None,
+              day_first_in: str | None = None) -> tuple[str, str] | None:
     """The first explicit date in `text` as (iso, matched span); with `whole`, the date must be all
     the text has (a dateline), bar a weekday, punctuation and an "[Updated ...]" tail. Numeric dates
     whose order is ambiguous are read day first only when `day_first` (by default: when the text
-    itself shows a day-first convention, see DAY_FIRST)."""
+    itself shows a day-first convention, see DAY_FIRST). `day_first_in`: a text (the whole line) whose
+    convention decides instead, looked at only when an ambiguous numeric date needs it."""
     if not _YEAR.search(text):
         return None
     half = len(text) // 2
@@ -184,7 +186,7 @@ def find_date(text: str, whole: bool = False, day_first: bool | None = None) -> 
             if _WORD.search(_WEEKDAY_RE.sub(" ", rest)):
                 continue
         if kind == "dmy-num" and day_first is None:
-            day_first = bool(DAY_FIRST.search(text))
+            day_first = bool(DAY_FIRST.search(text if day_first_in is None else day_first_in))
         iso = _build(m, kind, bool(day_first))
         if iso is None:
             continue

@@ -81,7 +81,7 @@ def normalise(raw: str) -> str:
     if "[" in raw:  # lynx -dump numbers its links: "[3]Home [4]Politics"
         raw = _LYNX_REF.sub("", raw)
     if raw.isascii():  # most lines of English pages: str.split folds ASCII whitespace, fast
-        return " ".join(raw.split())
+        return raw if _is_folded(raw) else " ".join(raw.split())
     # Each step runs only where a cheap C-level check says it would change something (str.translate
     # with a table costs ~25 us on a paragraph; the search costs ~1 us). str.split folds the same
     # whitespace as the regex \s (every character for which str.isspace() is true).
@@ -90,7 +90,14 @@ def normalise(raw: str) -> str:
         text = _INVISIBLE.sub("", text).translate(_DIGITS)
     if not unicodedata.is_normalized("NFKC", text):
         text = unicodedata.normalize("NFKC", text)
-    return " ".join(text.split())
+    return text if _is_folded(text) else " ".join(text.split())
+
+
+def _is_folded(text: str) -> bool:
+    """" ".join(text.split()) would return `text` unchanged: its only whitespace is single spaces
+    between words. Every character str.split() splits on, bar the ASCII space, is unprintable
+    (checked over all of Unicode), so three C-level scans replace splitting and joining."""
+    return text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " "
 
 
 def as_printed(line: "Line", part: str) -> str:
@@ -183,9 +190,11 @@ FOOT_LINES = 20
 _END_OF_SENTENCE = ".!?\"”»'’:؛.。"
 
 
-def _is_prose(raw: str) -> bool:
-    words = raw.split()
-    return len(words) >= 25 or (len(words) >= 12 and raw.rstrip()[-1:] in _END_OF_SENTENCE)
+def _is_prose(raw: str, words: int | None = None) -> bool:
+    """A long line, or a sentence of twelve words or more. `words`: len(raw.split()), when known."""
+    if words is None:
+        words = len(raw.split())
+    return words >= 25 or (words >= 12 and raw.rstrip()[-1:] in _END_OF_SENTENCE)
 
 
 def read_page(text: str, head_limit: int = 64 * 1024) -> Page:
@@ -202,16 +211,34 @@ def read_page(text: str, head_limit: int = 64 * 1024) -> Page:
             tail = number
             break
         kept.append((number, raw))
-    start_index = next((i for i, (_, raw) in enumerate(kept[:HEAD_LINES]) if _is_prose(raw)),
-                       min(len(kept), HEAD_LINES))
-    body_start = kept[start_index][0] if start_index < len(kept) else (kept[-1][0] + 1 if kept else 1)
-    head = kept[:start_index + BODY_LINES]
-    foot = kept[max(len(head), len(kept) - FOOT_LINES):]
-    lines = []
-    for number, raw in head + foot:
-        norm = normalise(raw)
+    # With no lynx bracket, no two spaces in a row and no tab or \x1f (the only whitespace bar the
+    # space that str.splitlines leaves inside a line) anywhere in the text, an ASCII line whose ends are
+    # not spaces is its own normalised form (see _is_folded): one scan of the text spares each line its own.
+    plain = "  " not in text and "[" not in text and "\t" not in text and "\x1f" not in text
+    count = len(kept)
+    lines: list[Line] = []
+    append = lines.append
+    # The header runs up to the first prose line (looked for in the first HEAD_LINES lines), then
+    # BODY_LINES more lines.
+    start_index = None
+    head_end = min(count, HEAD_LINES + BODY_LINES)
+    for i in range(head_end):
+        if i >= head_end:
+            break
+        number, raw = kept[i]
+        norm = raw if plain and raw.isascii() and raw[0] != " " and raw[-1] != " " else normalise(raw)
+        if start_index is None and (i == HEAD_LINES or _is_prose(raw, norm.count(" ") + 1 if norm is raw else None)):
+            start_index = i
+            head_end = min(count, i + BODY_LINES)
         if norm:
-            lines.append(Line(number, raw, norm))
+            append(Line(number, raw, norm))
+    if start_index is None:
+        start_index = count  # fewer than HEAD_LINES lines and none of them prose
+    body_start = kept[start_index][0] if start_index < count else (kept[-1][0] + 1 if kept else 1)
+    for number, raw in kept[max(head_end, count - FOOT_LINES):]:
+        norm = raw if plain and raw.isascii() and raw[0] != " " and raw[-1] != " " else normalise(raw)
+        if norm:
+            append(Line(number, raw, norm))
     return Page(lines, tail, body_start)
 
 
