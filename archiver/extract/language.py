@@ -15,6 +15,7 @@ inspectable identifier that says "unknown" outside them is the honest choice:
 from __future__ import annotations
 
 import re
+from itertools import filterfalse
 
 SAMPLE_CHARS = 600
 MIN_WORDS = 12
@@ -77,29 +78,61 @@ def _arabic_script(words: list[str]) -> tuple[str, str] | None:
     return None
 
 
+# Counting words fast: in the UTF-8 bytes of the sample, one bytes.translate folds ASCII letters to
+# lower case and turns every other ASCII character but the apostrophe (none of which a word holds) into
+# a space; bytes.split then cuts tokens no word of _WORD straddles. A token of ASCII letters is one word
+# as it stands; any other token (an apostrophe, a non-ASCII character) is read with _WORD, which finds
+# in it the words it finds there in the whole sample (the same, bar ASCII case, which str.lower folds
+# anyway).
+_FOLD = bytes(b + 32 if 65 <= b <= 90 else b if 97 <= b <= 122 or b == 39 or b >= 128 else 32
+              for b in range(256))
+_LOWER_AND_SPACE = b"abcdefghijklmnopqrstuvwxyz "
+_LANGS_OF_BYTES = {w.encode("ascii"): langs for w, langs in _LANGS_OF.items() if w.isascii()}
+
+
+def _function_words(sample: str) -> tuple[int, dict[str, int], str]:
+    """(len(_WORD.findall(sample)), how many of those words each language's function words are,
+    the tokens that are not plain ASCII words joined by spaces)."""
+    data = sample.encode("utf-8", "surrogatepass").translate(_FOLD)
+    tokens = data.split()
+    hits = dict.fromkeys(STOPWORDS, 0)
+    for langs in filter(None, map(_LANGS_OF_BYTES.get, tokens)):
+        for lang in langs:
+            hits[lang] += 1
+    total = len(tokens)
+    if not data.translate(None, _LOWER_AND_SPACE):
+        return total, hits, ""
+    others = []
+    for token in filterfalse(bytes.isalpha, tokens):
+        token = token.decode("utf-8", "surrogatepass")
+        others.append(token)
+        words = _WORD.findall(token)
+        total += len(words) - 1
+        for w in words:
+            langs = _LANGS_OF.get(w.lower())
+            if langs:
+                for lang in langs:
+                    hits[lang] += 1
+    return total, hits, " ".join(others)
+
+
 def identify(text: str) -> tuple[str, str] | None:
     """(ISO 639-1 code, a description of the evidence), or None when not confident."""
     sample = text[:SAMPLE_CHARS]
-    words = _WORD.findall(sample)
-    if len(words) < MIN_WORDS:
+    total, hits, others = _function_words(sample)
+    if total < MIN_WORDS:
         return None
-    if not sample.isascii() and _NON_LATIN_LETTER.search(sample):
+    # A letter outside the Latin script is a non-ASCII character, so it stands in one of `others`.
+    if others and _NON_LATIN_LETTER.search(others):
         letters = len(_LETTER.findall(sample))
         if len(_ARABIC.findall(sample)) > 0.6 * letters:
-            return _arabic_script(words)
+            return _arabic_script(_WORD.findall(sample))
         for script, lang in SCRIPTS:
             share = len(script.findall(sample))
             if share > 0.6 * letters:
                 return lang, f"{share} of {letters} letters in its script"
         if len(_LATIN.findall(sample)) < 0.9 * letters:
             return None
-    hits = dict.fromkeys(STOPWORDS, 0)
-    for w in words:
-        langs = _LANGS_OF.get(w.lower())
-        if langs:
-            for lang in langs:
-                hits[lang] += 1
-    total = len(words)
     shares = sorted(((n / total, lang) for lang, n in hits.items()), reverse=True)
     (best, lang), (second, _) = shares[0], shares[1]
     if best >= MIN_SHARE and best >= MIN_MARGIN * second:
