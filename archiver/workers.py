@@ -6,6 +6,8 @@ so that the caller can stream manifests and indexes to disk as they arrive.
 """
 from __future__ import annotations
 
+import gc
+import itertools
 import multiprocessing
 from collections import deque
 import os
@@ -41,16 +43,35 @@ def chunks(files: list, size_of: Callable) -> Iterator[list]:
 
 def run_chunks(func: Callable, files: list, size_of: Callable, args: tuple, jobs: int | None) -> Iterable:
     """Yield func(chunk, *args) results, flattened, in the order of `files`."""
-    jobs = jobs or default_jobs()
     total = sum(size_of(f) for f in files)
-    groups = list(chunks(files, size_of))
-    if jobs <= 1 or len(groups) <= 1 or (len(files) <= SERIAL_FILES and total <= SERIAL_BYTES):
+    yield from run_groups(func, chunks(files, size_of), len(files), total, args, jobs)
+
+
+def run_groups(func: Callable, groups: Iterable[list], count: int, total: int, args: tuple,
+               jobs: int | None) -> Iterable:
+    """Like run_chunks, over chunks made as they are needed (`count` files of `total` bytes in all):
+    the whole work list is never in memory at once."""
+    jobs = jobs or default_jobs()
+    groups = iter(groups)
+    head = list(itertools.islice(groups, max(jobs, 2)))
+    groups = itertools.chain(head, groups)
+    if jobs <= 1 or len(head) <= 1 or (count <= SERIAL_FILES and total <= SERIAL_BYTES):
         for group in groups:
             yield from func(group, *args)
         return
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
-    workers = min(jobs, len(groups))
+    workers = min(jobs, len(head))
+    # Workers are forked: freezing the parent's objects keeps the garbage collector from touching
+    # (and so copying) every page of them in each worker.
+    gc.freeze()
+    try:
+        yield from _pooled(func, groups, args, workers, ctx)
+    finally:
+        gc.unfreeze()
+
+
+def _pooled(func: Callable, groups: Iterable[list], args: tuple, workers: int, ctx) -> Iterable:
     # A sliding window of chunks in flight: enough to keep every worker busy, few enough that results
     # waiting for the (in-order) consumer never pile up; memory stays flat whatever the corpus size.
     window = workers * 4

@@ -242,3 +242,49 @@ def test_fast_mode_finds_structure_and_oxum_without_hashing(tmp_path):
     assert fast.summary["checked"] == "fast"
     assert {"B016"} <= codes(fast, "bag-info.txt") and "B014" in codes(fast, "data/c.txt")
     assert "B015" not in codes(fast)
+
+
+# Manifest lines of every kind the reader must treat alike whichever way it reads them.
+_D256A, _D256B = digest("sha256", b"A"), digest("sha256", b"B")
+MANIFEST_LINES = [
+    f"{_D256A}  data/a.txt", f"{_D256B}  data/a.txt", f"{_D256A.upper()}  data/a.txt", f"{_D256A}\tdata/b c.txt",
+    f"{_D256A}  data/b c.txt", f"{_D256A} *data/a.txt", f"{_D256A}  ./data/a.txt", f"{_D256A}  data/../a.txt",
+    f"{_D256A}  data/caf\u00e9.txt", f"{_D256A}  data/cafe\u0301.txt", f"{_D256A}  data/missing.txt",
+    f"{_D256A}  data/%0Anl.txt", f"{_D256A}  data/a%25.txt", f"{_D256A}  a.txt", f"{_D256A}  bagit.txt",
+    f"{_D256A}  c:/data/a.txt", f"{_D256A}  data\\a.txt", f"{_D256A}  /etc/passwd", f"{_D256A}  ~/x",
+    f"{_D256A[:-1]}  data/a.txt", f"{_D256A}0  data/a.txt", f"{_D256A}  ", f"{_D256A}", "", "   ", "garbage",
+    f"{_D256A}  data/.hidden", f"{_D256A}  data/a.txt ", f"{_D256B}  data/d/e.txt",
+]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(MANIFEST_LINES), max_size=14),
+       st.lists(st.sampled_from(["\n", "\r\n", "\r", "\x85", "\u2028", "\x0c"]), min_size=14, max_size=14),
+       st.booleans(), st.booleans(), st.sampled_from([1, 2, 3, 7, 64, 1 << 20]))
+def test_manifest_reading_is_the_same_by_the_fast_path_and_in_blocks(tmp_path_factory, lines, breaks, bom,
+                                                                     final_break, block):
+    """The fast path and block-wise decoding are optimisations: for any manifest they must give the
+    findings, entries and hashing plan of the general line-by-line path reading the file whole."""
+    import re
+    from archiver.validate import bagit_rules
+    bag = build(tmp_path_factory.mktemp("m") / "bag",
+                {"a.txt": b"A", "b c.txt": b"A", "caf\u00e9.txt": b"A", ".hidden": b"A", "d/e.txt": b"B"})
+    text = "".join(line + brk for line, brk in zip(lines, breaks))
+    if lines and not final_break:
+        text = text[: -len(breaks[len(lines) - 1])]
+    (bag / "manifest-sha256.txt").write_bytes(("\ufeff" if bom else "").encode() + text.encode("utf-8"))
+
+    def read(fast: bool, block_size: int):
+        state = bagit_rules.BagState(bag)
+        bagit_rules.walk(state)
+        saved = bagit_rules._fast_line, bagit_rules.MANIFEST_BLOCK
+        try:
+            if not fast:
+                bagit_rules._fast_line = lambda length: re.compile(r"(?!)")
+            bagit_rules.MANIFEST_BLOCK = block_size
+            entries = bagit_rules.read_manifest(state, "manifest-sha256.txt", "sha256", payload=True)
+        finally:
+            bagit_rules._fast_line, bagit_rules.MANIFEST_BLOCK = saved
+        return entries, [(f.code, f.path, f.message) for f in state.findings], state.plan
+
+    assert read(True, block) == read(False, 1 << 30)

@@ -8,7 +8,6 @@ yaml.safe_load only to say precisely what is wrong.
 from __future__ import annotations
 
 import csv
-import io
 import re
 from xml.parsers import expat
 
@@ -79,26 +78,28 @@ def check_record(state: BagState, record: str, src: dict | None, problem: str | 
 
 def check(state: BagState, fast: bool = False) -> None:
     """With `fast`, only the presence of records and index files is checked (nothing is read)."""
-    payload = sorted(p for p in state.walk.files if p.startswith("data/"))
-    records = {p for p in state.walk.files if p.startswith(RECORDS)}
+    from archiver.validate.hashing import expected, manifest_listings
+    files = state.walk.files
+    payload = sorted(p for p in files if p.startswith("data/"))
+    listings = manifest_listings(state)
     for rel in payload:
         record = RECORDS + rel[len("data/"):] + ".yaml"
-        if record not in records:
+        if record not in files:
             state.add("A001", rel, record=record)
             continue
-        records.discard(record)
         if fast:
             continue
-        if record in state.records_checked:
+        if (state.records_verified and record not in state.records_unverified
+                and expected(state, record, listings)):
             continue  # checked while it was hashed
         try:
             src, problem = read_source_safely((state.root / record).read_bytes())
         except OSError as exc:
             src, problem = None, exc.strerror or str(exc)
         check_record(state, record, src, problem)
-    for orphan in sorted(records):
-        if orphan.endswith(".yaml"):
-            state.add("A002", orphan)
+    for orphan in sorted(p for p in files if p.startswith(RECORDS) and p.endswith(".yaml")
+                         and "data/" + p[len(RECORDS):-len(".yaml")] not in files):
+        state.add("A002", orphan)
     if fast:
         for index in ("metadata/dublin-core.xml", "metadata/dublin-core.csv"):
             if index not in state.walk.files:
@@ -108,17 +109,20 @@ def check(state: BagState, fast: bool = False) -> None:
     _check_csv(state, payload)
 
 
-def _compare(state: BagState, index: str, listed: list[str], payload: list[str]) -> None:
+def _compare(state: BagState, index: str, listed, payload: list[str]) -> None:
+    """`listed` is any iterable of decoded index paths; it is consumed as it is read."""
     seen = set()
+    canon = state.walk.canon
     for name in listed:
+        name = canon.get(name, name)  # keep the walk's string, not a second copy of every name
         if name in seen:
             state.add("A009", index, index=index, name=name)
         seen.add(name)
-    wanted = set(payload)
     for rel in payload:
         if rel not in seen:
             state.add("A006", rel, index=index)
-    for name in sorted(seen - wanted):
+    files = state.walk.files
+    for name in sorted(n for n in seen if not (n.startswith("data/") and n in files)):
         state.add("A007", index, index=index, name=name)
 
 
@@ -129,10 +133,12 @@ def _check_xml(state: BagState, payload: list[str]) -> None:
         return
     listed = []
     record_tag = f"{INDEX_NS}}}record"
+    canon = state.walk.canon
 
     def start(name, attrs):
         if name == record_tag:
-            listed.append(decode_index_path(attrs.get("path") or ""))
+            path = decode_index_path(attrs.get("path") or "")
+            listed.append(canon.get(path, path))
 
     # expat alone, only the start tags: three times faster than building ElementTree elements. It
     # fetches no external entity or DTD, and refuses entity expansion bombs (expat >= 2.4).
@@ -152,13 +158,21 @@ def _check_csv(state: BagState, payload: list[str]) -> None:
     if index not in state.walk.files:
         state.add("A005", index, index=index)
         return
+    # Streamed row by row: only the first column of each row is kept (as the walk's own string).
+    canon = state.walk.canon
+    listed = []
     try:
-        text = (state.root / "metadata" / "dublin-core.csv").read_bytes().decode("utf-8")
-        rows = list(csv.reader(io.StringIO(text, newline="")))
+        with open(state.root / "metadata" / "dublin-core.csv", encoding="utf-8", newline="") as fh:
+            rows = csv.reader(fh)
+            header = next(rows, None)
+            if not header or header[:1] != ["filename"]:
+                state.add("A008", index, index=index, detail="the first column is not 'filename'")
+                return
+            for row in rows:
+                if row:
+                    path = decode_index_path(row[0])
+                    listed.append(canon.get(path, path))
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         state.add("A008", index, index=index, detail=str(exc)[:160])
         return
-    if not rows or rows[0][:1] != ["filename"]:
-        state.add("A008", index, index=index, detail="the first column is not 'filename'")
-        return
-    _compare(state, index, [decode_index_path(r[0]) for r in rows[1:] if r], payload)
+    _compare(state, index, listed, payload)

@@ -32,7 +32,7 @@ _DRIVE = re.compile(r"^[A-Za-z]:")
 class Walk:
     """Every entry of the bag, from one walk: files with sizes, plus links and special files."""
 
-    files: dict[str, int] = field(default_factory=dict)
+    files: dict[str, int] = field(default_factory=dict)   # sizes of payload and top-level files; 0 below
     nfc: dict[str, list[str]] = field(default_factory=dict)     # only names that are not ASCII
     canon: dict[str, str] = field(default_factory=dict)         # one string object per name, shared
 
@@ -49,9 +49,15 @@ class BagState:
     manifests: dict[str, dict[str, bytes]] = field(default_factory=dict)
     tagmanifests: dict[str, dict[str, bytes]] = field(default_factory=dict)
     fetch: set[str] = field(default_factory=set)
-    # what to hash: path -> [(algorithm, expected digest), ...]
+    # What to hash is every walked file that a (tag)manifest lists under its walked name: see
+    # `hashing.expected`. Only the unusual expectations are kept here: a second, different digest for
+    # a path listed twice, or a file listed under another Unicode normalization of its name.
+    # path -> [(algorithm, expected digest), ...]
     plan: dict[str, list[tuple[str, bytes]]] = field(default_factory=dict)
-    records_checked: set[str] = field(default_factory=set)   # provenance records checked while hashing
+    # Provenance records are checked while they are hashed (`hashing.verify` with check_records): every
+    # hashed record is, except those named here (unreadable, or too large to be read in one block).
+    records_verified: bool = False
+    records_unverified: set[str] = field(default_factory=set)
     payload_bytes: int = 0
     payload_files: int = 0
     is_bag: bool = True
@@ -76,8 +82,17 @@ def walk(state: BagState) -> None:
         except OSError as exc:
             state.add("B028", prefix.rstrip("/") or None, detail=exc.strerror or str(exc))
             continue
+        sized = not prefix or prefix.startswith("data/")
         for entry in entries:
             rel = prefix + entry.name
+            if not sized and entry.is_file(follow_symlinks=False):
+                # A tag file below the top level (a provenance record): the directory entry's type is
+                # enough; its size is not needed before it is read (one lstat less per record).
+                w.files[rel] = 0
+                w.canon[rel] = rel
+                if not rel.isascii():
+                    w.nfc.setdefault(unicodedata.normalize("NFC", rel), []).append(rel)
+                continue
             try:
                 st = entry.stat(follow_symlinks=False)
             except OSError as exc:
@@ -220,72 +235,169 @@ def _resolve(state: BagState, name: str) -> tuple[str | None, str | None]:
     return None, None
 
 
-def read_manifest(state: BagState, manifest: str, algorithm: str, payload: bool) -> dict[str, str]:
-    entries: dict[str, str] = {}
-    lines = _lines(state, manifest, state.encoding)
-    if lines is None:
+_FAST_LINES: dict[int, re.Pattern] = {}
+# str.splitlines() breaks lines at these too; a fast line must contain none of them.
+_LINE_BREAKS = "\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+
+
+def _fast_line(length: int) -> re.Pattern:
+    """The usual manifest line, with its line break: a lowercase digest of the right length, and a name
+    that needs no decoding and cannot leave the bag (no '%', '\\', NUL or other line break anywhere; not
+    starting with '*', '.', '~' or '/'); the rest of the safety check is the lookup in the walk."""
+    if length not in _FAST_LINES:
+        _FAST_LINES[length] = re.compile(
+            rf"([0-9a-f]{{{length}}})[ \t]+([^\s*.~/%\\\x00][^%\\\x00\n{_LINE_BREAKS}]*)\n")
+    return _FAST_LINES[length]
+
+
+MANIFEST_BLOCK = 1 << 20
+
+
+def read_manifest(state: BagState, manifest: str, algorithm: str, payload: bool) -> dict[str, bytes]:
+    """{walked path (or listed name, when no file has it): expected digest} of one manifest.
+
+    The file is read in blocks and decoded as it goes (a 100,000-line manifest is never in memory
+    whole). A manifest that does not decode gives B025 alone, as if nothing of it had been read.
+    """
+    entries: dict[str, bytes] = {}
+    try:
+        fh = open(state.root / manifest, "rb")
+    except OSError as exc:
+        state.add("B028", manifest, detail=exc.strerror or str(exc))
         return entries
+    mark = len(state.findings)
+    plan: list[tuple[str, str, bytes]] = []   # applied only if the whole manifest decodes
     length = DIGEST_LENGTHS.get(algorithm)
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        m = _LINE.match(line)
-        if not m or not m.group(2):
-            state.add("B007", manifest, line=number, text=line[:80])
-            continue
-        digest, name = m.group(1).lower(), m.group(2)
-        if name.startswith("*"):
-            state.add("B026", manifest, line=number)
-            name = name[1:]
-        if name.startswith("./"):
-            state.add("B027", manifest, line=number)
-            name = name[2:]
-        if "%" in name:
-            name = decode_name(state, name)
-        why = safe_path(name)
-        if why:
-            state.add("B008", manifest, line=number, name=f"{name} ({why})")
-            continue
-        if payload and not name.startswith("data/"):
-            state.add("B009", manifest, line=number, name=name)
-            continue
-        if not payload and name.startswith("data/"):
-            state.add("B030", manifest, line=number, name=name)
-            continue
-        if length and len(digest) != length:
-            state.add("B010", manifest, line=number, algorithm=algorithm, length=length, digest=digest[:140])
-            continue
-        try:
-            digest = bytes.fromhex(digest) if len(digest) % 2 == 0 else digest
-        except ValueError:  # pragma: no cover - the line pattern admits hexadecimal digits only
-            pass
-        target, form = _resolve(state, name)
-        if target is not None and form is None:
-            name = target  # share the walk's string object
-        if target is not None and target != name and target in entries:
-            # The same file under two normalization forms: one entry, a warning.
-            state.add("B020", target, form=form)
-            if entries[target] != digest:
-                state.add("B011" if state.version == "1.0" else "B012", target, manifest=manifest)
-            continue
-        if name in entries:
-            state.add("B011" if state.version == "1.0" else "B012", name, manifest=manifest)
-            if entries[name] != digest:
-                # Both checksums must hold; the second is checked too (one of them will fail).
-                state.plan.setdefault(name, []).append((algorithm, digest))
-            continue
-        entries[name] = digest
-        if target is None:
-            if name in state.fetch:
-                state.add("B023", name)
-            else:
-                state.add("B013", name, manifest=manifest)
-            continue
-        if form:
-            state.add("B020", target, form=form)
-        if algorithm in DIGEST_LENGTHS:
-            state.plan.setdefault(target, []).append((algorithm, digest))
+    match = _fast_line(length).match if length else None
+    canon = state.walk.canon
+    fromhex = bytes.fromhex
+    number = 0
+
+    def lines(text: str) -> None:
+        # `text` ends with a line break. The common line goes the fast way: a line the fast pattern
+        # takes is one the general path would take unchanged (a walked name is a real file's path: no
+        # empty, '.' or '..' component). Anything else on it (a duplicate, an unknown name, another
+        # normalization form, a payload path in a tag manifest) and every other line take the general
+        # path, split exactly as str.splitlines() splits the whole file.
+        nonlocal number
+        pos, end = 0, len(text)
+        while pos < end:
+            m = match(text, pos) if match is not None else None
+            if m is not None:
+                number += 1
+                pos = m.end()
+                digest, name = m.groups()
+                target = canon.get(name)
+                if (target is not None and target not in entries and payload == name.startswith("data/")
+                        and name[1:2] != ":"):
+                    entries[target] = fromhex(digest)
+                else:
+                    _manifest_line(state, manifest, algorithm, payload, length, entries, number,
+                                   m.group(0)[:-1], plan)
+                continue
+            nl = text.index("\n", pos) + 1
+            for line in text[pos:nl].splitlines():
+                number += 1
+                _manifest_line(state, manifest, algorithm, payload, length, entries, number, line, plan)
+            pos = nl
+
+    decoder = codecs.getincrementaldecoder(state.encoding)()
+    pending: list[str] = []   # decoded text after the last line break (a list: a huge line is joined once)
+    start = True
+    try:
+        with fh:
+            while True:
+                data = fh.read(MANIFEST_BLOCK)
+                piece = decoder.decode(data, final=not data)
+                if start and piece:
+                    start = False
+                    if piece.startswith("\ufeff"):
+                        piece = piece[1:]
+                if not data:
+                    text = "".join(pending) + piece
+                    if text:
+                        lines(text if text.endswith("\n") else text + "\n")
+                    break
+                cut = piece.rfind("\n") + 1
+                if cut:
+                    lines("".join(pending) + piece[:cut])
+                    pending = [piece[cut:]]
+                else:
+                    pending.append(piece)
+    except (UnicodeDecodeError, LookupError) as exc:
+        del state.findings[mark:]
+        state.add("B025", manifest, encoding=state.encoding, detail=str(exc)[:120])
+        return {}
+    except OSError as exc:
+        del state.findings[mark:]
+        state.add("B028", manifest, detail=exc.strerror or str(exc))
+        return {}
+    for path, alg, digest in plan:
+        state.plan.setdefault(path, []).append((alg, digest))
     return entries
+
+
+def _manifest_line(state: BagState, manifest: str, algorithm: str, payload: bool, length: int | None,
+                   entries: dict, number: int, line: str, plan: list) -> None:
+    """One line of a manifest, every case."""
+    if not line.strip():
+        return
+    m = _LINE.match(line)
+    if not m or not m.group(2):
+        state.add("B007", manifest, line=number, text=line[:80])
+        return
+    digest, name = m.group(1).lower(), m.group(2)
+    if name.startswith("*"):
+        state.add("B026", manifest, line=number)
+        name = name[1:]
+    if name.startswith("./"):
+        state.add("B027", manifest, line=number)
+        name = name[2:]
+    if "%" in name:
+        name = decode_name(state, name)
+    why = safe_path(name)
+    if why:
+        state.add("B008", manifest, line=number, name=f"{name} ({why})")
+        return
+    if payload and not name.startswith("data/"):
+        state.add("B009", manifest, line=number, name=name)
+        return
+    if not payload and name.startswith("data/"):
+        state.add("B030", manifest, line=number, name=name)
+        return
+    if length and len(digest) != length:
+        state.add("B010", manifest, line=number, algorithm=algorithm, length=length, digest=digest[:140])
+        return
+    try:
+        digest = bytes.fromhex(digest) if len(digest) % 2 == 0 else digest
+    except ValueError:  # pragma: no cover - the line pattern admits hexadecimal digits only
+        pass
+    target, form = _resolve(state, name)
+    if target is not None and form is None:
+        name = target  # share the walk's string object
+    if target is not None and target != name and target in entries:
+        # The same file under two normalization forms: one entry, a warning.
+        state.add("B020", target, form=form)
+        if entries[target] != digest:
+            state.add("B011" if state.version == "1.0" else "B012", target, manifest=manifest)
+        return
+    if name in entries:
+        state.add("B011" if state.version == "1.0" else "B012", name, manifest=manifest)
+        if entries[name] != digest:
+            # Both checksums must hold; the second is checked too (one of them will fail).
+            plan.append((name, algorithm, digest))
+        return
+    entries[name] = digest
+    if target is None:
+        if name in state.fetch:
+            state.add("B023", name)
+        else:
+            state.add("B013", name, manifest=manifest)
+        return
+    if form:
+        state.add("B020", target, form=form)
+        if algorithm in DIGEST_LENGTHS:  # listed under another name than the walked one
+            plan.append((target, algorithm, digest))
 
 
 def check_fetch(state: BagState) -> None:

@@ -9,7 +9,7 @@ import hashlib
 import os
 
 from archiver.validate.bagit_rules import BagState
-from archiver.workers import run_chunks
+from archiver.workers import chunks, run_groups
 
 BLOCK = 1 << 20
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
@@ -21,6 +21,7 @@ def _hash_chunk(chunk: list[tuple[str, tuple[str, ...], int]], root: str) -> lis
     for rel, algorithms, _size in chunk:
         hashers = {alg: hashlib.new(alg) for alg in algorithms}
         first = None
+        blocks = 0
         try:
             # O_NOFOLLOW: a file swapped for a link after the walk is refused, not followed.
             fd = os.open(os.path.join(root, *rel.split("/")), os.O_RDONLY | _NOFOLLOW)
@@ -29,6 +30,7 @@ def _hash_chunk(chunk: list[tuple[str, tuple[str, ...], int]], root: str) -> lis
                     block = fh.read(BLOCK)
                     if not block:
                         break
+                    blocks += 1
                     if first is None:
                         first = block
                     for h in hashers.values():
@@ -38,28 +40,54 @@ def _hash_chunk(chunk: list[tuple[str, tuple[str, ...], int]], root: str) -> lis
             continue
         # A provenance record is parsed here, from the bytes just hashed, so it is read only once.
         record = read_source_safely(first or b"") if rel.startswith(RECORDS) and rel.endswith(".yaml") \
-            and _size <= BLOCK else None
+            and blocks <= 1 else None
         out.append((rel, {alg: h.hexdigest() for alg, h in hashers.items()}, None, record))
     return out
 
 
+def manifest_listings(state: BagState) -> tuple[list, list]:
+    """[(algorithm, {path: digest})] of the payload and of the tag manifests whose algorithm we know."""
+    from archiver.validate.bagit_rules import DIGEST_LENGTHS
+    payload = [(alg, m) for alg, m in sorted(state.manifests.items()) if alg in DIGEST_LENGTHS]
+    tags = [(alg, m) for alg, m in sorted(state.tagmanifests.items()) if alg in DIGEST_LENGTHS]
+    return payload, tags
+
+
+def expected(state: BagState, rel: str, listings: tuple[list, list]) -> list[tuple[str, bytes]]:
+    """[(algorithm, expected digest)] of a walked file: its manifest entries, then the unusual ones."""
+    found = [(alg, m[rel]) for alg, m in listings[0 if rel.startswith("data/") else 1] if rel in m]
+    return found + state.plan.get(rel, [])
+
+
 def verify(state: BagState, jobs: int | None, check_records: bool = False) -> None:
-    """Hash every planned file once; with `check_records`, each provenance record is checked against
-    its payload as soon as its bytes come back (nothing of it is kept)."""
-    from archiver.validate.archiver_rules import check_record
-    work = []
-    for rel in sorted(state.plan):
-        algorithms = tuple(sorted({alg for alg, _ in state.plan[rel]}))
-        work.append((rel, algorithms, state.walk.files.get(rel, 0)))
-    for rel, digests, error, record in run_chunks(_hash_chunk, work, lambda item: item[2], (str(state.root),), jobs):
-        if record is not None and check_records:
-            check_record(state, rel, *record)
-            state.records_checked.add(rel)
+    """Hash every walked file that a manifest lists, once for all its algorithms; with `check_records`,
+    each provenance record is checked against its payload as soon as its bytes come back (nothing of it
+    is kept). Nothing but the walk's own list of regular files is ever opened."""
+    from archiver.validate.archiver_rules import RECORDS, check_record
+    listings = manifest_listings(state)
+    shared: dict[tuple, tuple] = {}   # one tuple object per set of algorithms, not one per file
+    files = state.walk.files
+
+    def work():  # made as the workers need it: at 100,000 files a whole list would cost ~13 MB
+        for rel in sorted(files):
+            algorithms = tuple(sorted({alg for alg, _ in expected(state, rel, listings)}))
+            if algorithms:
+                yield rel, shared.setdefault(algorithms, algorithms), files[rel]
+
+    groups = chunks(work(), lambda item: item[2])
+    results = run_groups(_hash_chunk, groups, len(files), sum(files.values()), (str(state.root),), jobs)
+    state.records_verified = check_records
+    for rel, digests, error, record in results:
+        if check_records and rel.startswith(RECORDS) and rel.endswith(".yaml"):
+            if record is not None:
+                check_record(state, rel, *record)
+            else:
+                state.records_unverified.add(rel)
         if error is not None:
             state.add("B028", rel, detail=error)
             continue
-        for alg, expected in state.plan.pop(rel):
-            expected = expected.hex() if isinstance(expected, bytes) else expected
-            if digests[alg] != expected:
+        for alg, digest in expected(state, rel, listings):
+            digest = digest.hex() if isinstance(digest, bytes) else digest
+            if digests[alg] != digest:
                 manifest = f"{'' if rel.startswith('data/') else 'tag'}manifest-{alg}.txt"
-                state.add("B015", rel, algorithm=alg, manifest=manifest, expected=expected, actual=digests[alg])
+                state.add("B015", rel, algorithm=alg, manifest=manifest, expected=digest, actual=digests[alg])
