@@ -8,6 +8,7 @@ code; it also needs `requests`. The rules are few and are implemented here again
 from __future__ import annotations
 
 import fnmatch
+import re
 import json
 from importlib import resources
 from pathlib import Path
@@ -94,8 +95,10 @@ def check_profile(state, profile: dict, serialization: str | None = None) -> lis
     allowed_tags = profile.get("Tag-Files-Allowed")
     if allowed_tags:
         patterns = list(allowed_tags) + list(_ALWAYS_ALLOWED) + list(profile.get("Tag-Files-Required") or [])
+        # One regular expression for all the patterns (fnmatchcase of each, in one C-level match).
+        allowed_match = re.compile("|".join(fnmatch.translate(p) for p in patterns)).match
         for name in sorted(tag_files):
-            if not any(fnmatch.fnmatchcase(name, p) for p in patterns):
+            if not allowed_match(name):
                 out.append(finding("P014", name, name=name))
     for name in profile.get("Payload-Files-Required") or []:
         if name not in state.walk.files:

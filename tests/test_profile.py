@@ -54,3 +54,18 @@ def test_profile_urls_are_never_fetched(tmp_path):
     bag = build(tmp_path / "bag", {"a.txt": b"A"})
     result = run("validate", bag, "--profile", "https://example.org/profile.json")
     assert result.exit_code == 2 and "offline" in result.stderr
+
+
+def test_tag_files_outside_the_allowed_patterns_are_named(tmp_path):
+    profile = tmp_path / "p.json"
+    profile.write_text(json.dumps({
+        "BagIt-Profile-Info": {"BagIt-Profile-Identifier": "https://example.org/tags.json"},
+        "Tag-Files-Allowed": ["metadata/*.yaml", "notes/[ab].txt"]}))
+    bag = build(tmp_path / "bag", {"a.txt": b"A"})
+    for name in ("metadata/r.yaml", "metadata/r.yml", "notes/a.txt", "notes/c.txt", "extra.txt"):
+        (bag / name).parent.mkdir(parents=True, exist_ok=True)
+        (bag / name).write_text("x")
+    result = run("validate", bag, "--profile", profile, "--format", "json")
+    flagged = {f["path"] for f in json.loads(result.stdout)["findings"] if f["code"] == "P014"}
+    # bagit.txt, bag-info.txt and the (tag)manifests are always allowed.
+    assert flagged == {"metadata/r.yml", "notes/c.txt", "extra.txt"}
