@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from archiver.extract import bylines, codes, dates, language, outlets, titles
-from archiver.extract.lines import NOISE, Line, as_printed, body_start, is_noise, is_spaced_nav, read_page
+from archiver.extract.lines import NOISE, Line, as_printed, is_noise, is_spaced_nav, read_page
 from archiver.model import FIELD_NAMES, Evidence, Field
 
 STRONG, MEDIUM, WEAK = 3, 2, 1
@@ -56,6 +56,8 @@ def _resolve(cands: list[Candidate], compatible=None) -> Field:
     precise value stand with a less precise one of the same meaning (dates)."""
     if not cands:
         return Field.unknown()
+    if len(cands) == 1:  # the usual case; the same as below, shorter
+        return Field.found(cands[0].value, [cands[0].evidence()])
     top = max(c.strength for c in cands)
     strong = [c for c in cands if c.strength == top]
     values = []
@@ -181,12 +183,10 @@ def extract(text: str) -> dict[str, Field]:
 
 def _extract(text: str) -> dict[str, Field]:
     page = read_page(text)
-    result = {name: Field.unknown() for name in FIELD_NAMES}
     if not page.lines:
-        return result
-    start = body_start(page)
-    header = [ln for ln in page.lines if ln.number < start]
-    body = [ln for ln in page.lines if ln.number >= start]
+        return {name: Field.unknown() for name in FIELD_NAMES}
+    header = page.lines[:page.header_count]  # the lines before body_start(page)
+    body = page.lines[page.header_count:]
     footer = [ln for ln in body[-FOOTER_LINES:] if ln.text.count(" ") < 10] if len(body) > 1 else []
 
     title_c, outlet_c, pub_c, code_c, byline_c = [], [], [], [], []
@@ -293,19 +293,25 @@ def _extract(text: str) -> dict[str, Field]:
             break
 
     link_line = -9  # the last inline "Read more: <other story>" line: the stamp under it is that story's
+    # Every body line goes through these: each rule's own regex is tried first, here, so that the rule
+    # (which matches it again) runs only on the few lines it can take.
+    code_label = codes.LABEL.match
+    reporting = bylines.REPORTING.match
     for ln in body:
-        if _story_code(ln, ln.text, code_c, pub_c):
+        text = ln.text
+        if code_label(text) and _story_code(ln, text, code_c, pub_c):
             pass
-        elif _LINK_MARK.search(ln.text, 0, 24) and READ_MORE_LINK.match(ln.text):
+        elif _LINK_MARK.search(text, 0, 24) and READ_MORE_LINK.match(text):
             link_line = ln.number
         elif ln.number - link_line <= 2:
             pass
-        elif (len(ln.text) <= 120 and (PUBLISHED_LABEL.match(ln.text) or UPDATED_LABEL.match(ln.text))
-              and not BARE_DATE_LABEL.match(ln.text)):  # "Date: 15 April" in the body is an event's
+        elif (len(text) <= 120 and (PUBLISHED_LABEL.match(text) or UPDATED_LABEL.match(text))
+              and not BARE_DATE_LABEL.match(text)):  # "Date: 15 April" in the body is an event's
             _published_from_label(ln, pub_c)
-        credit = bylines.reporting_credit(ln.text)
-        if credit:
-            byline_c.append(Candidate(credit, MEDIUM, ln, "byline.reporting-credit"))
+        if reporting(text):
+            credit = bylines.reporting_credit(text)
+            if credit:
+                byline_c.append(Candidate(credit, MEDIUM, ln, "byline.reporting-credit"))
 
     for ln in footer:
         found = dates.find_date(ln.text, whole=True)
@@ -321,11 +327,9 @@ def _extract(text: str) -> dict[str, Field]:
             outlet_c.append(Candidate(name, MEDIUM, ln, "outlet.domain"))
 
     # An "Updated" stamp (WEAK) is the publication date only when nothing stronger is printed.
-    result["title"] = _resolve(title_c)
-    result["outlet"] = _resolve(outlet_c)
-    result["published"] = _resolve(pub_c, _same_date)
-    result["story_code"] = _resolve(code_c)
-    result["byline"] = _resolve(byline_c)
+    result = {"title": _resolve(title_c), "outlet": _resolve(outlet_c),
+              "published": _resolve(pub_c, _same_date), "story_code": _resolve(code_c),
+              "byline": _resolve(byline_c)}
 
     prose_lines, size = [], 0
     for ln in body:
@@ -343,4 +347,6 @@ def _extract(text: str) -> dict[str, Field]:
     if guess:
         lang, why = guess
         result["language"] = Field.found(lang, [Evidence(None, why, "language.script-and-function-words")])
+    else:
+        result["language"] = Field.unknown()
     return result

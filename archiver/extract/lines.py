@@ -176,6 +176,7 @@ class Page:
     lines: list[Line]      # the non-empty lines any rule reads (see read_page), in order
     tail_start: int | None  # line number where the tail of other stories begins
     body_start: int = 1    # line number of the first long prose line
+    header_count: int = 0  # how many of `lines` stand before body_start (the header)
 
     def header(self, body_start: int) -> list[Line]:
         return [ln for ln in self.lines if ln.number < body_start]
@@ -222,6 +223,7 @@ def read_page(text: str, head_limit: int = 64 * 1024) -> Page:
     # BODY_LINES more lines.
     start_index = None
     head_end = min(count, HEAD_LINES + BODY_LINES)
+    header_count = 0
     for i in range(head_end):
         if i >= head_end:
             break
@@ -230,16 +232,18 @@ def read_page(text: str, head_limit: int = 64 * 1024) -> Page:
         if start_index is None and (i == HEAD_LINES or _is_prose(raw, norm.count(" ") + 1 if norm is raw else None)):
             start_index = i
             head_end = min(count, i + BODY_LINES)
+            header_count = len(lines)
         if norm:
             append(Line(number, raw, norm))
     if start_index is None:
         start_index = count  # fewer than HEAD_LINES lines and none of them prose
+        header_count = len(lines)
     body_start = kept[start_index][0] if start_index < count else (kept[-1][0] + 1 if kept else 1)
     for number, raw in kept[max(head_end, count - FOOT_LINES):]:
         norm = raw if plain and raw.isascii() and raw[0] != " " and raw[-1] != " " else normalise(raw)
         if norm:
             append(Line(number, raw, norm))
-    return Page(lines, tail, body_start)
+    return Page(lines, tail, body_start, header_count)
 
 
 def body_start(page: Page) -> int:
