@@ -48,7 +48,7 @@ def validate_bag_dir(root: Path, *, fast=False, profile=None, jobs=None, shown=N
                      serialization=None) -> ValidationReport:
     from archiver.profile import ARCHIVER_PROFILE_ID, check_profile, load_profile
     from archiver.validate import archiver_rules, bagit_rules, hashing
-    state = bagit_rules.check_structure(Path(root))
+    state = bagit_rules.check_structure(Path(root), fast=fast)
     if state.is_bag:
         ours = archiver_rules.applies(state, ARCHIVER_PROFILE_ID)
         if not fast:
