@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass
 
 from archiver.extract import bylines, codes, dates, language, outlets, titles
-from archiver.extract.lines import NOISE, Line, as_printed, is_noise, is_spaced_nav, read_page
+from archiver.extract.lines import (NOISE, Line, as_printed, ascii_non_starters, is_noise, is_spaced_nav,
+                                   read_page)
 from archiver.model import FIELD_NAMES, Evidence, Field
 
 STRONG, MEDIUM, WEAK = 3, 2, 1
@@ -35,6 +36,9 @@ FOOTER_LINES = 5
 COPYRIGHT_LINE = re.compile(r"^(?:(?:copyright|©|\(c\)).*?)?(?:all rights reserved|tous droits réservés|"
                             r"جميع الحقوق محفوظة|کلیه حقوق.*)\.?$", re.I)
 LEADIN_LINES = 2
+# First characters that start no story-code label and no "Reporting by" credit (see ascii_non_starters).
+_NOT_CODE_START = ascii_non_starters([label[0] for label in codes.LABELS])
+_NOT_REPORTING_START = ascii_non_starters("ar")  # bylines.REPORTING: "additional reporting by", "reporting by"
 BYLINE_BODY_LINES = 6
 
 
@@ -299,7 +303,8 @@ def _extract(text: str) -> dict[str, Field]:
     reporting = bylines.REPORTING.match
     for ln in body:
         text = ln.text
-        if code_label(text) and _story_code(ln, text, code_c, pub_c):
+        first = text[0]
+        if first not in _NOT_CODE_START and code_label(text) and _story_code(ln, text, code_c, pub_c):
             pass
         elif _LINK_MARK.search(text, 0, 24) and READ_MORE_LINK.match(text):
             link_line = ln.number
@@ -308,7 +313,7 @@ def _extract(text: str) -> dict[str, Field]:
         elif (len(text) <= 120 and (PUBLISHED_LABEL.match(text) or UPDATED_LABEL.match(text))
               and not BARE_DATE_LABEL.match(text)):  # "Date: 15 April" in the body is an event's
             _published_from_label(ln, pub_c)
-        if reporting(text):
+        if first not in _NOT_REPORTING_START and reporting(text):
             credit = bylines.reporting_credit(text)
             if credit:
                 byline_c.append(Candidate(credit, MEDIUM, ln, "byline.reporting-credit"))

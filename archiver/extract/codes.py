@@ -14,10 +14,10 @@ GENERIC_LABELS = ["Story Code", "Story ID", "Story No", "News ID", "News Code", 
                   "News No", "News Number", "Article ID", "Article Code", "Post ID", "Content ID",
                   "کد خبر", "کد مطلب", "شناسه خبر", "شماره خبر", "رقم الخبر", "رمز الخبر", "معرف الخبر",
                   "Code de l'article", "Référence"]
-_LABELS = sorted(set(GENERIC_LABELS) | set(story_code_labels()), key=len, reverse=True)
+LABELS = sorted(set(GENERIC_LABELS) | set(story_code_labels()), key=len, reverse=True)
 # The code alone on its line, or followed by a separator and more ("News ID: 497812 - Sunday, March 31,
 # 2024 - 10:15"): such a code counts only when what follows is a date stamp (the caller checks).
-LABEL = re.compile(r"^(?:" + "|".join(re.escape(x) for x in _LABELS) + r")\s*(?:[:#.：]|no\.?)?\s*"
+LABEL = re.compile(r"^(?:" + "|".join(re.escape(x) for x in LABELS) + r")\s*(?:[:#.：]|no\.?)?\s*"
                    r"(?P<code>\d{3,16})\s*(?:$|[-–—|]\s*(?P<rest>\S.*)$)", re.I)
 
 

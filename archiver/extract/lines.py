@@ -64,10 +64,22 @@ _NAV_SEP = re.compile(r"\s[|•·»›/]\s")
 _SPACED_SEP = re.compile(r"[ \t\u00a0]{2,}|\t")
 
 
+def ascii_non_starters(first_letters: str | list[str], flags: int = re.IGNORECASE) -> frozenset[str]:
+    """The ASCII characters that begin no match of a pattern whose matches all begin with one of
+    `first_letters` (the pattern's first literals, matched under the pattern's `flags`). A text that
+    begins with one of these is spared the pattern: a cheap guard in front of an anchored alternation.
+    Non-ASCII characters are never in the set (the pattern decides for them)."""
+    first = re.compile("|".join(re.escape(c) for c in first_letters), flags)
+    return frozenset(c for c in map(chr, range(128)) if not first.fullmatch(c))
+
+
 class Line(NamedTuple):  # a tuple: made tens of times per file, so cheap to create
     number: int          # 1-based, in the decoded text
     raw: str             # as in the file (without its line break)
     text: str            # normalised for matching
+
+
+_new_line = tuple.__new__  # _new_line(Line, (number, raw, text)): Line(...) without its Python-level __new__
 
 
 # Any character that the slow steps below would change: invisible marks and non-ASCII digits.
@@ -234,7 +246,7 @@ def read_page(text: str, head_limit: int = 64 * 1024) -> Page:
             head_end = min(count, i + BODY_LINES)
             header_count = len(lines)
         if norm:
-            append(Line(number, raw, norm))
+            append(_new_line(Line, (number, raw, norm)))
     if start_index is None:
         start_index = count  # fewer than HEAD_LINES lines and none of them prose
         header_count = len(lines)
@@ -242,7 +254,7 @@ def read_page(text: str, head_limit: int = 64 * 1024) -> Page:
     for number, raw in kept[max(head_end, count - FOOT_LINES):]:
         norm = raw if plain and raw.isascii() and raw[0] != " " and raw[-1] != " " else normalise(raw)
         if norm:
-            append(Line(number, raw, norm))
+            append(_new_line(Line, (number, raw, norm)))
     return Page(lines, tail, body_start, header_count)
 
 
