@@ -83,13 +83,26 @@ def walk(state: BagState) -> None:
             state.add("B028", prefix.rstrip("/") or None, detail=exc.strerror or str(exc))
             continue
         sized = not prefix or prefix.startswith("data/")
+        files, canon = w.files, w.canon
         for entry in entries:
             rel = prefix + entry.name
-            if not sized and entry.is_file(follow_symlinks=False):
-                # A tag file below the top level (a provenance record): the directory entry's type is
-                # enough; its size is not needed before it is read (one lstat less per record).
-                w.files[rel] = 0
-                w.canon[rel] = rel
+            # The directory entry's type (no system call) says most: a regular file needs its size only
+            # in the payload and at the top level (Payload-Oxum); a tag file below the top level (a
+            # provenance record) is not stat'ed at all. Anything else is judged from lstat.
+            if entry.is_file(follow_symlinks=False):
+                if sized:
+                    try:
+                        st = entry.stat(follow_symlinks=False)
+                    except OSError as exc:
+                        state.add("B028", rel, detail=exc.strerror or str(exc))
+                        continue
+                    if not stat.S_ISREG(st.st_mode):  # replaced since the directory was read
+                        _odd_entry(state, entry, rel, st, stack)
+                        continue
+                    files[rel] = st.st_size
+                else:
+                    files[rel] = 0
+                canon[rel] = rel
                 if not rel.isascii():
                     w.nfc.setdefault(unicodedata.normalize("NFC", rel), []).append(rel)
                 continue
@@ -98,21 +111,27 @@ def walk(state: BagState) -> None:
             except OSError as exc:
                 state.add("B028", rel, detail=exc.strerror or str(exc))
                 continue
-            if stat.S_ISLNK(st.st_mode):
-                try:
-                    target = os.readlink(entry.path)
-                except OSError:
-                    target = "?"
-                state.add("B021", rel, target=target)
-            elif stat.S_ISDIR(st.st_mode):
-                stack.append((entry.path, rel + "/"))
-            elif stat.S_ISREG(st.st_mode):
-                w.files[rel] = st.st_size
-                w.canon[rel] = rel
-                if not rel.isascii():
-                    w.nfc.setdefault(unicodedata.normalize("NFC", rel), []).append(rel)
-            else:
-                state.add("B022", rel)
+            _odd_entry(state, entry, rel, st, stack)
+
+
+def _odd_entry(state: BagState, entry: os.DirEntry, rel: str, st: os.stat_result, stack: list) -> None:
+    """A walked entry that is not plainly a regular file: judged by its lstat."""
+    w = state.walk
+    if stat.S_ISLNK(st.st_mode):
+        try:
+            target = os.readlink(entry.path)
+        except OSError:
+            target = "?"
+        state.add("B021", rel, target=target)
+    elif stat.S_ISDIR(st.st_mode):
+        stack.append((entry.path, rel + "/"))
+    elif stat.S_ISREG(st.st_mode):
+        w.files[rel] = st.st_size
+        w.canon[rel] = rel
+        if not rel.isascii():
+            w.nfc.setdefault(unicodedata.normalize("NFC", rel), []).append(rel)
+    else:
+        state.add("B022", rel)
 
 
 def _lines(state: BagState, name: str, encoding: str) -> list[str] | None:
