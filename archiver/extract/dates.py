@@ -45,10 +45,22 @@ _ZONE_NAMES = "|".join(sorted((re.escape(z) for z in ZONES), key=len, reverse=Tr
 # "9:46 p.m. ET": a zone is named but not which offset (ET is EST or EDT): the time stands, no offset.
 # Upper case only, as "et" is also French for "and".
 _ZONE_NAMES += "|(?-i:ET|PT)"
-_WEEKDAY = (r"(?:(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|nesday|sday|rsday|urday)?|"
-            r"lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|"
-            r"الأحد|الاثنين|الإثنين|الثلاثاء|الأربعاء|الخميس|الجمعة|السبت|"
-            r"شنبه|یکشنبه|دوشنبه|سه‌شنبه|سه شنبه|چهارشنبه|پنجشنبه|پنج‌شنبه|جمعه)\.?,?\s*")
+
+
+def _starts_with_one_of(names) -> str:
+    """A lookahead for the first letters of `names`: put before an alternation of the names (matched
+    with IGNORECASE, like the lookahead), it changes no match and spares the regex engine trying every
+    name at every position of a line that has none."""
+    return "(?=[" + "".join(sorted({re.escape(name[0]) for name in names})) + "])"
+
+
+_MONTH_START = _starts_with_one_of(MONTHS)
+_WEEKDAY_STEMS = "mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun"
+_WEEKDAY_NAMES = ("lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|"
+                  "الأحد|الاثنين|الإثنين|الثلاثاء|الأربعاء|الخميس|الجمعة|السبت|"
+                  "شنبه|یکشنبه|دوشنبه|سه‌شنبه|سه شنبه|چهارشنبه|پنجشنبه|پنج‌شنبه|جمعه")
+_WEEKDAY = (_starts_with_one_of((_WEEKDAY_STEMS + "|" + _WEEKDAY_NAMES).split("|"))
+            + rf"(?:(?:{_WEEKDAY_STEMS})(?:day|nesday|sday|rsday|urday)?|{_WEEKDAY_NAMES})\.?,?\s*")
 _TIME = (r"(?:\s*(?:,|،|-|–|—|\||at|à|a|الساعة|ساعت)?\s*(?P<h>\d{1,2})[:h.](?P<mi>\d{2})(?::(?P<s>\d{2}))?"
          r"\s*(?P<ampm>[ap]\.?m\.?)?"
          rf"(?:\s*\(?(?P<zone>(?:gmt|utc)?\s*[+-]\d{{1,2}}(?::?\d{{2}})?(?!\d)|{_ZONE_NAMES})\)?)?)?")
@@ -68,7 +80,7 @@ PATTERNS = [
                         rf"(?:\s*\(?(?P<zone>(?:gmt|utc)?\s*[+-]\d{{1,2}}(?::?\d{{2}})?(?!\d)|{_ZONE_NAMES})\)?)?"
                         rf"\s*[,|–—-]?\s*(?:{_WEEKDAY})?(?P<d>\d{{1,2}})\s+(?P<mon>{_MONTH_NAMES})\.?,?\s+(?P<y>(?:19|20)\d\d)(?!\d)", re.I)),
     # March 28, 2024 8:13 AM EDT ; Sat May 22, 2021 08:13AM
-    ("mdy", re.compile(rf"(?<![^\W\d_])(?P<mon>{_MONTH_NAMES})\.?,?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)(?!\d){_TIME}", re.I)),
+    ("mdy", re.compile(rf"{_MONTH_START}(?<![^\W\d_])(?P<mon>{_MONTH_NAMES})\.?,?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)(?!\d){_TIME}", re.I)),
     # 6:41 PM EDT, August 3, 2023 (time first)
     ("tmdy", re.compile(rf"(?<!\d)(?P<h>\d{{1,2}})[:h.](?P<mi>\d{{2}})\s*(?P<ampm>[ap]\.?m\.?)?"
                         rf"(?:\s*\(?(?P<zone>(?:gmt|utc)?\s*[+-]\d{{1,2}}(?::?\d{{2}})?(?!\d)|{_ZONE_NAMES})\)?)?"
@@ -76,7 +88,7 @@ PATTERNS = [
     # 14.09.2023 (dots: day.month.year); 19/01/2023 or 03/14/2024 only when the order is unambiguous
     ("dmy-num", re.compile(rf"(?<![\d/.])(?P<a>\d{{1,2}})(?P<sep>[./])(?P<b>\d{{1,2}})(?P=sep)(?P<y>(?:19|20)\d\d)(?![\d/.]){_TIME}")),
     # March 2024 (year and month only)
-    ("my", re.compile(rf"(?<![\w])(?<!\d\s)(?P<mon>{_MONTH_NAMES})\.?,?\s+(?P<y>(?:19|20)\d\d)(?!\d)", re.I)),
+    ("my", re.compile(rf"{_MONTH_START}(?<![\w])(?<!\d\s)(?P<mon>{_MONTH_NAMES})\.?,?\s+(?P<y>(?:19|20)\d\d)(?!\d)", re.I)),
     # Solar Hijri: ۸ فروردین ۱۴۰۳ (digits already ASCII), 1403/01/08
     ("jalali", re.compile(rf"(?P<d>\d{{1,2}})\s+(?P<jmon>{_JALALI_NAMES})\s+(?P<y>{_JALALI_YEAR}){_TIME}{_NOT_LUNAR}")),
     ("jalali-num", re.compile(rf"(?<![\d/])(?P<y>{_JALALI_YEAR})[/-](?P<mo>\d{{1,2}})[/-](?P<d>\d{{1,2}})(?![\d/]){_TIME}{_NOT_LUNAR}")),

@@ -128,6 +128,9 @@ def as_printed(line: "Line", part: str) -> str:
 
 def is_nav(text: str) -> bool:
     """A navigation menu or breadcrumb: several short items between separators."""
+    if ("|" not in text and "/" not in text and "•" not in text and "·" not in text and "»" not in text
+            and "›" not in text):
+        return False  # no separator: one part
     parts = _NAV_SEP.split(" " + text + " ")
     parts = [p for p in parts if p.strip()]
     return len(parts) >= 3 and all(len(p.split()) <= 4 for p in parts)
@@ -174,7 +177,9 @@ def is_word_menu(text: str) -> bool:
         return True
     if len(words) < 4:
         return False
-    hits = sum(1 for w in words if w.strip(",.") in MENU_WORDS)
+    if "," in text or "." in text:
+        words = [w.strip(",.") for w in words]
+    hits = sum(map(MENU_WORDS.__contains__, words))
     return hits >= len(words) - (len(words) // 8) or (hits >= 5 and hits >= 0.55 * len(words))
 
 
