@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from archiver.extract import bylines, codes, dates, language, outlets, titles
 from archiver.extract.lines import (NOISE, Line, as_printed, ascii_non_starters, is_noise, is_spaced_nav,
-                                   read_page)
+                                   may_contain, read_page)
 from archiver.model import FIELD_NAMES, Evidence, Field
 
 STRONG, MEDIUM, WEAK = 3, 2, 1
@@ -31,6 +31,7 @@ READ_MORE_START = re.compile(rf"^(?:{_READ_MORE})\b", re.I)
 _LINK_MARK = re.compile("[:：»]")  # cheap guard: READ_MORE_LINK needs one of these near the start
 BARE_DATE_LABEL = re.compile(r"^(?:date|تاريخ|تاریخ)\s*:", re.I)
 # Stamps on one line: "Published: … | Updated: …"; also an update stamp glued to the date before it.
+_UPDATE_WORDS = ("update", "modified", "mis à jour")  # what STAMP_SPLIT's lookahead needs
 STAMP_SPLIT = re.compile(r"\s*[|•·]\s*|(?<![^\W\d_])\s*(?=(?:last\s+)?(?:updated?|modified|mis à jour)\b)", re.I)
 FOOTER_LINES = 5
 COPYRIGHT_LINE = re.compile(r"^(?:(?:copyright|©|\(c\)).*?)?(?:all rights reserved|tous droits réservés|"
@@ -106,7 +107,10 @@ def _date_in(text: str, line: Line, rule: str, strength: int, cands: list, whole
 def _published_from_label(line: Line, cands: list, text: str | None = None) -> bool:
     """'Published: …' (strong) and 'Updated: …' (weak) stamps, also both on one line."""
     text = line.text if text is None else text
-    parts = STAMP_SPLIT.split(text)
+    if "|" in text or "•" in text or "·" in text or may_contain(text, _UPDATE_WORDS):
+        parts = STAMP_SPLIT.split(text)
+    else:
+        parts = [text]  # nothing STAMP_SPLIT splits on: no separator, no update word for its lookahead
     hit = False
     bare = []
     for part in parts:

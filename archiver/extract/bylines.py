@@ -8,12 +8,13 @@ from __future__ import annotations
 import re
 
 from archiver.extract import outlets
-from archiver.extract.lines import is_noise
+from archiver.extract.lines import ascii_non_starters, is_noise
 
 NOT_AUTHORS = re.compile(r"^(?:edit(?:ing|ed)|translat(?:ion|ed)|photo(?:s|graph|graphs)?|picture|image|"
                          r"video|compil(?:ed|ation)|produc(?:ed|tion)|design(?:ed)?|illustrat(?:ed|ion)|"
                          r"graphics?|fact[- ]checked|reviewed|moderated)\s+by\b", re.I)
-BY = re.compile(r"^(?:by|written by|words by|par|بقلم|به قلم|نویسنده|كتب|کتب)\s*:?\s+(?P<who>\S.*)$", re.I)
+_BY_WORDS = ("by", "written by", "words by", "par", "بقلم", "به قلم", "نویسنده", "كتب", "کتب")
+BY = re.compile(r"^(?:" + "|".join(_BY_WORDS) + r")\s*:?\s+(?P<who>\S.*)$", re.I)
 REPORTING = re.compile(r"^(?:additional\s+)?reporting\s+by\s+(?P<who>[^;]+?)\s*(?:;|$)", re.I)
 _CUT = re.compile(r"\s*(?:\||•|·|—|–| - |,?\s+(?:published|updated|posted|on)\b|\d{1,2}\s+\w+\s+\d{4}|"
                   r"\b(?:19|20)\d\d-\d\d-\d\d).*$", re.I)
@@ -34,7 +35,7 @@ def _clean(who: str) -> str | None:
         return None
     if who.endswith(".") and not re.search(r"\b[A-Z]\.$", who):
         return None
-    if any(ch.isdigit() for ch in who):
+    if any(map(str.isdigit, who)):
         return None
     first = who[0]
     if first.isalpha() and first.islower():
@@ -82,7 +83,13 @@ def name_before_bar(text: str) -> str | None:
     return first
 
 
+# ASCII characters that start no "By ..." line (see ascii_non_starters): such a line is no byline.
+_NOT_BY_START = ascii_non_starters([word[0] for word in _BY_WORDS])
+
+
 def header_byline(text: str) -> str | None:
+    if text[:1] in _NOT_BY_START:
+        return None  # BY cannot match
     if NOT_AUTHORS.match(text):
         return None
     m = BY.match(text)

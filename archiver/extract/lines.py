@@ -73,6 +73,17 @@ def ascii_non_starters(first_letters: str | list[str], flags: int = re.IGNORECAS
     return frozenset(c for c in map(chr, range(128)) if not first.fullmatch(c))
 
 
+def may_contain(text: str, words: tuple[str, ...]) -> bool:
+    """False only when no IGNORECASE regex for one of `words` (written in lower case) can match in
+    `text`. str.lower() agrees with IGNORECASE matching character for character, bar three characters
+    (checked over all of Unicode): "İ" lowers to two characters, "ı" and "ſ" match "i" and "s" without
+    lowering to them; with any of those the answer is True."""
+    if "\u0130" in text or "\u0131" in text or "\u017f" in text:
+        return True
+    low = text.lower()
+    return any(word in low for word in words)
+
+
 class Line(NamedTuple):  # a tuple: made tens of times per file, so cheap to create
     number: int          # 1-based, in the decoded text
     raw: str             # as in the file (without its line break)

@@ -125,8 +125,9 @@ def city_slash(text: str) -> tuple[str, str] | None:
 
 def lookalike_masthead(text: str) -> bool:
     """A short line that names a known outlet inside another site's name ("Garden Guardian Weekly")."""
-    return (len(text.split()) <= 6 and canonical(text) is None and bool(_ALIAS_TOKEN.search(text))
-            and bool(LOOKALIKE_WORDS.search(text)))
+    # The same tests as a conjunction, the cheapest and rarest first (the alias search scans the line).
+    return (len(text.split()) <= 6 and bool(LOOKALIKE_WORDS.search(text)) and canonical(text) is None
+            and bool(_ALIAS_TOKEN.search(text)))
 
 
 def tagline(text: str) -> bool:

@@ -48,6 +48,6 @@ def looks_like_headline(text: str) -> bool:
     # A sentence, not a headline: ends with a full stop (an ellipsis or an abbreviation aside).
     if text.endswith(".") and not text.endswith("..."):
         return False
-    if sum(ch.isdigit() for ch in text) > len(text) / 2:
+    if sum(map(str.isdigit, text)) > len(text) / 2:
         return False
     return True
