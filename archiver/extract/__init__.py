@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass
 
 from archiver.extract import bylines, codes, dates, language, outlets, titles
-from archiver.extract.lines import (NOISE, Line, as_printed, ascii_non_starters, is_noise, is_spaced_nav,
-                                   may_contain, read_page)
+from archiver.extract.lines import (Line, as_printed, ascii_non_starters, is_noise, is_spaced_nav, may_contain,
+                                   noise_match, read_page)
 from archiver.model import FIELD_NAMES, Evidence, Field
 
 STRONG, MEDIUM, WEAK = 3, 2, 1
@@ -212,7 +212,7 @@ def _extract(text: str) -> dict[str, Field]:
                 pub_c.append(Candidate(crawler_date, MEDIUM, ln, "published.crawler-date-prefix", span))
                 raw_text = stripped
         if is_noise(raw_text) or is_spaced_nav(ln.raw):
-            if "|" in raw_text and not NOISE.match(raw_text):  # a stamp line that looks like a menu
+            if "|" in raw_text and not noise_match(raw_text):  # a stamp line that looks like a menu
                 _date_segments(ln, raw_text, pub_c)
             continue
         if _story_code(ln, raw_text, code_c, pub_c):

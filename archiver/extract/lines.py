@@ -73,6 +73,121 @@ def ascii_non_starters(first_letters: str | list[str], flags: int = re.IGNORECAS
     return frozenset(c for c in map(chr, range(128)) if not first.fullmatch(c))
 
 
+def _split_top(alternation: str) -> list[str]:
+    """`alternation` cut at its top-level "|" (not inside a group or a character class, not escaped)."""
+    parts, depth, start, i = [], 0, 0, 0
+    while i < len(alternation):
+        ch = alternation[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "[":  # a class: "]" right after "[" or "[^" is a member
+            i += 2 if alternation[i + 1:i + 2] == "^" else 1
+            i += 1 if alternation[i + 1:i + 2] == "]" else 0
+            while alternation[i + 1] != "]":
+                i += 2 if alternation[i + 1] == "\\" else 1
+            i += 2
+            continue
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth < 0:
+                raise ValueError(f"unbalanced group in {alternation!r}")
+        elif ch == "|" and depth == 0:
+            parts.append(alternation[start:i])
+            start = i + 1
+        i += 1
+    if depth:
+        raise ValueError(f"unbalanced group in {alternation!r}")
+    parts.append(alternation[start:])
+    return parts
+
+
+def _group_end(text: str) -> int:
+    """The index of the ")" closing the group that opens text[0]."""
+    for end in range(1, len(text)):
+        if text[end] == ")":
+            try:
+                _split_top(text[:end + 1])
+            except ValueError:
+                continue
+            return end
+    raise ValueError(f"unbalanced group in {text!r}")
+
+
+def _heads(alt: str) -> list[str] | None:
+    """Regexes for the characters a match of the regex `alt` can begin with (single literals or \\d),
+    or None for any character (an empty alternative, ".", a class, a lookaround: not analysed)."""
+    if not alt:
+        return None
+    if alt[0] == "(":
+        end = _group_end(alt)
+        inner = alt[1:end]
+        if inner.startswith("?:"):
+            inner = inner[2:]
+        elif inner.startswith("?"):
+            return None  # a lookaround or a named group: not analysed
+        heads: list[str] = []
+        for part in _split_top(inner):
+            part_heads = _heads(part)
+            if part_heads is None:
+                return None
+            heads += part_heads
+        token_end = end + 1
+    elif alt[0] == "\\" and (alt[1:2] == "d" or not alt[1:2].isalnum()):
+        heads, token_end = [alt[:2]], 2  # \d, or an escaped punctuation character
+    elif alt[0] in ".[\\^$*+?{}|)":
+        return None
+    else:
+        heads, token_end = [re.escape(alt[0])], 1
+    if alt[token_end:token_end + 1] in ("?", "*", "{"):  # the first token may be absent: what follows may begin
+        rest = alt[token_end + 1:]
+        if alt[token_end] == "{":
+            rest = rest[rest.index("}") + 1:]
+        if rest[:1] in ("?", "+"):  # a lazy or possessive quantifier
+            rest = rest[1:]
+        rest_heads = _heads(rest)
+        if rest_heads is None:
+            return None
+        heads += rest_heads
+    return heads
+
+
+class FirstCharacterDispatch:
+    """`pattern.match` for an alternation that opens a pattern ("^(A|B|...)REST", the group at the very
+    start), with fewer alternatives to try: for each ASCII character, the pattern keeps only the
+    alternatives a match can begin with at that character (as the regex engine itself decides for each
+    alternative's first literals, with the pattern's flags), in their order. An alternative that fails on
+    the text's first character is no match, so the result is the same: the same truth, span and named
+    groups outside the alternation (groups numbered inside it may shift). A text that begins with any
+    other character gets the whole pattern."""
+
+    def __init__(self, pattern: re.Pattern):
+        source = pattern.pattern
+        m = re.match(r"\^\((?:\?:|\?P<\w+>)?", source)
+        if not m:
+            raise ValueError(f"not an alternation that opens the pattern: {source!r}")
+        end = 1 + _group_end(source[1:])
+        prefix, alternatives, suffix = source[:m.end()], _split_top(source[m.end():end]), source[end:]
+        if suffix[1:2] in ("?", "*", "{"):
+            raise ValueError(f"the alternation may be absent: {source!r}")
+        heads = [_heads(alt) for alt in alternatives]
+        self.pattern = pattern
+        self._table: dict[str, re.Pattern | None] = {}
+        compiled: dict[tuple[str, ...], re.Pattern | None] = {}
+        for ch in map(chr, range(128)):
+            keep = tuple(alt for alt, alt_heads in zip(alternatives, heads)
+                         if alt_heads is None or any(re.fullmatch(h, ch, pattern.flags) for h in alt_heads))
+            if keep not in compiled:
+                compiled[keep] = re.compile(prefix + "|".join(keep) + suffix, pattern.flags) if keep else None
+            self._table[ch] = compiled[keep]
+
+    def match(self, text: str) -> re.Match | None:
+        pattern = self._table.get(text[:1], self.pattern)
+        return pattern.match(text) if pattern is not None else None
+
+
 def may_contain(text: str, words: tuple[str, ...]) -> bool:
     """False only when no IGNORECASE regex for one of `words` (written in lower case) can match in
     `text`. str.lower() agrees with IGNORECASE matching character for character, bar three characters
@@ -208,8 +323,15 @@ def is_word_menu(text: str) -> bool:
     return hits >= len(words) - (len(words) // 8) or (hits >= 5 and hits >= 0.55 * len(words))
 
 
+# NOISE.match, SECTION.match and TAIL_MARKERS.match, trying only the alternatives that can begin with
+# the text's first character.
+noise_match = FirstCharacterDispatch(NOISE).match
+_section_match = FirstCharacterDispatch(SECTION).match
+_tail_marker_match = FirstCharacterDispatch(TAIL_MARKERS).match
+
+
 def is_noise(text: str) -> bool:
-    return (bool(NOISE.match(text)) or bool(SECTION.match(text)) or is_nav(text)
+    return (bool(noise_match(text)) or bool(_section_match(text)) or is_nav(text)
             or is_word_menu(text))
 
 
@@ -250,7 +372,7 @@ def read_page(text: str, head_limit: int = 64 * 1024) -> Page:
         if not raw or raw.isspace():
             continue
         # A tail marker only counts after some article text, never as the page's first lines.
-        if len(kept) >= 3 and len(raw) <= 60 and TAIL_MARKERS.match(normalise(raw)):
+        if len(kept) >= 3 and len(raw) <= 60 and _tail_marker_match(normalise(raw)):
             tail = number
             break
         kept.append((number, raw))

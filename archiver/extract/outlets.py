@@ -13,7 +13,7 @@ from importlib import resources
 
 import yaml
 
-from archiver.extract.lines import normalise
+from archiver.extract.lines import FirstCharacterDispatch, normalise
 
 
 @dataclass(frozen=True)
@@ -91,9 +91,8 @@ def leadin(text: str) -> tuple[str, str] | None:
             return (name, m.group(0)) if name else None
     slash = "/" in head
     dash = "-" in head or "–" in head or "—" in head
-    for pattern, needed in ((LEADIN_SLASH, slash), (LEADIN_CITY_SLASH, slash), (LEADIN_NAME, dash),
-                            (LEADIN_CITY, dash)):
-        m = pattern.match(text) if needed else None
+    for pattern, match, after_slash in _LEADIN_RULES:
+        m = match(text) if (slash if after_slash else dash) else None
         if m and (pattern is LEADIN_SLASH or normalise(m.group("alias")).casefold() not in _SHORT):
             name = canonical(m.group("alias"))
             span = m.group(0) if pattern in (LEADIN_SLASH, LEADIN_CITY_SLASH) else m.group(0)[:-1].rstrip()
@@ -112,6 +111,13 @@ def title_suffix(text: str) -> tuple[str, str] | None:
         if name:
             return name, text[:m.start()].rstrip()
     return None
+
+
+# MASTHEAD.match and LEADIN_NAME.match, trying only the aliases that can begin with the text's first character.
+_masthead_match = FirstCharacterDispatch(MASTHEAD).match
+# The lead-in rules after LEADIN_PAREN: (pattern, its match, whether it needs a slash (else a dash) near the start).
+_LEADIN_RULES = ((LEADIN_SLASH, LEADIN_SLASH.match, True), (LEADIN_CITY_SLASH, LEADIN_CITY_SLASH.match, True),
+                 (LEADIN_NAME, FirstCharacterDispatch(LEADIN_NAME).match, False), (LEADIN_CITY, LEADIN_CITY.match, False))
 
 
 def city_slash(text: str) -> tuple[str, str] | None:
@@ -150,7 +156,7 @@ def masthead(text: str, first_line: bool = False) -> str | None:
     m = COPYRIGHT.match(text)
     if m:
         return canonical(m.group("alias"))
-    m = MASTHEAD.match(text)
+    m = _masthead_match(text)
     if m:
         name = canonical(m.group("alias"))
         # "Reuters" under a picture is the picture's credit, not the page's masthead.
