@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass
 
 from archiver.extract import bylines, codes, dates, language, outlets, titles
-from archiver.extract.lines import (Line, as_printed, ascii_non_starters, is_noise, is_spaced_nav, may_contain,
-                                   noise_match, read_page)
+from archiver.extract.lines import (FirstCharacterDispatch, Line, as_printed, ascii_non_starters, is_noise,
+                                   is_spaced_nav, may_contain, noise_match, read_page)
 from archiver.model import FIELD_NAMES, Evidence, Field
 
 STRONG, MEDIUM, WEAK = 3, 2, 1
@@ -29,6 +29,9 @@ _READ_MORE = ("read more|read also|also read|see also|more on this|lire aussi|à
 READ_MORE_LINK = re.compile(rf"^(?:{_READ_MORE}|اقرأ المزيد|بخوانید)\s*[:：»]\s*\S", re.I)
 READ_MORE_START = re.compile(rf"^(?:{_READ_MORE})\b", re.I)
 _LINK_MARK = re.compile("[:：»]")  # cheap guard: READ_MORE_LINK needs one of these near the start
+# ASCII characters that begin no match of READ_MORE_LINK, READ_MORE_START: a line beginning so is spared them.
+_NOT_LINK_START = FirstCharacterDispatch(READ_MORE_LINK).non_starters
+_NOT_READ_MORE_START = FirstCharacterDispatch(READ_MORE_START).non_starters
 BARE_DATE_LABEL = re.compile(r"^(?:date|تاريخ|تاریخ)\s*:", re.I)
 # Stamps on one line: "Published: … | Updated: …"; also an update stamp glued to the date before it.
 _UPDATE_WORDS = ("update", "modified", "mis à jour")  # what STAMP_SPLIT's lookahead needs
@@ -286,7 +289,7 @@ def _extract(text: str) -> dict[str, Field]:
     # A byline under a standfirst ("By Jane Doe" after the summary that opened the body, perhaps below a
 # "Listen to this article" button and a picture's caption): a short line.
     for ln in body[1:BYLINE_BODY_LINES]:
-        if READ_MORE_START.match(ln.text):
+        if ln.text[0] not in _NOT_READ_MORE_START and READ_MORE_START.match(ln.text):
             break  # the byline under an inline "Read more:" link is the other story's
         if ln.text.count(" ") < 10 and ln.text[-1:] not in ".!?":
             who = bylines.header_byline(ln.text)
@@ -310,7 +313,7 @@ def _extract(text: str) -> dict[str, Field]:
         first = text[0]
         if first not in _NOT_CODE_START and code_label(text) and _story_code(ln, text, code_c, pub_c):
             pass
-        elif _LINK_MARK.search(text, 0, 24) and READ_MORE_LINK.match(text):
+        elif first not in _NOT_LINK_START and _LINK_MARK.search(text, 0, 24) and READ_MORE_LINK.match(text):
             link_line = ln.number
         elif ln.number - link_line <= 2:
             pass

@@ -182,6 +182,8 @@ class FirstCharacterDispatch:
             if keep not in compiled:
                 compiled[keep] = re.compile(prefix + "|".join(keep) + suffix, pattern.flags) if keep else None
             self._table[ch] = compiled[keep]
+        # The ASCII characters no match begins with: `first not in non_starters` is a guard for callers.
+        self.non_starters = frozenset(ch for ch, p in self._table.items() if p is None)
 
     def match(self, text: str) -> re.Match | None:
         pattern = self._table.get(text[:1], self.pattern)
@@ -313,7 +315,7 @@ english français francais español espanol deutsch русский türkçe turk
 
 def is_word_menu(text: str) -> bool:
     words = text.casefold().split()
-    if len(words) >= 2 and all(w in LANGUAGE_NAMES for w in words):
+    if len(words) >= 2 and LANGUAGE_NAMES.issuperset(words):
         return True
     if len(words) < 4:
         return False
@@ -323,11 +325,44 @@ def is_word_menu(text: str) -> bool:
     return hits >= len(words) - (len(words) // 8) or (hits >= 5 and hits >= 0.55 * len(words))
 
 
-# NOISE.match, SECTION.match and TAIL_MARKERS.match, trying only the alternatives that can begin with
-# the text's first character.
-noise_match = FirstCharacterDispatch(NOISE).match
+# SECTION.match and TAIL_MARKERS.match, trying only the alternatives that can begin with the text's
+# first character.
 _section_match = FirstCharacterDispatch(SECTION).match
 _tail_marker_match = FirstCharacterDispatch(TAIL_MARKERS).match
+
+
+def _noise_parts() -> tuple[FirstCharacterDispatch, list[tuple[str, re.Pattern]]]:
+    """NOISE as a dispatch on the first character for its alternatives that open with a literal, and,
+    for those that open with ".*" (anywhere in the line), each alone behind a character it needs."""
+    source = NOISE.pattern
+    assert source.startswith("^(") and source.endswith(")$")
+    rest, anywhere = [], []
+    for alt in _split_top(source[2:-2]):
+        if not alt.startswith(".*"):
+            rest.append(alt)
+            continue
+        # The characters the alternative needs, one of which must be in the line; none has a case.
+        needs = "°" if "°" in alt else "▲▼" if alt == ".*[▲▼].*" else None
+        if needs is None:
+            raise ValueError(f"say which character NOISE's {alt!r} needs")
+        anywhere.append((needs, re.compile(f"^({alt})$", NOISE.flags)))
+    return FirstCharacterDispatch(re.compile("^(" + "|".join(rest) + ")$", NOISE.flags)), anywhere
+
+
+_NOISE_BY_FIRST, _NOISE_ANYWHERE = _noise_parts()
+
+
+def noise_match(text: str) -> bool:
+    """bool(NOISE.match(text)): an alternation matches when one of its alternatives does."""
+    if _NOISE_BY_FIRST.match(text):
+        return True
+    for needs, pattern in _NOISE_ANYWHERE:
+        for ch in needs:
+            if ch in text:
+                if pattern.match(text):
+                    return True
+                break
+    return False
 
 
 def is_noise(text: str) -> bool:
