@@ -40,9 +40,12 @@ FOOTER_LINES = 5
 COPYRIGHT_LINE = re.compile(r"^(?:(?:copyright|©|\(c\)).*?)?(?:all rights reserved|tous droits réservés|"
                             r"جميع الحقوق محفوظة|کلیه حقوق.*)\.?$", re.I)
 LEADIN_LINES = 2
-# First characters that start no story-code label and no "Reporting by" credit (see ascii_non_starters).
-_NOT_CODE_START = ascii_non_starters([label[0] for label in codes.LABELS])
-_NOT_REPORTING_START = ascii_non_starters("ar")  # bylines.REPORTING: "additional reporting by", "reporting by"
+# First characters that start no story-code label, no "Reporting by" credit, no stamp label (see
+# ascii_non_starters): lines beginning so are spared those regexes.
+_NOT_CODE_START = ascii_non_starters(codes.LABEL)
+_NOT_REPORTING_START = ascii_non_starters(bylines.REPORTING)
+_NOT_PUBLISHED_START = ascii_non_starters(PUBLISHED_LABEL)
+_NOT_UPDATED_START = ascii_non_starters(UPDATED_LABEL)
 BYLINE_BODY_LINES = 6
 
 
@@ -117,12 +120,13 @@ def _published_from_label(line: Line, cands: list, text: str | None = None) -> b
     hit = False
     bare = []
     for part in parts:
-        m = UPDATED_LABEL.match(part)
+        first = part[:1]
+        m = UPDATED_LABEL.match(part) if first not in _NOT_UPDATED_START else None
         if m:
             _date_in(part[m.end():], line, "published.updated-stamp", WEAK, cands)
             hit = True
             continue
-        m = PUBLISHED_LABEL.match(part)
+        m = PUBLISHED_LABEL.match(part) if first not in _NOT_PUBLISHED_START else None
         if m and m.end() > 0:
             before = len(cands)
             _date_in(part[m.end():], line, "published.labelled", STRONG, cands)
@@ -218,7 +222,7 @@ def _extract(text: str) -> dict[str, Field]:
             if "|" in raw_text and not noise_match(raw_text):  # a stamp line that looks like a menu
                 _date_segments(ln, raw_text, pub_c)
             continue
-        if _story_code(ln, raw_text, code_c, pub_c):
+        if raw_text[:1] not in _NOT_CODE_START and _story_code(ln, raw_text, code_c, pub_c):
             continue
         name = outlets.masthead(raw_text, first_line=not seen_content)
         seen_content = True
@@ -317,7 +321,9 @@ def _extract(text: str) -> dict[str, Field]:
             link_line = ln.number
         elif ln.number - link_line <= 2:
             pass
-        elif (len(text) <= 120 and (PUBLISHED_LABEL.match(text) or UPDATED_LABEL.match(text))
+        elif (len(text) <= 120
+              and ((first not in _NOT_PUBLISHED_START and PUBLISHED_LABEL.match(text))
+                   or (first not in _NOT_UPDATED_START and UPDATED_LABEL.match(text)))
               and not BARE_DATE_LABEL.match(text)):  # "Date: 15 April" in the body is an event's
             _published_from_label(ln, pub_c)
         if first not in _NOT_REPORTING_START and reporting(text):

@@ -84,7 +84,7 @@ def name_before_bar(text: str) -> str | None:
 
 
 # ASCII characters that start no "By ..." line (see ascii_non_starters): such a line is no byline.
-_NOT_BY_START = ascii_non_starters([word[0] for word in _BY_WORDS])
+_NOT_BY_START = ascii_non_starters(BY)
 
 
 def header_byline(text: str) -> str | None:

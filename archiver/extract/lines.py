@@ -64,13 +64,19 @@ _NAV_SEP = re.compile(r"\s[|•·»›/]\s")
 _SPACED_SEP = re.compile(r"[ \t\u00a0]{2,}|\t")
 
 
-def ascii_non_starters(first_letters: str | list[str], flags: int = re.IGNORECASE) -> frozenset[str]:
-    """The ASCII characters that begin no match of a pattern whose matches all begin with one of
-    `first_letters` (the pattern's first literals, matched under the pattern's `flags`). A text that
-    begins with one of these is spared the pattern: a cheap guard in front of an anchored alternation.
-    Non-ASCII characters are never in the set (the pattern decides for them)."""
-    first = re.compile("|".join(re.escape(c) for c in first_letters), flags)
-    return frozenset(c for c in map(chr, range(128)) if not first.fullmatch(c))
+def ascii_non_starters(pattern: re.Pattern) -> frozenset[str]:
+    """The ASCII characters that begin no match of `pattern.match`: those that none of the pattern's
+    possible first literals (read by _heads) matches, as the regex engine decides with the pattern's
+    flags. A text that begins with one of these is spared the pattern. Empty when the start of the
+    pattern is not analysed; non-ASCII characters are never in the set (the pattern decides for them)."""
+    heads: list[str] = []
+    for alt in _split_top(pattern.pattern):
+        alt_heads = _heads(alt[1:] if alt.startswith("^") else alt)
+        if alt_heads is None:
+            return frozenset()
+        heads += alt_heads
+    return frozenset(ch for ch in map(chr, range(128))
+                     if not any(re.fullmatch(h, ch, pattern.flags) for h in heads))
 
 
 def _split_top(alternation: str) -> list[str]:
@@ -81,12 +87,15 @@ def _split_top(alternation: str) -> list[str]:
         if ch == "\\":
             i += 2
             continue
-        if ch == "[":  # a class: "]" right after "[" or "[^" is a member
-            i += 2 if alternation[i + 1:i + 2] == "^" else 1
-            i += 1 if alternation[i + 1:i + 2] == "]" else 0
-            while alternation[i + 1] != "]":
-                i += 2 if alternation[i + 1] == "\\" else 1
-            i += 2
+        if ch == "[":  # a class, to its closing "]" ("]" right after "[" or "[^" is a member)
+            j = i + 1
+            if alternation[j:j + 1] == "^":
+                j += 1
+            if alternation[j:j + 1] == "]":
+                j += 1
+            while alternation[j] != "]":
+                j += 2 if alternation[j] == "\\" else 1
+            i = j + 1
             continue
         if ch == "(":
             depth += 1
@@ -101,6 +110,8 @@ def _split_top(alternation: str) -> list[str]:
     if depth:
         raise ValueError(f"unbalanced group in {alternation!r}")
     parts.append(alternation[start:])
+    for part in parts:
+        re.compile(part)  # each part a regex of its own: raises if the cut fell inside a class or group
     return parts
 
 
