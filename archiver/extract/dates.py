@@ -162,6 +162,12 @@ def _build(m: re.Match, kind: str, day_first: bool = False) -> str | None:
     return out
 
 
+# One of these characters is in every match of the pattern (its date separators, its time's [:h.]),
+# "" for non-ASCII text (the Solar Hijri month names), None for no cheap test: a line without them is
+# spared the search (none of these characters has another case).
+_NEEDS = {"iso": "-/.", "tdmy": ":.hH", "tmdy": ":.hH", "dmy-num": "./", "jalali": "", "jalali-num": "/-"}
+_SCAN = [(kind, pattern, _NEEDS.get(kind)) for kind, pattern in PATTERNS]
+
 # Every pattern needs a four-digit year (Gregorian or Solar Hijri): most lines have none, and this one
 # cheap search spares them the month-name alternations (the extractor runs on every header line).
 _YEAR = re.compile(r"(?<!\d)(?:19|20|13|14)\d\d(?!\d)")
@@ -188,13 +194,25 @@ def find_date(text: str, whole: bool = False, day_first: bool | None = None,
     if half >= 6 and text[:half] == text[half:]:
         text = text[:half]  # a stamp the scraper glued to its copy: "28 Mar 202428 Mar 2024"
     best = None
-    for kind, pattern in PATTERNS:
+    ascii_text = text.isascii()
+    for kind, pattern, needs in _SCAN:
+        if needs is not None:
+            if needs == "":  # the Solar Hijri month names: Persian script
+                if ascii_text:
+                    continue
+            else:
+                for ch in needs:
+                    if ch in text:
+                        break
+                else:
+                    continue  # a character every match holds is missing
         m = pattern.search(text)
         if not m:
             continue
         if whole:
             rest = (text[:m.start()] + " " + text[m.end():])
-            rest = _BRACKETED.sub(" ", rest)
+            if "[" in rest or "(" in rest:
+                rest = _BRACKETED.sub(" ", rest)
             if _WORD.search(_WEEKDAY_RE.sub(" ", rest)):
                 continue
         if kind == "dmy-num" and day_first is None:
