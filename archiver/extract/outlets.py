@@ -165,6 +165,8 @@ def masthead(text: str, first_line: bool = False) -> str | None:
 
 
 def domain(text: str) -> str | None:
+    if "." not in text:
+        return None  # DOMAIN needs a dot
     for m in DOMAIN.finditer(text):
         d = m.group("domain").lower()
         while d:

@@ -30,6 +30,8 @@ def once(title: str) -> str:
     for k in (3, 2):
         if len(words) % k == 0 and len(words) >= 2 * k:
             part = len(words) // k
+            if words[0] != words[part]:
+                continue  # the first two chunks differ already
             chunks = [" ".join(words[i * part:(i + 1) * part]) for i in range(k)]
             if all(c == chunks[0] for c in chunks):
                 return chunks[0]
@@ -48,6 +50,10 @@ def looks_like_headline(text: str) -> bool:
     # A sentence, not a headline: ends with a full stop (an ellipsis or an abbreviation aside).
     if text.endswith(".") and not text.endswith("..."):
         return False
-    if sum(map(str.isdigit, text)) > len(text) / 2:
+    if text.isascii():  # str.isdigit holds for the ASCII digits only: count them by deleting them
+        digits = len(text) - len(text.encode("ascii").translate(None, b"0123456789"))
+    else:
+        digits = sum(map(str.isdigit, text))
+    if digits > len(text) / 2:
         return False
     return True
