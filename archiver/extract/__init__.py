@@ -295,7 +295,7 @@ def _extract(text: str) -> dict[str, Field]:
     for ln in body[1:BYLINE_BODY_LINES]:
         if ln.text[0] not in _NOT_READ_MORE_START and READ_MORE_START.match(ln.text):
             break  # the byline under an inline "Read more:" link is the other story's
-        if ln.text.count(" ") < 10 and ln.text[-1:] not in ".!?":
+        if ln.text[-1:] not in ".!?" and ln.text.count(" ") < 10:
             who = bylines.header_byline(ln.text)
             if who:
                 byline_c.append(Candidate(who, STRONG, ln, "byline.by-line-under-standfirst"))

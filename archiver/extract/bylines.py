@@ -30,7 +30,11 @@ _ROLE = re.compile(r"\s*,\s*[^,]*\b(?:correspondent|correspondante?|editor|repor
 
 def _clean(who: str) -> str | None:
     who = _CUT.sub("", who).strip().rstrip(",;:")
-    who = _ROLE.sub("", _PAREN.sub("", who)).strip().rstrip(",;:")
+    if "(" in who:  # _PAREN needs one
+        who = _PAREN.sub("", who)
+    if "," in who:  # _ROLE needs one
+        who = _ROLE.sub("", who)
+    who = who.strip().rstrip(",;:")
     if not who or len(who.split()) > MAX_WORDS or len(who) > 100:
         return None
     if who.endswith(".") and not re.search(r"\b[A-Z]\.$", who):

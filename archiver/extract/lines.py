@@ -165,6 +165,18 @@ def _heads(alt: str) -> list[str] | None:
     return heads
 
 
+def _distribute(alt: str) -> list[str]:
+    """"(?:A|B)REST" as ["(?:A)REST", "(?:B)REST"]: an alternation tries A then B, each followed by
+    REST, in this order either way. Only for a group without capturing groups and not repeated."""
+    if not alt.startswith("(?:") or re.compile(alt).groups:
+        return [alt]
+    end = _group_end(alt)
+    rest = alt[end + 1:]
+    if rest[:1] in ("?", "*", "+", "{"):
+        return [alt]
+    return ["(?:" + part + ")" + rest for part in _split_top(alt[3:end])]
+
+
 class FirstCharacterDispatch:
     """`pattern.match` for an alternation that opens a pattern ("^(A|B|...)REST", the group at the very
     start), with fewer alternatives to try: for each ASCII character, the pattern keeps only the
@@ -183,6 +195,7 @@ class FirstCharacterDispatch:
         prefix, alternatives, suffix = source[:m.end()], _split_top(source[m.end():end]), source[end:]
         if suffix[1:2] in ("?", "*", "{"):
             raise ValueError(f"the alternation may be absent: {source!r}")
+        alternatives = [part for alt in alternatives for part in _distribute(alt)]
         heads = [_heads(alt) for alt in alternatives]
         self.pattern = pattern
         self._table: dict[str, re.Pattern | None] = {}
