@@ -46,6 +46,8 @@ _NOT_CODE_START = ascii_non_starters(codes.LABEL)
 _NOT_REPORTING_START = ascii_non_starters(bylines.REPORTING)
 _NOT_PUBLISHED_START = ascii_non_starters(PUBLISHED_LABEL)
 _NOT_UPDATED_START = ascii_non_starters(UPDATED_LABEL)
+# A body line beginning with one of these starts no story code, no 'Read more' link, no credit.
+_BODY_QUIET_START = _NOT_CODE_START & _NOT_LINK_START & _NOT_REPORTING_START
 BYLINE_BODY_LINES = 6
 
 
@@ -315,6 +317,8 @@ def _extract(text: str) -> dict[str, Field]:
     for ln in body:
         text = ln.text
         first = text[0]
+        if first in _BODY_QUIET_START and len(text) > 120:
+            continue  # no rule below takes it (a long line beginning with none of their first letters)
         if first not in _NOT_CODE_START and code_label(text) and _story_code(ln, text, code_c, pub_c):
             pass
         elif first not in _NOT_LINK_START and _LINK_MARK.search(text, 0, 24) and READ_MORE_LINK.match(text):

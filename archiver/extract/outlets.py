@@ -105,6 +105,8 @@ TITLE_SUFFIX = re.compile(rf"\s+[|–—-]\s+(?P<alias>{_ALIAS_RE})\s*$", re.I)
 
 def title_suffix(text: str) -> tuple[str, str] | None:
     """(outlet, the headline without it) for a page title such as "Iran says ready | Press TV"."""
+    if "|" not in text and "-" not in text and "–" not in text and "—" not in text:
+        return None  # TITLE_SUFFIX needs one of its separators
     m = TITLE_SUFFIX.search(text)
     if m and normalise(m.group("alias")).casefold() not in _SHORT:
         name = canonical(m.group("alias"))
