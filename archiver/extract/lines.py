@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -69,61 +70,65 @@ def ascii_non_starters(pattern: re.Pattern) -> frozenset[str]:
     possible first literals (read by _heads) matches, as the regex engine decides with the pattern's
     flags. A text that begins with one of these is spared the pattern. Empty when the start of the
     pattern is not analysed; non-ASCII characters are never in the set (the pattern decides for them)."""
-    heads: list[str] = []
+    starts: set[str] = set()
     for alt in _split_top(pattern.pattern):
-        alt_heads = _heads(alt[1:] if alt.startswith("^") else alt)
-        if alt_heads is None:
-            return frozenset()
-        heads += alt_heads
-    return frozenset(ch for ch in map(chr, range(128))
-                     if not any(re.fullmatch(h, ch, pattern.flags) for h in heads))
+        starts |= _ascii_starts(_heads(alt[1:] if alt.startswith("^") else alt), pattern.flags)
+    return _ALL_ASCII - starts
 
 
-def _split_top(alternation: str) -> list[str]:
-    """`alternation` cut at its top-level "|" (not inside a group or a character class, not escaped)."""
-    parts, depth, start, i = [], 0, 0, 0
-    while i < len(alternation):
-        ch = alternation[i]
+def _tokens(regex: str):
+    """(index, character, depth) of each character of `regex` that is not escaped and not inside a
+    character class, depth counting the groups open before it (a ")" has its group's depth)."""
+    depth, i = 0, 0
+    while i < len(regex):
+        ch = regex[i]
         if ch == "\\":
             i += 2
             continue
         if ch == "[":  # a class, to its closing "]" ("]" right after "[" or "[^" is a member)
             j = i + 1
-            if alternation[j:j + 1] == "^":
+            if regex[j:j + 1] == "^":
                 j += 1
-            if alternation[j:j + 1] == "]":
+            if regex[j:j + 1] == "]":
                 j += 1
-            while alternation[j] != "]":
-                j += 2 if alternation[j] == "\\" else 1
+            while regex[j] != "]":
+                j += 2 if regex[j] == "\\" else 1
             i = j + 1
             continue
         if ch == "(":
             depth += 1
+            yield i, ch, depth
         elif ch == ")":
+            yield i, ch, depth
             depth -= 1
             if depth < 0:
-                raise ValueError(f"unbalanced group in {alternation!r}")
-        elif ch == "|" and depth == 0:
-            parts.append(alternation[start:i])
-            start = i + 1
+                raise ValueError(f"unbalanced group in {regex!r}")
+        else:
+            yield i, ch, depth
         i += 1
     if depth:
-        raise ValueError(f"unbalanced group in {alternation!r}")
+        raise ValueError(f"unbalanced group in {regex!r}")
+
+
+def _split_top(alternation: str) -> list[str]:
+    """`alternation` cut at its top-level "|" (not inside a group or a character class, not escaped)."""
+    parts, start = [], 0
+    for i, ch, depth in _tokens(alternation):
+        if ch == "|" and depth == 0:
+            parts.append(alternation[start:i])
+            start = i + 1
     parts.append(alternation[start:])
     for part in parts:
-        re.compile(part)  # each part a regex of its own: raises if the cut fell inside a class or group
+        if "(" in part or "[" in part:
+            re.compile(part)  # a regex of its own: raises if the cut fell inside a class or group
     return parts
 
 
 def _group_end(text: str) -> int:
     """The index of the ")" closing the group that opens text[0]."""
-    for end in range(1, len(text)):
-        if text[end] == ")":
-            try:
-                _split_top(text[:end + 1])
-            except ValueError:
-                continue
-            return end
+    for i, ch, depth in _tokens(text):
+        if ch == ")" and depth == 1:
+            return i
     raise ValueError(f"unbalanced group in {text!r}")
 
 
@@ -196,22 +201,55 @@ class FirstCharacterDispatch:
         if suffix[1:2] in ("?", "*", "{"):
             raise ValueError(f"the alternation may be absent: {source!r}")
         alternatives = [part for alt in alternatives for part in _distribute(alt)]
-        heads = [_heads(alt) for alt in alternatives]
+        starts = [_ascii_starts(_heads(alt), pattern.flags) for alt in alternatives]
         self.pattern = pattern
+        self._source = (prefix, suffix, pattern.flags)
+        # ASCII character -> the alternatives kept for it; compiled on first use (most characters never
+        # begin a line), then the table holds the pattern, or None when no alternative is kept.
+        self._keep = {ch: tuple(alt for alt, chars in zip(alternatives, starts) if ch in chars)
+                      for ch in map(chr, range(128))}
         self._table: dict[str, re.Pattern | None] = {}
-        compiled: dict[tuple[str, ...], re.Pattern | None] = {}
-        for ch in map(chr, range(128)):
-            keep = tuple(alt for alt, alt_heads in zip(alternatives, heads)
-                         if alt_heads is None or any(re.fullmatch(h, ch, pattern.flags) for h in alt_heads))
-            if keep not in compiled:
-                compiled[keep] = re.compile(prefix + "|".join(keep) + suffix, pattern.flags) if keep else None
-            self._table[ch] = compiled[keep]
+        self._compiled: dict[tuple[str, ...], re.Pattern] = {}
         # The ASCII characters no match begins with: `first not in non_starters` is a guard for callers.
-        self.non_starters = frozenset(ch for ch, p in self._table.items() if p is None)
+        self.non_starters = frozenset(ch for ch, keep in self._keep.items() if not keep)
+
+    def _pattern_for(self, first: str) -> re.Pattern | None:
+        keep = self._keep.get(first)
+        if keep is None:
+            return self.pattern  # a non-ASCII first character, or an empty text
+        if not keep:
+            pattern = None
+        else:
+            pattern = self._compiled.get(keep)
+            if pattern is None:
+                prefix, suffix, flags = self._source
+                pattern = self._compiled[keep] = re.compile(prefix + "|".join(keep) + suffix, flags)
+        self._table[first] = pattern
+        return pattern
 
     def match(self, text: str) -> re.Match | None:
-        pattern = self._table.get(text[:1], self.pattern)
+        first = text[:1]
+        try:
+            pattern = self._table[first]
+        except KeyError:
+            pattern = self._pattern_for(first)
         return pattern.match(text) if pattern is not None else None
+
+
+def _ascii_starts(heads: list[str] | None, flags: int) -> frozenset[str]:
+    """The ASCII characters one of `heads` (see _heads; None: any character) matches under `flags`."""
+    if heads is None:
+        return _ALL_ASCII
+    return frozenset().union(*(_ascii_matches(h, flags) for h in heads))
+
+
+_ALL_ASCII = frozenset(map(chr, range(128)))
+
+
+@lru_cache(maxsize=None)
+def _ascii_matches(head: str, flags: int) -> frozenset[str]:
+    one = re.compile(head, flags)
+    return frozenset(ch for ch in _ALL_ASCII if one.fullmatch(ch))
 
 
 def may_contain(text: str, words: tuple[str, ...]) -> bool:
