@@ -469,7 +469,7 @@ def read_page(text: str, head_limit: int = 64 * 1024) -> Page:
         if not raw or raw.isspace():
             continue
         # A tail marker only counts after some article text, never as the page's first lines.
-        if len(kept) >= 3 and len(raw) <= 60 and _tail_marker_match(normalise(raw)):
+        if len(raw) <= 60 and len(kept) >= 3 and _tail_marker_match(normalise(raw)):
             tail = number
             break
         kept.append((number, raw))
