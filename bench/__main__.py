@@ -66,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
 
     machine = describe()
     broken = False
-    trash = Trash(args.work / "trash")
+    trash = Trash(args.work / "trash", drop_caches=not args.quick)
     trash.empty(log)  # what an interrupted run left
     try:
         broken = _run_sets(args, sets, specs, command, machine, trash, log)
