@@ -2,7 +2,7 @@
 
 The bag is walked once, without following links; every manifest path is checked by its components
 (never by string prefix) before it is looked up in that walk, so no path outside the bag is ever
-opened. Checksums are verified separately (`hashing`), from the plan made here.
+opened. Checksums are verified separately (`hashing`), against the manifests read here.
 """
 from __future__ import annotations
 
