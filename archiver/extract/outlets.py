@@ -51,7 +51,6 @@ _DOMAIN = {d.lower(): o.name for o in OUTLETS for d in o.domains}
 _TAGLINE_OF = {normalise(t).casefold(): o.name for o in OUTLETS for t in o.taglines}
 _ALIAS_RE = "|".join(sorted((re.escape(normalise(a)) for o in OUTLETS for a in (o.name,) + o.aliases),
                             key=len, reverse=True))
-_DASH = r"\s*[-–—:|]\s*"
 # "TEHRAN (Tasnim) -", "LONDON, May 22 (Reuters) -", "(AP) —", "Gaza, 3 juin (AFP) -"
 LEADIN_PAREN = re.compile(rf"^(?:[^()\n]{{0,60}}?\s*)?\((?P<alias>{_ALIAS_RE})\)\s*[-–—:]", re.I)
 # "Islam Times - The Leader ...", "Mehr News Agency – ..."

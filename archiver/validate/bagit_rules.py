@@ -83,7 +83,6 @@ def walk(state: BagState) -> None:
             state.add("B028", prefix.rstrip("/") or None, detail=exc.strerror or str(exc))
             continue
         sized = not prefix or prefix.startswith("data/")
-        files, canon = w.files, w.canon
         for entry in entries:
             rel = prefix + entry.name
             # The directory entry's type (no system call) says most: a regular file needs its size only
@@ -99,12 +98,9 @@ def walk(state: BagState) -> None:
                     if not stat.S_ISREG(st.st_mode):  # replaced since the directory was read
                         _odd_entry(state, entry, rel, st, stack)
                         continue
-                    files[rel] = st.st_size
+                    _add_file(w, rel, st.st_size)
                 else:
-                    files[rel] = 0
-                canon[rel] = rel
-                if not rel.isascii():
-                    w.nfc.setdefault(unicodedata.normalize("NFC", rel), []).append(rel)
+                    _add_file(w, rel, 0)
                 continue
             try:
                 st = entry.stat(follow_symlinks=False)
@@ -116,7 +112,6 @@ def walk(state: BagState) -> None:
 
 def _odd_entry(state: BagState, entry: os.DirEntry, rel: str, st: os.stat_result, stack: list) -> None:
     """A walked entry that is not plainly a regular file: judged by its lstat."""
-    w = state.walk
     if stat.S_ISLNK(st.st_mode):
         try:
             target = os.readlink(entry.path)
@@ -126,12 +121,16 @@ def _odd_entry(state: BagState, entry: os.DirEntry, rel: str, st: os.stat_result
     elif stat.S_ISDIR(st.st_mode):
         stack.append((entry.path, rel + "/"))
     elif stat.S_ISREG(st.st_mode):
-        w.files[rel] = st.st_size
-        w.canon[rel] = rel
-        if not rel.isascii():
-            w.nfc.setdefault(unicodedata.normalize("NFC", rel), []).append(rel)
+        _add_file(state.walk, rel, st.st_size)
     else:
         state.add("B022", rel)
+
+
+def _add_file(w: Walk, rel: str, size: int) -> None:
+    w.files[rel] = size
+    w.canon[rel] = rel
+    if not rel.isascii():
+        w.nfc.setdefault(unicodedata.normalize("NFC", rel), []).append(rel)
 
 
 def _lines(state: BagState, name: str, encoding: str) -> list[str] | None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import os
 
-from archiver.validate.bagit_rules import BagState
+from archiver.validate.bagit_rules import DIGEST_LENGTHS, BagState
 from archiver.workers import chunks, run_groups
 
 BLOCK = 1 << 20
@@ -47,7 +47,6 @@ def _hash_chunk(chunk: list[tuple[str, tuple[str, ...], int]], root: str) -> lis
 
 def manifest_listings(state: BagState) -> tuple[list, list]:
     """[(algorithm, {path: digest})] of the payload and of the tag manifests whose algorithm we know."""
-    from archiver.validate.bagit_rules import DIGEST_LENGTHS
     payload = [(alg, m) for alg, m in sorted(state.manifests.items()) if alg in DIGEST_LENGTHS]
     tags = [(alg, m) for alg, m in sorted(state.tagmanifests.items()) if alg in DIGEST_LENGTHS]
     return payload, tags
