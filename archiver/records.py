@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from archiver.extract import extract
 from archiver.model import FIELD_NAMES, Field
@@ -29,7 +31,6 @@ class FileOutcome:
     record_sha512: str
     record_bytes: int
     override_problem: str | None = None
-    dc: tuple | None = None      # (XML record, CSV row) carried over verbatim from a previous bag (update)
 
 
 def build_record(facts, overrides: dict | None) -> tuple[ProvenanceRecord, str | None]:
@@ -59,25 +60,52 @@ def process_file(relpath: str, abspath: str, payload_dest: str | None, record_de
     return outcome, data
 
 
-def process_chunk(chunk: list[tuple], bag_root: str | None, records_root: str | None,
-                  overrides: dict | None, link: bool, keep_data: bool = False) -> list:
-    """Worker entry point: process a list of (relpath, abspath[, reused]). Paths are joined by components.
+class Carried(NamedTuple):
+    """A file of an incremental update carried over from the previous bag: its index there, its size."""
 
-    An item with a third element is an unchanged file of an incremental update: its payload and record
-    are hard-linked from the previous bag (named by `reused.old_bag`), neither read nor copied.
+    index: int
+    size: int
+
+
+def _carry(relpath: str, size: int, old_bag: str, payload_dest: str, record_dest: str) -> bool:
+    """Hard-link a file's payload and record from the previous bag; False (nothing left behind) when
+    either is missing, is not a regular file, or the payload's size is not the source's."""
+    old_payload = f"{old_bag}/data/{relpath}"
+    old_record = f"{old_bag}/metadata/provenance/{relpath}.yaml"
+    try:
+        st = os.lstat(old_payload)
+        if not stat.S_ISREG(st.st_mode) or st.st_size != size or not stat.S_ISREG(os.lstat(old_record).st_mode):
+            return False
+        os.link(old_payload, payload_dest)
+    except OSError:
+        return False
+    try:
+        os.link(old_record, record_dest)
+    except OSError:
+        os.unlink(payload_dest)
+        return False
+    return True
+
+
+def process_chunk(chunk: list[tuple], bag_root: str | None, records_root: str | None,
+                  overrides: dict | None, link: bool, keep_data: bool = False,
+                  old_bag: str | None = None) -> list:
+    """Worker entry point: process a list of (relpath, abspath[, index in old_bag, size]). Paths are
+    joined by components.
+
+    An item with an index is an unchanged file of an incremental update: its payload and record are
+    hard-linked from the previous bag `old_bag`, neither read nor copied, and it comes back as Carried
+    (if the old copy is not usable after all, the file is processed like any other).
     """
     results = []
     for item in chunk:
         relpath, abspath = item[0], item[1]
-        reused = item[2] if len(item) > 2 else None
         # relpath comes from our own walk of SOURCE ("/"-separated, no "." or ".." parts), and "/" is
         # accepted as a separator everywhere, so plain concatenation (much cheaper than os.path.join) is safe.
         payload_dest = f"{bag_root}/data/{relpath}" if bag_root else None
         record_dest = f"{records_root}/{relpath}.yaml" if records_root else None
-        if reused is not None:
-            os.link(f"{reused.old_bag}/data/{relpath}", payload_dest)
-            os.link(f"{reused.old_bag}/metadata/provenance/{relpath}.yaml", record_dest)
-            results.append(reused.outcome)
+        if len(item) > 2 and item[2] is not None and _carry(relpath, item[3], old_bag, payload_dest, record_dest):
+            results.append(Carried(item[2], item[3]))
             continue
         file_overrides = overrides.get(relpath) if overrides else None
         outcome, data = process_file(relpath, abspath, payload_dest, record_dest, file_overrides, link)
