@@ -146,3 +146,43 @@ def test_a_record_with_bytes_as_a_quoted_string_is_accepted(bag):
     retag(bag)
     assert [(f.code, f.path) for f in validate_path(bag).findings] == [
         ("A003", "metadata/provenance/002_925810d536abd4d2.txt.yaml")]
+
+
+def _index_faults(bag):
+    """A006 (a file missing from the XML), A009 (listed twice), A007 (a name that is no payload file)
+    and a CSV row for a file that is not there."""
+    xml = bag / "metadata/dublin-core.xml"
+    text = xml.read_text(encoding="utf-8")
+    text = re.sub(r'  <idx:record path="data/003_1c081c8094588ba1.txt">.*?</idx:record>\n', "", text, flags=re.S)
+    dup = re.search(r'  <idx:record path="data/004_b448aa7393fc9747.txt">.*?</idx:record>\n', text, flags=re.S)
+    text = text.replace("</idx:index>", dup.group(0) + dup.group(0).replace("004_b448", "zzz_b448") + "</idx:index>")
+    xml.write_text(text, encoding="utf-8")
+    csv_path = bag / "metadata/dublin-core.csv"
+    csv_path.write_text(csv_path.read_text(encoding="utf-8") + "data/nowhere.txt,T,,,,,,,\r\n", encoding="utf-8")
+    retag(bag)
+
+
+@pytest.mark.parametrize("child", ["works", "fails"])
+def test_indexes_checked_in_a_child_process_give_the_same_findings(bag, monkeypatch, child):
+    """Large indexes are checked in a forked process while the payload is hashed; forced here on a small
+    bag, the findings must be those of checking them in this process, also when the child dies."""
+    from archiver.validate import archiver_rules
+    _index_faults(bag)
+
+    def findings(threshold: int):
+        monkeypatch.setattr(archiver_rules, "FORK_INDEX_BYTES", threshold)
+        return [(f.code, f.path, f.message) for f in validate_path(bag, jobs=2).findings]
+
+    inline = findings(1 << 40)
+    assert {"A006", "A007", "A009"} <= {code for code, _, _ in inline}
+    if child == "fails":
+        def dies(self, send):
+            import os
+            os._exit(3)
+        monkeypatch.setattr(archiver_rules.IndexCheck, "_run", dies)
+    started = []
+    real_init = archiver_rules.IndexCheck.__init__
+    monkeypatch.setattr(archiver_rules.IndexCheck, "__init__",
+                        lambda self, state: (started.append(1), real_init(self, state))[1])
+    assert findings(0) == inline
+    assert started

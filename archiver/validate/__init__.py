@@ -51,10 +51,11 @@ def validate_bag_dir(root: Path, *, fast=False, profile=None, jobs=None, shown=N
     state = bagit_rules.check_structure(Path(root), fast=fast)
     if state.is_bag:
         ours = archiver_rules.applies(state, ARCHIVER_PROFILE_ID)
+        indexes = archiver_rules.start_index_check(state, jobs) if ours and not fast else None
         if not fast:
             hashing.verify(state, jobs, check_records=ours)
         if ours:
-            archiver_rules.check(state, fast=fast)
+            archiver_rules.check(state, fast=fast, indexes=indexes)
         if profile is not None:
             state.findings.extend(check_profile(state, profile, serialization))
         elif state.info_value("BagIt-Profile-Identifier") == ARCHIVER_PROFILE_ID:

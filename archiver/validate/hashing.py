@@ -41,7 +41,7 @@ def _hash_chunk(chunk: list[tuple[str, tuple[str, ...], int]], root: str) -> lis
         # A provenance record is parsed here, from the bytes just hashed, so it is read only once.
         record = read_source_safely(first or b"") if rel.startswith(RECORDS) and rel.endswith(".yaml") \
             and blocks <= 1 else None
-        out.append((rel, {alg: h.hexdigest() for alg, h in hashers.items()}, None, record))
+        out.append((rel, {alg: h.digest() for alg, h in hashers.items()}, None, record))
     return out
 
 
@@ -63,13 +63,16 @@ def verify(state: BagState, jobs: int | None, check_records: bool = False) -> No
     each provenance record is checked against its payload as soon as its bytes come back (nothing of it
     is kept). Nothing but the walk's own list of regular files is ever opened."""
     from archiver.validate.archiver_rules import RECORDS, check_record
-    listings = manifest_listings(state)
+    payload, tags = manifest_listings(state)
+    plan = state.plan
     shared: dict[tuple, tuple] = {}   # one tuple object per set of algorithms, not one per file
     files = state.walk.files
 
     def work():  # made as the workers need it: at 100,000 files a whole list would cost ~13 MB
         for rel in sorted(files):
-            algorithms = tuple(sorted({alg for alg, _ in expected(state, rel, listings)}))
+            algorithms = tuple(alg for alg, m in (payload if rel.startswith("data/") else tags) if rel in m)
+            if rel in plan:
+                algorithms = tuple(sorted(set(algorithms) | {alg for alg, _ in plan[rel]}))
             if algorithms:
                 yield rel, shared.setdefault(algorithms, algorithms), files[rel]
 
@@ -77,7 +80,8 @@ def verify(state: BagState, jobs: int | None, check_records: bool = False) -> No
     results = run_groups(_hash_chunk, groups, len(files), sum(files.values()), (str(state.root),), jobs)
     state.records_verified = check_records
     for rel, digests, error, record in results:
-        if check_records and rel.startswith(RECORDS) and rel.endswith(".yaml"):
+        is_payload = rel.startswith("data/")
+        if check_records and not is_payload and rel.startswith(RECORDS) and rel.endswith(".yaml"):
             if record is not None:
                 check_record(state, rel, *record)
             else:
@@ -85,8 +89,21 @@ def verify(state: BagState, jobs: int | None, check_records: bool = False) -> No
         if error is not None:
             state.add("B028", rel, detail=error)
             continue
-        for alg, digest in expected(state, rel, listings):
-            digest = digest.hex() if isinstance(digest, bytes) else digest
-            if digests[alg] != digest:
-                manifest = f"{'' if rel.startswith('data/') else 'tag'}manifest-{alg}.txt"
-                state.add("B015", rel, algorithm=alg, manifest=manifest, expected=digest, actual=digests[alg])
+        for alg, m in (payload if is_payload else tags):
+            digest = m.get(rel)
+            if digest is not None and digests[alg] != digest and not _same_hex(digests[alg], digest):
+                _mismatch(state, rel, alg, digest, digests[alg])
+        for alg, digest in plan.get(rel, ()):
+            if digests[alg] != digest and not _same_hex(digests[alg], digest):
+                _mismatch(state, rel, alg, digest, digests[alg])
+
+
+def _same_hex(actual: bytes, expected_digest) -> bool:
+    """A digest kept as text (one that is not whole bytes of hex) against the computed one."""
+    return isinstance(expected_digest, str) and actual.hex() == expected_digest
+
+
+def _mismatch(state: BagState, rel: str, alg: str, expected_digest, actual: bytes) -> None:
+    expected_hex = expected_digest.hex() if isinstance(expected_digest, bytes) else expected_digest
+    manifest = f"{'' if rel.startswith('data/') else 'tag'}manifest-{alg}.txt"
+    state.add("B015", rel, algorithm=alg, manifest=manifest, expected=expected_hex, actual=actual.hex())
