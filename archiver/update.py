@@ -164,7 +164,6 @@ class CarryOver:
 
     old_bag: str
     index: dict[str, int]
-    digests: dict[str, str]
     entry_lines: dict[str, int]          # entry file -> LF count (to find the records in tag manifests)
     count: int                           # files in the old bag
     _open: dict | None = None
@@ -222,4 +221,4 @@ def plan_reuse(bag_dir: Path, corpus, deps: dict) -> CarryOver | None:
         o = old.get(f.relpath)
         if o is not None and o[1] == f.size and o[2] == f.mtime_ns and o[3] == f.inode:
             index[f.relpath] = o[0]
-    return CarryOver(str(bag_dir), index, digests, lines, n)
+    return CarryOver(str(bag_dir), index, lines, n)
