@@ -109,6 +109,14 @@ def _titled_source(root, n=40):
             f'Iran, US "agree" on talks <{i}> — día {i}\n\nBy Ana Díaz\n\nBody of story {i}.\n', encoding="utf-8")
 
 
+def _bagged(tmp_path, make, n):
+    """A source of `n` files made by `make`, and its bag (not yet updated)."""
+    src, bag = tmp_path / "src", tmp_path / "bag"
+    make(src, n)
+    assert run("bag", src, "-o", bag, "--quiet").exit_code == 0
+    return src, bag
+
+
 def _update_and_compare(tmp_path, src, bag, carried: int):
     result = run("bag", src, "-o", bag, "--update")
     assert result.exit_code == 0, result.stderr
@@ -122,10 +130,7 @@ def _update_and_compare(tmp_path, src, bag, carried: int):
 
 
 def test_carried_entries_with_quoted_csv_cells_and_escaped_xml_equal_a_fresh_bag(tmp_path):
-    src = tmp_path / "src"
-    _titled_source(src)
-    bag = tmp_path / "bag"
-    assert run("bag", src, "-o", bag, "--quiet").exit_code == 0
+    src, bag = _bagged(tmp_path, _titled_source, 40)
     # Changes at the start, in the middle and at the end of the old bag's order; one removed, one added.
     for name in ('part0/story, "000".txt', 'part2/story, "018".txt', 'part3/story, "039".txt'):
         (src / name).write_text("Changed, \"quoted\" headline\n\nNew body.\n", encoding="utf-8")
@@ -140,10 +145,7 @@ def test_carried_entries_with_quoted_csv_cells_and_escaped_xml_equal_a_fresh_bag
 @pytest.mark.parametrize("edited", ["manifest-sha256.txt", "tagmanifest-sha512.txt", "metadata/dublin-core.csv",
                                     "metadata/dublin-core.xml"])
 def test_an_edited_manifest_or_index_in_the_old_bag_means_nothing_is_carried_over(tmp_path, edited):
-    src = tmp_path / "src"
-    _titled_source(src, 12)
-    bag = tmp_path / "bag"
-    assert run("bag", src, "-o", bag, "--quiet").exit_code == 0
+    src, bag = _bagged(tmp_path, _titled_source, 12)
     path = bag / edited
     data = path.read_bytes()
     path.write_bytes(data.replace(b"Iran", b"Iraq", 1) if b"Iran" in data else data[:-1] + b" \n")
@@ -151,10 +153,7 @@ def test_an_edited_manifest_or_index_in_the_old_bag_means_nothing_is_carried_ove
 
 
 def test_an_old_payload_file_that_changed_or_became_a_link_is_processed_again(tmp_path):
-    src = tmp_path / "src"
-    make_source(src, 9)
-    bag = tmp_path / "bag"
-    assert run("bag", src, "-o", bag, "--quiet").exit_code == 0
+    src, bag = _bagged(tmp_path, make_source, 9)
     outside = tmp_path / "outside.txt"
     outside.write_text("not part of any bag\n")
     (bag / "data/part0/story-000.txt").write_text("truncated")          # size no longer the source's
@@ -167,10 +166,7 @@ def test_an_old_payload_file_that_changed_or_became_a_link_is_processed_again(tm
 
 
 def test_a_state_file_of_an_older_format_means_a_full_rebuild(tmp_path):
-    src = tmp_path / "src"
-    make_source(src, 6)
-    bag = tmp_path / "bag"
-    assert run("bag", src, "-o", bag, "--quiet").exit_code == 0
+    src, bag = _bagged(tmp_path, make_source, 6)
     state = tmp_path / ".bag.archiver-state"
     header, *rest = state.read_text().splitlines()
     state.write_text(header.replace("archiver-state/2", "archiver-state/1") + "\n" + "\n".join(rest) + "\n")
@@ -181,10 +177,7 @@ def test_a_state_file_of_an_older_format_means_a_full_rebuild(tmp_path):
 def test_old_entries_are_found_across_block_boundaries(tmp_path, monkeypatch, block):
     """The old bag's files are read in blocks; with tiny blocks every entry end straddles a boundary."""
     from archiver import update
-    src = tmp_path / "src"
-    _titled_source(src, 16)
-    bag = tmp_path / "bag"
-    assert run("bag", src, "-o", bag, "--quiet").exit_code == 0
+    src, bag = _bagged(tmp_path, _titled_source, 16)
     (src / 'part1/story, "005".txt').write_text("Changed\n")
     (src / 'part3/story, "011".txt').unlink()
     monkeypatch.setattr(update, "_BLOCK", block)
