@@ -98,7 +98,9 @@ def _copy_direct(src, out, first: bytes, h256, h512) -> tuple[int, bytes]:
     so it holds all of the head). Returns (size, head)."""
     global _buffers
     if _buffers is None:
-        _buffers = (mmap.mmap(-1, BLOCK), mmap.mmap(-1, BLOCK))
+        # MAP_PRIVATE: a worker forked after this process copied a large file gets its own copy of the
+        # buffers (copy-on-write); the default, MAP_SHARED, would have two processes filling the same memory.
+        _buffers = tuple(mmap.mmap(-1, BLOCK, flags=mmap.MAP_PRIVATE) for _ in range(2))
     bufs = [memoryview(b) for b in _buffers]
     fd = out.fileno()
     direct = _set_direct(fd, True)

@@ -90,3 +90,19 @@ def test_file_system_refusing_direct_writes_gets_an_ordinary_copy(tmp_path, monk
     for name in ("manifest-sha256.txt", "manifest-sha512.txt", "tagmanifest-sha256.txt"):
         assert (fallback_bag / name).read_bytes() == (direct_bag / name).read_bytes()
     bagit.Bag(str(fallback_bag)).validate()
+
+
+def test_copy_buffers_are_not_shared_with_processes_forked_later(tmp_path):
+    """A bag made in this process leaves its aligned buffers behind; workers forked afterwards (the next
+    bag with --jobs 2) must not fill the same memory, or two copies corrupt each other."""
+    src = tmp_path / "src"
+    _write(src / "dump.txt", reader.DIRECT_MIN + MiB, 11)
+    make_bag(src, tmp_path / "bag", jobs=1)
+    assert reader._buffers is not None
+    before = bytes(reader._buffers[0][:8])
+    pid = os.fork()
+    if pid == 0:  # the child scribbles on its buffer, as a worker copying another file would
+        reader._buffers[0][:8] = b"WORKER!!"
+        os._exit(0)
+    os.waitpid(pid, 0)
+    assert bytes(reader._buffers[0][:8]) == before
