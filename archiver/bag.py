@@ -24,7 +24,7 @@ from archiver.dublincore import XML_FOOTER, DublinCoreRecord, csv_header, csv_ro
 from archiver.errors import ArchiverError, OutputExistsError, OverrideError, SourceError
 from archiver.profile import ARCHIVER_PROFILE_ID as PROFILE_ID
 from archiver.records import Carried, process_chunk
-from archiver.update import CarryOver, dependencies, plan_reuse, write_state
+from archiver.update import ENTRY_FILES, CarryOver, dependencies, plan_reuse, write_state
 from archiver.workers import run_chunks
 
 ALGORITHMS = ("sha256", "sha512")
@@ -303,8 +303,7 @@ def _write_bag(corpus: Corpus, bag_dir: Path, info: dict, jobs: int | None, over
     for alg in ALGORITHMS:
         entries[f"manifest-{alg}.txt"] = manifest_hashes[alg]
     # The bag's own tag files first (sorted), then one line per record, in payload order.
-    digests = {name: entries[name]["sha256"] for name in
-               ("manifest-sha256.txt", "manifest-sha512.txt", "metadata/dublin-core.xml", "metadata/dublin-core.csv")}
+    tag_hashes = {}
     for alg in ALGORITHMS:
         part = bag_dir / f".tagmanifest-{alg}.records"
         out = _HashingWriter(str(bag_dir / f"tagmanifest-{alg}.txt"))
@@ -314,9 +313,10 @@ def _write_bag(corpus: Corpus, bag_dir: Path, info: dict, jobs: int | None, over
                 while block := records.read(1 << 20):
                     out.write(block)
         finally:
-            digests[f"tagmanifest-{alg}.txt"] = out.close()["sha256"]
+            tag_hashes[f"tagmanifest-{alg}.txt"] = out.close()
         part.unlink()
-    return _Written(digests, carried)
+    tag_hashes.update(entries)
+    return _Written({name: tag_hashes[name]["sha256"] for name in ENTRY_FILES}, carried)
 
 
 @dataclass

@@ -83,10 +83,12 @@ INDEXES = ("metadata/dublin-core.xml", "metadata/dublin-core.csv")
 FORK_INDEX_BYTES = 1 << 20
 
 
-def _check_indexes(state: BagState) -> list:
-    """The findings of both Dublin Core indexes against the walk (nothing else of `state` changes)."""
+def _check_indexes(state: BagState, payload: list[str] | None = None) -> list:
+    """The findings of both Dublin Core indexes against the walk (nothing else of `state` changes).
+    `payload`: the sorted payload files, if the caller has them already."""
     mark = len(state.findings)
-    payload = sorted(p for p in state.walk.files if p.startswith("data/"))
+    if payload is None:
+        payload = sorted(p for p in state.walk.files if p.startswith("data/"))
     _check_xml(state, payload)
     _check_csv(state, payload)
     found = state.findings[mark:]
@@ -171,7 +173,7 @@ def check(state: BagState, fast: bool = False, indexes: IndexCheck | None = None
             if index not in state.walk.files:
                 state.add("A005", index, index=index)
         return
-    state.findings.extend(indexes.result() if indexes is not None else _check_indexes(state))
+    state.findings.extend(indexes.result() if indexes is not None else _check_indexes(state, payload))
 
 
 def _compare(state: BagState, index: str, listed, payload: list[str]) -> None:

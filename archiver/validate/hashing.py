@@ -63,7 +63,8 @@ def verify(state: BagState, jobs: int | None, check_records: bool = False) -> No
     each provenance record is checked against its payload as soon as its bytes come back (nothing of it
     is kept). Nothing but the walk's own list of regular files is ever opened."""
     from archiver.validate.archiver_rules import RECORDS, check_record
-    payload, tags = manifest_listings(state)
+    listings = manifest_listings(state)
+    payload, tags = listings
     plan = state.plan
     shared: dict[tuple, tuple] = {}   # one tuple object per set of algorithms, not one per file
     files = state.walk.files
@@ -89,11 +90,7 @@ def verify(state: BagState, jobs: int | None, check_records: bool = False) -> No
         if error is not None:
             state.add("B028", rel, detail=error)
             continue
-        for alg, m in (payload if is_payload else tags):
-            digest = m.get(rel)
-            if digest is not None and digests[alg] != digest and not _same_hex(digests[alg], digest):
-                _mismatch(state, rel, alg, digest, digests[alg])
-        for alg, digest in plan.get(rel, ()):
+        for alg, digest in expected(state, rel, listings):
             if digests[alg] != digest and not _same_hex(digests[alg], digest):
                 _mismatch(state, rel, alg, digest, digests[alg])
 
