@@ -24,7 +24,8 @@ from archiver.dublincore import XML_FOOTER, DublinCoreRecord, csv_header, csv_ro
 from archiver.errors import ArchiverError, OutputExistsError, OverrideError, SourceError
 from archiver.profile import ARCHIVER_PROFILE_ID as PROFILE_ID
 from archiver.records import Carried, process_chunk
-from archiver.update import ENTRY_FILES, CarryOver, dependencies, plan_reuse, write_state
+from archiver.update import (ENTRY_FILES, CarryOver, Lineage, bag_dirs, claim_spare, dependencies, fingerprint,
+                             keep_spare, plan_reuse, spare_path, write_state)
 from archiver.workers import run_chunks
 
 ALGORITHMS = ("sha256", "sha512")
@@ -49,7 +50,7 @@ class _HashingWriter:
     """A binary file that hashes what is written to it, for tag files we write ourselves."""
 
     def __init__(self, path: str):
-        self._fh = open(path, "wb")
+        self._fh = open(path, "xb")   # never through an existing file (a spare's may be a link)
         self.hashes = {alg: hashlib.new(alg) for alg in ALGORITHMS}
 
     def write(self, data: bytes) -> None:
@@ -147,10 +148,21 @@ def make_bag(source: str | os.PathLike, output: str | os.PathLike | None = None,
     carry = plan_reuse(final, corpus, deps) if update and not verify and final.is_dir() else None
     final.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.partial-", dir=final.parent))
+    junk = None     # a spare that cannot be used: deleted once the new bag is in place
     try:
+        if carry is not None:
+            junk = Path(tempfile.mkdtemp(prefix=f".{final.name}.partial-", dir=final.parent))
+            if claim_spare(final, carry, deps, junk):
+                tmp.rmdir()
+                tmp, junk = junk, None      # the spare's tree is patched into the new bag
+        elif not archive and os.path.lexists(spare_path(final)):
+            junk = Path(tempfile.mkdtemp(prefix=f".{final.name}.partial-", dir=final.parent))
+            os.rename(spare_path(final), junk / "spare")    # stale: not of the bag about to be written
         bag_dir = tmp / output.name
-        bag_dir.mkdir()
-        written = _write_bag(corpus, bag_dir, info or {}, jobs, override_map, progress, carry, link)
+        if carry is None or carry.spare is None:
+            bag_dir.mkdir()
+        generation = carry.lineage.generation + 1 if carry else 1
+        written = _write_bag(corpus, bag_dir, info or {}, jobs, override_map, progress, carry, link, generation)
         if archive:
             from archiver.serialize import write_archive
             built = write_archive(bag_dir, tmp / final.name, archive, bagging_epoch())
@@ -158,9 +170,15 @@ def make_bag(source: str | os.PathLike, output: str | os.PathLike | None = None,
             built = bag_dir
         _replace(built, final)
         if not archive:
-            write_state(final, corpus, deps, written.digests)
+            lineage = Lineage(carry.lineage.ident, generation) if carry else Lineage.new()
+            dirs = fingerprint(final, bag_dirs(corpus)) or []
+            if carry is not None and keep_spare(final, tmp / output.name, carry):
+                tmp = None
+            write_state(final, corpus, deps, written.digests, lineage, written.gens, dirs)
     finally:
-        _discard(tmp)
+        for leftover in (tmp, junk):
+            if leftover is not None:
+                _discard(leftover)
     return BagResult(final, len(corpus.files), corpus.total_bytes, time.monotonic() - started,
                      list(corpus.warnings), written.carried)
 
@@ -216,14 +234,22 @@ def _replace(built: Path, final: Path) -> None:
 class _Written:
     digests: dict          # sha256 of each file an update reads entries from (update.ENTRY_FILES)
     carried: int           # files carried over from the previous bag
+    gens: list             # the generation in which each file's payload and record were written
 
 
 def _write_bag(corpus: Corpus, bag_dir: Path, info: dict, jobs: int | None, override_map: dict | None,
-               progress: Callable[[int, int], None] | None, carry: CarryOver | None, link: bool) -> _Written:
+               progress: Callable[[int, int], None] | None, carry: CarryOver | None, link: bool,
+               generation: int) -> _Written:
+    """Write the bag of `corpus` at bag_dir: a new, empty directory, or the spare claimed for `carry`
+    (an older version of the bag), which is patched: everything of it but the files that can stay
+    goes first, so nothing below is ever written through an existing file."""
     data_dir = bag_dir / "data"
     meta_dir = bag_dir / "metadata"
     records_dir = meta_dir / "provenance"
     parents = {os.path.dirname(f.relpath) for f in corpus.files}
+    keep = carry.spare if carry is not None and carry.spare is not None else None
+    if keep is not None:
+        _clear_spare(bag_dir, carry, parents)
     for parent in sorted(parents):
         parts = parent.split("/") if parent else []
         os.makedirs(os.path.join(data_dir, *parts), exist_ok=True)
@@ -235,13 +261,15 @@ def _write_bag(corpus: Corpus, bag_dir: Path, info: dict, jobs: int | None, over
     xml.write(xml_header().encode("utf-8"))
     csvw.write(csv_header().encode("utf-8"))
     # Tag-manifest lines of the records, streamed to disk as chunks arrive (memory stays flat).
-    record_tags = {alg: open(bag_dir / f".tagmanifest-{alg}.records", "wb") for alg in ALGORITHMS}
+    record_tags = {alg: open(bag_dir / f".tagmanifest-{alg}.records", "xb") for alg in ALGORITHMS}
     stale: list[str] = []
     total_bytes = 0
     count = 0
     carried = 0
     index = carry.index if carry else {}
-    work = [(f.relpath, f.abspath, index.get(f.relpath), f.size) for f in corpus.files]
+    keep = keep or {}
+    work = [(f.relpath, f.abspath, index.get(f.relpath), f.size, f.relpath in keep) for f in corpus.files]
+    gens: list[int] = []
     try:
         if carry:
             carry.open()
@@ -258,6 +286,7 @@ def _write_bag(corpus: Corpus, bag_dir: Path, info: dict, jobs: int | None, over
                 xml.write(carry.run("metadata/dublin-core.xml", first, stop))
                 csvw.write(carry.run("metadata/dublin-core.csv", first, stop))
                 carried += stop - first
+                gens.extend(carry.gens[first:stop])
             else:
                 manifests["sha256"].write(chunk.manifest_sha256)
                 manifests["sha512"].write(chunk.manifest_sha512)
@@ -266,6 +295,7 @@ def _write_bag(corpus: Corpus, bag_dir: Path, info: dict, jobs: int | None, over
                 for alg in ALGORITHMS:
                     record_tags[alg].write(chunk.tags[alg])
                 stale.extend(chunk.stale)
+                gens.extend([generation] * chunk.files)
             total_bytes += chunk.bytes
             count += chunk.files
             if progress:
@@ -281,7 +311,8 @@ def _write_bag(corpus: Corpus, bag_dir: Path, info: dict, jobs: int | None, over
     if stale:
         raise OverrideError("stale override(s), nothing was written:\n  " + "\n  ".join(stale))
 
-    (bag_dir / "bagit.txt").write_bytes(BAGIT_TXT)
+    with open(bag_dir / "bagit.txt", "xb") as fh:
+        fh.write(BAGIT_TXT)
     bag_info = [
         ("Bagging-Date", bagging_date()),
         ("Payload-Oxum", f"{total_bytes}.{count}"),
@@ -293,7 +324,8 @@ def _write_bag(corpus: Corpus, bag_dir: Path, info: dict, jobs: int | None, over
         if info.get(key):
             bag_info.append((key, _clean_info(info[key])))
     info_bytes = "".join(f"{k}: {v}\n" for k, v in bag_info).encode("utf-8")
-    (bag_dir / "bag-info.txt").write_bytes(info_bytes)
+    with open(bag_dir / "bag-info.txt", "xb") as fh:
+        fh.write(info_bytes)
 
     entries = {}
     entries["bagit.txt"] = _digests(BAGIT_TXT)
@@ -316,7 +348,47 @@ def _write_bag(corpus: Corpus, bag_dir: Path, info: dict, jobs: int | None, over
             tag_hashes[f"tagmanifest-{alg}.txt"] = out.close()
         part.unlink()
     tag_hashes.update(entries)
-    return _Written({name: tag_hashes[name]["sha256"] for name in ENTRY_FILES}, carried)
+    return _Written({name: tag_hashes[name]["sha256"] for name in ENTRY_FILES}, carried, gens)
+
+
+def _clear_spare(bag_dir: Path, carry: CarryOver, parents: set[str]) -> None:
+    """Empty a claimed spare of everything but the files that stay (carry.spare): its tag files, and
+    the payload file and record of every other file it holds; then its directories the new bag does
+    not have. Its tree is exactly as that bag was written (claim_spare checked its directories)."""
+    for base in (bag_dir, bag_dir / "metadata"):
+        for entry in os.scandir(base):
+            if not entry.is_dir(follow_symlinks=False):
+                os.unlink(entry.path)
+    keep = carry.spare
+    root = str(bag_dir)
+    emptied = set()
+    for rel in carry.spare_files:
+        if rel not in keep:
+            for path in (f"{root}/data/{rel}", f"{root}/metadata/provenance/{rel}.yaml"):
+                try:
+                    os.unlink(path)
+                except FileNotFoundError:
+                    pass
+            emptied.add(os.path.dirname(rel))
+    wanted = set()
+    for parent in parents:
+        while parent:
+            wanted.add(parent)
+            parent = os.path.dirname(parent)
+    gone = set()
+    for parent in emptied:
+        while parent and parent not in wanted:
+            gone.add(parent)
+            parent = os.path.dirname(parent)
+    for parent in sorted(gone, key=lambda d: d.count("/"), reverse=True):
+        for top in ("data", "metadata/provenance"):
+            try:
+                os.rmdir(f"{root}/{top}/{parent}")
+            except FileNotFoundError:
+                pass
+            except OSError as exc:
+                raise ArchiverError(f"the previous version of the bag kept for --update holds what it should "
+                                    f"not ({exc.strerror}); it has been removed, run again", parent) from exc
 
 
 @dataclass

@@ -66,7 +66,7 @@ def read_source(relpath: str, abspath: str, dest: str | None = None, link: bool 
                 if link:
                     os.link(abspath, dest)
                 else:
-                    out = open(dest, "wb")
+                    out = open(dest, "xb")   # never through an existing file (it may be a link)
             try:
                 block = src.read(BLOCK)
                 if out is not None and len(block) == BLOCK and os.fstat(src.fileno()).st_size >= DIRECT_MIN:

@@ -51,7 +51,7 @@ def process_file(relpath: str, abspath: str, payload_dest: str | None, record_de
     record, problem = build_record(facts, overrides)
     data = record.to_yaml()
     if record_dest is not None:
-        with open(record_dest, "wb") as out:
+        with open(record_dest, "xb") as out:   # never through an existing file (it may be a link)
             out.write(data)
     values = {name: f.value for name, f in record.fields.items() if f.value is not None}
     outcome = FileOutcome(relpath, facts.size, facts.sha256, facts.sha512, record.encoding is not None,
@@ -90,12 +90,13 @@ def _carry(relpath: str, size: int, old_bag: str, payload_dest: str, record_dest
 def process_chunk(chunk: list[tuple], bag_root: str | None, records_root: str | None,
                   overrides: dict | None, link: bool, keep_data: bool = False,
                   old_bag: str | None = None) -> list:
-    """Worker entry point: process a list of (relpath, abspath[, index in old_bag, size]). Paths are
-    joined by components.
+    """Worker entry point: process a list of (relpath, abspath[, index in old_bag, size, in place]).
+    Paths are joined by components.
 
     An item with an index is an unchanged file of an incremental update: its payload and record are
-    hard-linked from the previous bag `old_bag`, neither read nor copied, and it comes back as Carried
-    (if the old copy is not usable after all, the file is processed like any other).
+    already in place (`in place`: the update patches a spare that holds them) or are hard-linked from
+    the previous bag `old_bag`, neither read nor copied, and it comes back as Carried (if the old copy
+    is not usable after all, the file is processed like any other).
     """
     results = []
     for item in chunk:
@@ -104,7 +105,8 @@ def process_chunk(chunk: list[tuple], bag_root: str | None, records_root: str | 
         # accepted as a separator everywhere, so plain concatenation (much cheaper than os.path.join) is safe.
         payload_dest = f"{bag_root}/data/{relpath}" if bag_root else None
         record_dest = f"{records_root}/{relpath}.yaml" if records_root else None
-        if len(item) > 2 and item[2] is not None and _carry(relpath, item[3], old_bag, payload_dest, record_dest):
+        if len(item) > 2 and item[2] is not None and (
+                item[4] or _carry(relpath, item[3], old_bag, payload_dest, record_dest)):
             results.append(Carried(item[2], item[3]))
             continue
         file_overrides = overrides.get(relpath) if overrides else None

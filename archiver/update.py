@@ -14,12 +14,29 @@ of each is then the k-th file of the state. They are read forward only, in block
 written, so memory does not grow with the corpus. Anything else is read and processed as new. Without a
 usable state file (moved bag, another tool, another archiver, an edited manifest or index), every file
 is processed.
+
+The bag an update replaces is not deleted: it is kept beside the new one as the *spare*
+(`.<bag name>.archiver-spare/`, with its state file), and the next update patches the spare into the
+new version instead of building a whole new tree. Building a new tree costs a hard link per payload
+file and per record, and deleting the replaced one an unlink for each (for 20,000 files about 0.6 s of
+file-system work, most of an update); patching the spare costs only the files that changed since it
+was current. The spare shares every unchanged file with the bag (hard links), so it holds little more
+than the previous tag files and the previous versions of changed files, and deleting it is always safe.
+
+Which of the spare's files can stay is known without looking at them: every file's state entry
+carries the generation of the bag in which its payload and record were written, and a file with the
+same generation in the spare and in the current bag is the same pair of files (hard links of one
+another). That holds only while nobody has changed the trees: the state file records the identity and
+times (inode, mtime, ctime) of every directory of the bag it describes, and a bag whose directories
+changed since does not become a spare, nor is a spare whose directories changed since used. Any
+entry added, removed, renamed or replaced in a directory changes that directory's times.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,7 +44,7 @@ from archiver import __version__
 from archiver.dublincore import csv_header, xml_header
 from archiver.errors import ArchiverError
 
-STATE_FORMAT = "archiver-state/2"
+STATE_FORMAT = "archiver-state/3"
 # The old bag's files that hold one entry per payload file, in payload order.
 ENTRY_FILES = ("manifest-sha256.txt", "manifest-sha512.txt", "tagmanifest-sha256.txt",
                "tagmanifest-sha512.txt", "metadata/dublin-core.xml", "metadata/dublin-core.csv")
@@ -38,6 +55,48 @@ _XML_END = b"  </idx:record>\n"
 
 def state_path(bag_dir: Path) -> Path:
     return bag_dir.parent / f".{bag_dir.name}.archiver-state"
+
+
+def spare_path(bag_dir: Path) -> Path:
+    """The previous version of the bag, kept for the next update: `<spare>/<bag name>/` is the bag tree,
+    `<spare>/state` its state file, `<spare>/dirs` its directories' fingerprints."""
+    return bag_dir.parent / f".{bag_dir.name}.archiver-spare"
+
+
+def bag_dirs(corpus) -> list[str]:
+    """Every directory of the bag of `corpus`, relative to the bag ('' is the bag itself)."""
+    parents = {os.path.dirname(f.relpath) for f in corpus.files}
+    out = {"", "data", "metadata", "metadata/provenance"}
+    for parent in parents:
+        while parent:
+            out.add(f"data/{parent}")
+            out.add(f"metadata/provenance/{parent}")
+            parent = os.path.dirname(parent)
+    return sorted(out)
+
+
+def fingerprint(root: Path, dirs: list[str]) -> list | None:
+    """[[dir, inode, mtime_ns, ctime_ns], ...] of the directories `dirs` under root; None if one of
+    them is missing or not a directory."""
+    out = []
+    base = os.path.join(root, "")
+    try:
+        for rel in dirs:
+            st = os.lstat(base + rel if rel else root)
+            if not stat.S_ISDIR(st.st_mode):
+                return None
+            out.append([rel, st.st_ino, st.st_mtime_ns, st.st_ctime_ns])
+    except OSError:
+        return None
+    return out
+
+
+def unchanged_since(root: Path, recorded) -> bool:
+    """Are the directories under root exactly as `recorded` by fingerprint()?"""
+    try:
+        return bool(recorded) and fingerprint(root, [d[0] for d in recorded]) == recorded
+    except (TypeError, IndexError):
+        return False
 
 
 def _code_digest() -> str:
@@ -57,31 +116,62 @@ def dependencies(overrides: str | os.PathLike | None) -> dict:
     return {"format": STATE_FORMAT, "archiver": __version__, "code": _code_digest(), "overrides": digest}
 
 
-def write_state(bag_dir: Path, corpus, deps: dict, entry_digests: dict[str, str]) -> None:
-    """`entry_digests`: {name in ENTRY_FILES: sha256 of the file as written}."""
+@dataclass
+class Lineage:
+    """Which bag a state file belongs to: an identifier kept through updates (a full bag gets a new one)
+    and the generation (1 for a full bag, one more at each update)."""
+
+    ident: str
+    generation: int
+
+    @staticmethod
+    def new() -> "Lineage":
+        return Lineage(os.urandom(12).hex(), 1)
+
+
+def write_state(bag_dir: Path, corpus, deps: dict, entry_digests: dict[str, str], lineage: Lineage,
+                gens: list[int], dirs: list) -> None:
+    """`entry_digests`: {name in ENTRY_FILES: sha256 of the file as written}; `gens`: the generation in
+    which each file's payload and record were written; `dirs`: the bag's fingerprint()."""
     path = state_path(bag_dir)
     tmp = path.with_name(path.name + ".partial")
     files = corpus.files
+    header = {**deps, "files": entry_digests, "lineage": lineage.ident, "generation": lineage.generation,
+              "dirs": dirs}
     with open(tmp, "w", encoding="utf-8") as out:
-        out.write(json.dumps({**deps, "files": entry_digests}, sort_keys=True) + "\n")
+        out.write(json.dumps(header, sort_keys=True, ensure_ascii=False) + "\n")
         for start in range(0, len(files), _STATE_BATCH):
-            batch = [[f.relpath, f.size, f.mtime_ns, f.inode] for f in files[start:start + _STATE_BATCH]]
+            batch = [[f.relpath, f.size, f.mtime_ns, f.inode, g]
+                     for f, g in zip(files[start:start + _STATE_BATCH], gens[start:start + _STATE_BATCH])]
             out.write(json.dumps(batch, ensure_ascii=False) + "\n")
     os.replace(tmp, path)
 
 
-def _read_state(bag_dir: Path, deps: dict) -> tuple[dict, list] | None:
-    """(digests of the entry files, [[relpath, size, mtime_ns, inode], ...]) or None if unusable."""
+@dataclass
+class _State:
+    digests: dict        # name in ENTRY_FILES -> sha256
+    lineage: Lineage
+    dirs: list           # fingerprint() of the bag as written
+    entries: list        # [[relpath, size, mtime_ns, inode, generation], ...] in bag order
+
+
+def _read_state(path: Path, deps: dict) -> _State | None:
+    """The state file at `path`, or None if it is missing, of another format or archiver, or malformed."""
     try:
-        with open(state_path(bag_dir), encoding="utf-8") as fh:
+        with open(path, encoding="utf-8") as fh:
             header = json.loads(fh.readline())
-            digests = header.pop("files", None) if isinstance(header, dict) else None
-            if header != deps or not isinstance(digests, dict) or set(digests) != set(ENTRY_FILES):
+            if not isinstance(header, dict):
+                return None
+            digests, ident, generation, dirs = (header.pop(k, None) for k in ("files", "lineage", "generation", "dirs"))
+            if header != deps or not isinstance(digests, dict) or set(digests) != set(ENTRY_FILES) \
+                    or not isinstance(ident, str) or type(generation) is not int or not isinstance(dirs, list):
                 return None
             entries = []
             for line in fh:
                 entries.extend(json.loads(line))
-            return digests, entries
+            if not all(type(e) is list and len(e) == 5 for e in entries):
+                return None
+            return _State(digests, Lineage(ident, generation), dirs, entries)
     except (OSError, ValueError, TypeError, AttributeError):
         return None
 
@@ -166,6 +256,12 @@ class CarryOver:
     index: dict[str, int]
     entry_lines: dict[str, int]          # entry file -> LF count (to find the records in tag manifests)
     count: int                           # files in the old bag
+    gens: list[int]                      # generation of each of the old bag's files, in its order
+    lineage: Lineage                     # the old bag's
+    dirs: list                           # the old bag's directories' fingerprint, as written
+    pristine: bool                       # the old bag's directories are as written: it can be the spare
+    spare: dict[str, int] | None = None  # claim_spare(): the spare's files that can stay -> generation
+    spare_files: list[str] | None = None  # claim_spare(): every file of the spare
     _open: dict | None = None
 
     def open(self) -> None:
@@ -194,10 +290,10 @@ class CarryOver:
 
 def plan_reuse(bag_dir: Path, corpus, deps: dict) -> CarryOver | None:
     """What can be carried over from the bag at `bag_dir` into a new bag of `corpus`, or None."""
-    state = _read_state(bag_dir, deps)
+    state = _read_state(state_path(bag_dir), deps)
     if not state:
         return None
-    digests, entries = state
+    digests, entries = state.digests, state.entries
     lines = {}
     try:
         for name in ENTRY_FILES:
@@ -211,9 +307,11 @@ def plan_reuse(bag_dir: Path, corpus, deps: dict) -> CarryOver | None:
             any(lines[name] < n for name in ("tagmanifest-sha256.txt", "tagmanifest-sha512.txt")):
         return None
     old = {}
+    gens = []
     try:
-        for k, (rel, size, mtime, ino) in enumerate(entries):
+        for k, (rel, size, mtime, ino, gen) in enumerate(entries):
             old[rel] = (k, size, mtime, ino)
+            gens.append(gen)
     except (TypeError, ValueError):
         return None
     index = {}
@@ -221,4 +319,67 @@ def plan_reuse(bag_dir: Path, corpus, deps: dict) -> CarryOver | None:
         o = old.get(f.relpath)
         if o is not None and o[1] == f.size and o[2] == f.mtime_ns and o[3] == f.inode:
             index[f.relpath] = o[0]
-    return CarryOver(str(bag_dir), index, lines, n)
+    return CarryOver(str(bag_dir), index, lines, n, gens, state.lineage, state.dirs,
+                     unchanged_since(bag_dir, state.dirs))
+
+
+def claim_spare(bag_dir: Path, carry: CarryOver, deps: dict, into: Path) -> bool:
+    """Move the spare of `bag_dir` (if there is one) to `into` (an empty directory) and check it.
+
+    True when it is usable: then `into/<bag name>` is the spare's tree and carry.spare names the files in
+    it that can stay (same generation as in the current bag, and unchanged in the source). False when
+    there is none or it cannot be trusted (another lineage, a state that does not read, a directory
+    changed since it became the spare); what was claimed is left in `into` to be deleted.
+    """
+    spare = spare_path(bag_dir)
+    try:
+        os.rename(spare, into)
+    except OSError:
+        return False
+    state = _read_state(into / "state", deps)
+    if state is None or state.lineage.ident != carry.lineage.ident:
+        return False
+    try:
+        with open(into / "dirs", encoding="utf-8") as fh:
+            dirs = json.load(fh)
+    except (OSError, ValueError):
+        return False
+    if not unchanged_since(into / bag_dir.name, dirs):
+        return False
+    gens = carry.gens
+    index = carry.index
+    keep = {}
+    try:
+        for rel, _size, _mtime, _ino, gen in state.entries:
+            k = index.get(rel)
+            if k is not None and gens[k] == gen:
+                keep[rel] = gen
+    except (TypeError, ValueError):
+        return False
+    carry.spare = keep
+    carry.spare_files = [e[0] for e in state.entries]
+    return True
+
+
+def keep_spare(bag_dir: Path, old_tree: Path, carry: CarryOver) -> bool:
+    """After an update: make the replaced bag (now `old_tree`, alone in its temporary directory) the
+    spare, with its state file. False (the caller deletes it) if it cannot be."""
+    holder = old_tree.parent
+    if not carry.pristine or os.path.lexists(spare_path(bag_dir)):
+        return False
+    dirs = fingerprint(old_tree, [d[0] for d in carry.dirs])
+    if dirs is None:
+        return False
+    try:
+        for leftover in ("state", "dirs"):     # a claimed spare's own, if the update patched one
+            if os.path.lexists(holder / leftover):
+                os.unlink(holder / leftover)
+        if sorted(os.listdir(holder)) != [old_tree.name]:
+            return False
+        with open(holder / "dirs", "w", encoding="utf-8") as fh:
+            json.dump(dirs, fh, ensure_ascii=False)
+        os.replace(state_path(bag_dir), holder / "state")
+        os.rename(holder, spare_path(bag_dir))
+    except OSError:
+        return False
+    return True

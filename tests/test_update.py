@@ -38,8 +38,9 @@ def test_update_equals_a_fresh_bag_and_carries_unchanged_files_over(tmp_path):
     carried = [k for k in new_inodes if old_inodes.get(k) == new_inodes[k]]
     assert len(carried) == 118  # hard-linked from the old bag: neither read nor copied
     assert new_inodes["data/part0/story-000.txt"] != old_inodes["data/part0/story-000.txt"]
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".bag.archiver-state", ".fresh.archiver-state",
-                                                          "bag", "fresh", "src"]
+    # The replaced bag is kept beside it as the spare for the next update; nothing else is left.
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".bag.archiver-spare", ".bag.archiver-state",
+                                                          ".fresh.archiver-state", "bag", "fresh", "src"]
 
 
 def test_update_reprocesses_everything_when_overrides_change(tmp_path):
@@ -169,7 +170,9 @@ def test_a_state_file_of_an_older_format_means_a_full_rebuild(tmp_path):
     src, bag = _bagged(tmp_path, make_source, 6)
     state = tmp_path / ".bag.archiver-state"
     header, *rest = state.read_text().splitlines()
-    state.write_text(header.replace("archiver-state/2", "archiver-state/1") + "\n" + "\n".join(rest) + "\n")
+    from archiver.update import STATE_FORMAT
+    assert STATE_FORMAT in header
+    state.write_text(header.replace(STATE_FORMAT, "archiver-state/1") + "\n" + "\n".join(rest) + "\n")
     _update_and_compare(tmp_path, src, bag, 0)
 
 
@@ -198,3 +201,93 @@ def test_csv_rows_end_only_where_their_quotes_balance(tmp_path):
             entries.close()
         finally:
             update._BLOCK = saved
+
+
+def _dirs(root):
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_dir())
+
+
+def _same_as_fresh(tmp_path, src, bag):
+    fresh = tmp_path / "fresh"
+    if fresh.exists():
+        shutil.rmtree(fresh)
+    assert run("bag", src, "-o", fresh, "--quiet").exit_code == 0
+    assert tree_digest(bag) == tree_digest(fresh)
+    assert _dirs(bag) == _dirs(fresh)
+    bagit.Bag(str(bag)).validate()
+
+
+def test_the_replaced_bag_is_kept_as_the_spare_and_patched_by_the_next_update(tmp_path):
+    src, bag = _bagged(tmp_path, make_source, 30)
+    spare = tmp_path / ".bag.archiver-spare"
+    previous = tree_digest(bag)
+    (src / "part0" / "story-000.txt").write_text("Changed once\n")
+    assert run("bag", src, "-o", bag, "--update", "--quiet").exit_code == 0
+    assert tree_digest(spare / "bag") == previous                  # the replaced bag, as it was
+    roots = [(spare / "bag").stat().st_ino, bag.stat().st_ino]
+    for round_no in range(1, 5):
+        previous = tree_digest(bag)
+        inodes = {p: p.stat().st_ino for p in (bag / "data").rglob("*.txt")}
+        before = {p.relative_to(src).as_posix() for p in src.rglob("*.txt")}
+        written = {f"part{round_no % 3}/story-{round_no:03d}.txt", "part0/story-000.txt",
+                   f"new{round_no}/deep/added.txt"}
+        for name in written:
+            (src / name).parent.mkdir(parents=True, exist_ok=True)
+            (src / name).write_text(f"Changed in round {round_no}: {name}\n")
+        if round_no > 1:
+            shutil.rmtree(src / f"new{round_no - 1}")             # a whole directory goes
+        after = {p.relative_to(src).as_posix() for p in src.rglob("*.txt")}
+        result = run("bag", src, "-o", bag, "--update")
+        assert result.exit_code == 0, result.stderr
+        assert f"({len((before & after) - written)} unchanged, carried over)" in result.stdout
+        _same_as_fresh(tmp_path, src, bag)
+        assert tree_digest(spare / "bag") == previous
+        kept = [p for p, ino in inodes.items() if p.exists() and p.stat().st_ino == ino]
+        assert len(kept) >= len(inodes) - 3                       # unchanged files: the same files, not copies
+        roots.append(bag.stat().st_ino)
+        assert roots[-1] == roots[-3]          # the spare's own tree was patched, not a new one built
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".bag.archiver-spare", ".bag.archiver-state",
+                                                          ".fresh.archiver-state", "bag", "fresh", "src"]
+
+
+def test_a_spare_that_was_changed_is_not_used(tmp_path):
+    src, bag = _bagged(tmp_path, make_source, 12)
+    (src / "part0" / "story-000.txt").write_text("Changed\n")
+    assert run("bag", src, "-o", bag, "--update", "--quiet").exit_code == 0
+    spare = tmp_path / ".bag.archiver-spare" / "bag"
+    outside = tmp_path / "outside.txt"
+    outside.write_text("not part of any bag\n")
+    target = spare / "data/part1/story-001.txt"                    # unchanged since: it would stay
+    target.unlink()
+    target.symlink_to(outside)
+    (src / "part2" / "story-002.txt").write_text("Changed too\n")
+    assert run("bag", src, "-o", bag, "--update", "--quiet").exit_code == 0
+    _same_as_fresh(tmp_path, src, bag)
+    assert not any(p.is_symlink() for p in bag.rglob("*"))
+    assert outside.read_text() == "not part of any bag\n"
+    assert not any(p.is_symlink() for p in (tmp_path / ".bag.archiver-spare").rglob("*"))
+
+
+def test_a_bag_changed_after_it_was_written_does_not_become_the_spare(tmp_path):
+    src, bag = _bagged(tmp_path, make_source, 12)
+    (bag / "data" / "part0" / "stray.txt").write_text("added by hand\n")
+    (src / "part0" / "story-000.txt").write_text("Changed\n")
+    assert run("bag", src, "-o", bag, "--update", "--quiet").exit_code == 0
+    _same_as_fresh(tmp_path, src, bag)
+    assert not (tmp_path / ".bag.archiver-spare").exists()
+    # The next update makes the (untouched) bag the spare again.
+    (src / "part1" / "story-001.txt").write_text("Changed\n")
+    assert run("bag", src, "-o", bag, "--update", "--quiet").exit_code == 0
+    _same_as_fresh(tmp_path, src, bag)
+    assert (tmp_path / ".bag.archiver-spare" / "bag" / "bagit.txt").is_file()
+
+
+def test_a_full_bag_removes_the_spare_of_the_bag_it_replaces(tmp_path):
+    src, bag = _bagged(tmp_path, make_source, 12)
+    (src / "part0" / "story-000.txt").write_text("Changed\n")
+    assert run("bag", src, "-o", bag, "--update", "--quiet").exit_code == 0
+    assert (tmp_path / ".bag.archiver-spare").is_dir()
+    assert run("bag", src, "-o", bag, "--force", "--quiet").exit_code == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".bag.archiver-state", "bag", "src"]
+    (src / "part1" / "story-001.txt").write_text("Changed\n")
+    _update_and_compare(tmp_path, src, bag, 11)
