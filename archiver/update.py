@@ -63,9 +63,9 @@ def spare_path(bag_dir: Path) -> Path:
     return bag_dir.parent / f".{bag_dir.name}.archiver-spare"
 
 
-def bag_dirs(corpus) -> list[str]:
-    """Every directory of the bag of `corpus`, relative to the bag ('' is the bag itself)."""
-    parents = {os.path.dirname(f.relpath) for f in corpus.files}
+def bag_dirs(parents: set[str]) -> list[str]:
+    """Every directory of a bag whose payload files are in `parents` (relative to data/), relative to the
+    bag ('' is the bag itself)."""
     out = {"", "data", "metadata", "metadata/provenance"}
     for parent in parents:
         while parent:
@@ -229,6 +229,34 @@ class _Entries:
             self._pos -= keep
             self._mark -= keep
 
+    def _skip(self, count: int, keep: bool) -> None:
+        """Move past `count` entries: those wholly in the buffer in one tight loop, the one that is not
+        by _boundary() (which reads more). `keep`: keep the bytes from _mark on (else they may go)."""
+        end, n, csv = self._end, len(self._end), self._csv
+        while count:
+            buf = self._buf
+            find = buf.find
+            pos = scan = self._pos
+            done = 0
+            while done < count:
+                i = find(end, scan)
+                if i < 0:
+                    break
+                scan = i + n
+                if csv and buf.count(b'"', pos, scan) % 2:
+                    continue                      # inside a quoted cell: not the end of the row
+                pos = scan
+                done += 1
+            self._pos = pos
+            self._next += done
+            count -= done
+            if count:
+                if not keep:
+                    self._mark = self._pos
+                self._pos = self._boundary()
+                self._next += 1
+                count -= 1
+
     def run(self, first: int, stop: int) -> bytes:
         """The bytes of entries first..stop-1 (consecutive), skipping any before `first`."""
         first += self._base
@@ -237,12 +265,9 @@ class _Entries:
             raise ArchiverError("entries of the previous bag were asked for out of order; run without --update",
                                 self._fh.name)
         self._mark = self._pos
-        while self._next < first:
-            self._pos = self._mark = self._boundary()
-            self._next += 1
-        while self._next < stop:
-            self._pos = self._boundary()
-            self._next += 1
+        self._skip(first - self._next, keep=False)
+        self._mark = self._pos
+        self._skip(stop - self._next, keep=True)
         out = self._buf[self._mark:self._pos]
         self._mark = self._pos
         return out
