@@ -80,7 +80,8 @@ def main():
               help="Write the bag serialized as one OUTPUT.tar.gz or OUTPUT.zip (RFC 8493 §4.2).")
 @click.option("--update", is_flag=True,
               help="Bring the bag at OUTPUT up to date with SOURCE: unchanged files (same size, mtime and "
-                   "inode) are carried over without being read or copied. Atomic.")
+                   "inode) are carried over without being read or copied. Atomic. The replaced bag is kept "
+                   "beside it as .OUTPUT.archiver-spare (hard links; safe to delete) for the next update.")
 @click.option("--verify", is_flag=True, help="With --update: read and hash every file again.")
 @click.option("--link", is_flag=True,
               help="Hard-link payload files to the source instead of copying them (same file system only; "

@@ -291,3 +291,24 @@ def test_a_full_bag_removes_the_spare_of_the_bag_it_replaces(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == [".bag.archiver-state", "bag", "src"]
     (src / "part1" / "story-001.txt").write_text("Changed\n")
     _update_and_compare(tmp_path, src, bag, 11)
+
+
+def test_an_update_interrupted_while_patching_the_spare_leaves_the_bag_valid(tmp_path, monkeypatch):
+    src, bag = _bagged(tmp_path, make_source, 30)
+    (src / "part0" / "story-000.txt").write_text("Changed\n")
+    assert run("bag", src, "-o", bag, "--update", "--quiet").exit_code == 0
+    before = tree_digest(bag)
+    (src / "part1" / "story-001.txt").write_text("Changed again\n")
+    import archiver.records as records
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(records, "process_file", interrupted)
+    result = run("bag", src, "-o", bag, "--update", "--jobs", "1")
+    assert result.exit_code == 130
+    assert tree_digest(bag) == before
+    bagit.Bag(str(bag)).validate()
+    # The spare was being patched: it is gone, with everything the run wrote; the next update works.
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".bag.archiver-state", "bag", "src"]
+    monkeypatch.undo()
+    _update_and_compare(tmp_path, src, bag, 29)
