@@ -7,6 +7,7 @@ Every tag file is hashed as it is written; nothing is read back.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
@@ -158,7 +159,8 @@ def make_bag(source: str | os.PathLike, output: str | os.PathLike | None = None,
                 trash = _Trash(junk)
         elif not archive and os.path.lexists(spare_path(final)):
             junk = Path(tempfile.mkdtemp(prefix=f".{final.name}.partial-", dir=final.parent))
-            os.rename(spare_path(final), junk / "spare")    # stale: not of the bag about to be written
+            with contextlib.suppress(OSError):    # stale: not of the bag about to be written
+                os.rename(spare_path(final), junk / "spare")
         bag_dir = tmp / output.name
         if carry is None or carry.spare is None:
             bag_dir.mkdir()
@@ -251,8 +253,8 @@ def _write_bag(corpus: Corpus, bag_dir: Path, info: dict, jobs: int | None, over
     data_dir = bag_dir / "data"
     meta_dir = bag_dir / "metadata"
     records_dir = meta_dir / "provenance"
-    keep = carry.spare if carry is not None and carry.spare is not None else None
-    if keep is not None:
+    patching = carry is not None and carry.spare is not None
+    if patching:
         _clear_spare(bag_dir, carry, parents, trash)
     for parent in sorted(parents):
         parts = parent.split("/") if parent else []
@@ -271,7 +273,7 @@ def _write_bag(corpus: Corpus, bag_dir: Path, info: dict, jobs: int | None, over
     count = 0
     carried = 0
     index = carry.index if carry else {}
-    keep = keep or {}
+    keep = carry.spare if patching else {}
     work = [(f.relpath, f.abspath, index.get(f.relpath), f.size, f.relpath in keep) for f in corpus.files]
     gens: list[int] = []
     try:
