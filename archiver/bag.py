@@ -273,7 +273,7 @@ def _write_bag(corpus: Corpus, bag_dir: Path, info: dict, jobs: int | None, over
     count = 0
     carried = 0
     index = carry.index if carry else {}
-    keep = carry.spare if patching else {}
+    keep = carry.spare if patching else set()
     work = [(f.relpath, f.abspath, index.get(f.relpath), f.size, f.relpath in keep) for f in corpus.files]
     gens: list[int] = []
     try:
@@ -390,47 +390,32 @@ class _Trash:
             self._thread = None
 
 
-def _clear_spare(bag_dir: Path, carry: CarryOver, parents: set[str], trash: _Trash | None = None) -> None:
+def _clear_spare(bag_dir: Path, carry: CarryOver, parents: set[str], trash: _Trash) -> None:
     """Empty a claimed spare of everything but the files that stay (carry.spare): its tag files, and
-    the payload file and record of every other file it holds (moved to `trash`, if given); then its
-    directories the new bag does not have. Its tree is exactly as that bag was written (claim_spare
-    checked its directories)."""
+    the payload file and record of every other file it holds (moved to `trash`); then its directories
+    the new bag does not have. Its tree is exactly as that bag was written (claim_spare checked its
+    directories)."""
     for base in (bag_dir, bag_dir / "metadata"):
         for entry in os.scandir(base):
             if not entry.is_dir(follow_symlinks=False):
                 os.unlink(entry.path)
     keep = carry.spare
     root = str(bag_dir)
-    emptied = set()
     for rel in carry.spare_files:
         if rel not in keep:
             for path in (f"{root}/data/{rel}", f"{root}/metadata/provenance/{rel}.yaml"):
-                try:
-                    trash.put(path) if trash is not None else os.unlink(path)
-                except FileNotFoundError:
-                    pass
-            emptied.add(os.path.dirname(rel))
-    if trash is not None:
-        trash.start()
-    wanted = set()
-    for parent in parents:
-        while parent:
-            wanted.add(parent)
-            parent = os.path.dirname(parent)
-    gone = set()
-    for parent in emptied:
-        while parent and parent not in wanted:
-            gone.add(parent)
-            parent = os.path.dirname(parent)
-    for parent in sorted(gone, key=lambda d: d.count("/"), reverse=True):
-        for top in ("data", "metadata/provenance"):
-            try:
-                os.rmdir(f"{root}/{top}/{parent}")
-            except FileNotFoundError:
-                pass
-            except OSError as exc:
-                raise ArchiverError(f"the previous version of the bag kept for --update holds what it should "
-                                    f"not ({exc.strerror}); it has been removed, run again", parent) from exc
+                with contextlib.suppress(FileNotFoundError):
+                    trash.put(path)
+    trash.start()
+    wanted = set(bag_dirs(parents))
+    for rel in sorted((d for d in carry.spare_dirs if d not in wanted), key=lambda d: d.count("/"), reverse=True):
+        try:
+            os.rmdir(f"{root}/{rel}")
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            raise ArchiverError(f"the previous version of the bag kept for --update holds what it should "
+                                f"not ({exc.strerror}); it has been removed, run again", rel) from exc
 
 
 @dataclass

@@ -208,30 +208,21 @@ class _Entries:
     def close(self) -> None:
         self._fh.close()
 
-    def _boundary(self) -> int:
-        """End offset in _buf of the entry starting at _pos, reading more of the file as needed."""
-        scan = self._pos
-        while True:
-            i = self._buf.find(self._end, scan)
-            if i >= 0:
-                j = i + len(self._end)
-                if self._csv and self._buf.count(b'"', self._pos, j) % 2:
-                    scan = j                      # inside a quoted cell: not the end of the row
-                    continue
-                return j
-            block = self._fh.read(_BLOCK)
-            if not block:
-                raise ArchiverError("the previous bag ends before its state file says; run without --update",
-                                    self._fh.name)
-            keep = min(self._mark, self._pos)
-            scan = max(scan, len(self._buf) - len(self._end) + 1) - keep   # an end may straddle blocks
-            self._buf = self._buf[keep:] + block
-            self._pos -= keep
-            self._mark -= keep
+    def _fill(self) -> None:
+        """Read one more block, dropping what is before both _mark and _pos."""
+        block = self._fh.read(_BLOCK)
+        if not block:
+            raise ArchiverError("the previous bag ends before its state file says; run without --update",
+                                self._fh.name)
+        keep = min(self._mark, self._pos)
+        self._buf = self._buf[keep:] + block
+        self._pos -= keep
+        self._mark -= keep
 
     def _skip(self, count: int, keep: bool) -> None:
-        """Move past `count` entries: those wholly in the buffer in one tight loop, the one that is not
-        by _boundary() (which reads more). `keep`: keep the bytes from _mark on (else they may go)."""
+        """Move past `count` entries, those wholly in the buffer in one tight loop; an entry cut by the
+        buffer's end is scanned again from its start once more is read (so an end that straddles two
+        blocks is found). `keep`: keep the bytes from _mark on (else they may go)."""
         end, n, csv = self._end, len(self._end), self._csv
         while count:
             buf = self._buf
@@ -253,9 +244,7 @@ class _Entries:
             if count:
                 if not keep:
                     self._mark = self._pos
-                self._pos = self._boundary()
-                self._next += 1
-                count -= 1
+                self._fill()
 
     def run(self, first: int, stop: int) -> bytes:
         """The bytes of entries first..stop-1 (consecutive), skipping any before `first`."""
@@ -285,8 +274,9 @@ class CarryOver:
     lineage: Lineage                     # the old bag's
     dirs: list                           # the old bag's directories' fingerprint, as written
     pristine: bool                       # the old bag's directories are as written: it can be the spare
-    spare: dict[str, int] | None = None  # claim_spare(): the spare's files that can stay -> generation
+    spare: set[str] | None = None        # claim_spare(): the spare's files that can stay
     spare_files: list[str] | None = None  # claim_spare(): every file of the spare
+    spare_dirs: list[str] | None = None   # claim_spare(): every directory of the spare (as bag_dirs())
     _open: dict | None = None
 
     def open(self) -> None:
@@ -373,16 +363,17 @@ def claim_spare(bag_dir: Path, carry: CarryOver, deps: dict, into: Path) -> bool
         return False
     gens = carry.gens
     index = carry.index
-    keep = {}
+    keep = set()
     try:
         for rel, _size, _mtime, _ino, gen in state.entries:
             k = index.get(rel)
             if k is not None and gens[k] == gen:
-                keep[rel] = gen
+                keep.add(rel)
     except (TypeError, ValueError):
         return False
     carry.spare = keep
     carry.spare_files = [e[0] for e in state.entries]
+    carry.spare_dirs = [d[0] for d in dirs]
     return True
 
 
