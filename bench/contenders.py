@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import random
 import shutil
+import stat
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -72,6 +73,10 @@ class SetContext:
     def file_list(self) -> Path:
         return self.runs_dir / "files.list"
 
+    @property
+    def validate_list(self) -> Path:
+        return self.runs_dir / "validate-files.list"
+
 
 def archiver_argv() -> list[str]:
     """The archiver CLI: the installed script when there is one, else the package of this checkout."""
@@ -109,14 +114,29 @@ def _link_copy(source: Path, dest: Path, dispose: Callable[[Path], None] = _rm) 
     subprocess.run(["cp", "-al", str(source), str(dest)], check=True)
 
 
-def prepare(ctx: SetContext, log: Callable[[str], None]) -> dict:
-    """Untimed: the file list for the floors, the bag the validators read, the copy `--update` changes.
+def regular_files(*roots: Path) -> list[str]:
+    """Absolute paths of the regular files (not symbolic links) under the roots, sorted."""
+    found = []
+    for root in roots:
+        for dirpath, _, names in os.walk(root):
+            found += [p for p in (os.path.join(dirpath, n) for n in names) if stat.S_ISREG(os.lstat(p).st_mode)]
+    return sorted(found)
 
-    Returns {"validation_bag": Path, "update_ready": bool | str} — a string says why not ready.
+
+def _write_list(path: Path, files: list[str]) -> None:
+    path.write_bytes(b"".join(os.fsencode(p) + b"\0" for p in files))
+
+
+def prepare(ctx: SetContext, log: Callable[[str], None]) -> dict:
+    """Untimed: the file lists for the floors, the bag the validators read, the copy `--update` changes.
+
+    Returns {"validation_bag": Path, "validate_list": Path, "update_ready": bool | str} — a string says
+    why not ready. validate_list names every file of the validation bag that validate hashes: the
+    payload and the provenance records.
     """
     ctx.dispose(ctx.runs_dir)
     ctx.runs_dir.mkdir(parents=True)
-    ctx.file_list.write_bytes(b"".join(os.fsencode(p) + b"\0" for p in ctx.files))
+    _write_list(ctx.file_list, ctx.files)
     bag = ctx.runs_dir / "bag"
     log("  preparing the bag the validators read (archiver bag, untimed)")
     made = measure(archiver_argv() + ["bag", str(ctx.source), "-o", str(bag), "--quiet",
@@ -129,6 +149,7 @@ def prepare(ctx: SetContext, log: Callable[[str], None]) -> dict:
         _link_copy(ctx.source, bag, ctx.dispose)
         subprocess.run([sys.executable, "-m", "bench.bagit_child", "make", str(bag), "--jobs", str(ctx.jobs)],
                        check=True, cwd=REPO, env=ctx.env)
+    _write_list(ctx.validate_list, regular_files(bag / "data", bag / "metadata" / "provenance"))
     update_ready: bool | str = False
     if ctx.small_files:
         log("  preparing the copy and bag that --update changes (untimed)")
@@ -137,7 +158,7 @@ def prepare(ctx: SetContext, log: Callable[[str], None]) -> dict:
         base = measure(archiver_argv() + ["bag", str(src), "-o", str(ctx.runs_dir / "update-bag"), "--quiet",
                                           "--jobs", str(ctx.jobs), "--force"], cwd=REPO, env=ctx.env)
         update_ready = True if base.returncode == 0 else f"exit {base.returncode}: {last_line(base.stderr)}"
-    return {"validation_bag": bag, "update_ready": update_ready}
+    return {"validation_bag": bag, "validate_list": ctx.validate_list, "update_ready": update_ready}
 
 
 def change_files(root: Path, fraction: float, round_no: int) -> int:
@@ -160,6 +181,7 @@ def build(ctx: SetContext, prepared: dict) -> list[Contender]:
     bag = prepared["validation_bag"]
     bag_run = ctx.runs_dir / "bag-run"
     copy_run = ctx.runs_dir / "copy-run"
+    layout_run = ctx.runs_dir / "layout-run"
     bagit_copy = ctx.runs_dir / "bagit-copy"
     out: list[Contender] = [
         Contender("floor-coreutils", "floor: sha256sum ∥ sha512sum", "floor",
@@ -171,6 +193,12 @@ def build(ctx: SetContext, prepared: dict) -> list[Contender]:
         Contender("copy", "context: cp -r (the payload copy alone)", "context",
                   ["cp", "-r", str(ctx.source), str(copy_run)], teardown=lambda: ctx.dispose(copy_run),
                   note="not a floor: creating and writing a copy of every file, nothing else"),
+        # Not a floor either: the lowest cost of the bag's layout itself (bench/layout.py).
+        Contender("layout", "context: the bag's writes alone (copy + a record per file, hashed)", "context",
+                  [py, "-m", "bench.layout", str(ctx.source), str(layout_run), "--jobs", jobs], cwd=str(REPO),
+                  teardown=lambda: ctx.dispose(layout_run),
+                  note="not a floor: the payload copy plus a record-sized file per payload file, hashed; "
+                       "what any bag of this layout writes, without extraction"),
         Contender("archiver-bag", "archiver bag", "bag",
                   arch + ["bag", str(ctx.source), "-o", str(bag_run), "--quiet", "--jobs", jobs, "--force"],
                   cwd=str(REPO), teardown=lambda: remove_bag(bag_run, ctx.dispose)),
@@ -179,6 +207,10 @@ def build(ctx: SetContext, prepared: dict) -> list[Contender]:
                   setup=lambda r: _link_copy(ctx.source, bagit_copy, ctx.dispose),
                   teardown=lambda: ctx.dispose(bagit_copy),
                   note="on a hard-linked copy (cp -al, untimed)"),
+        Contender("floor-validate-files", "context: hashing what validate reads (payload + records)", "context",
+                  [py, "-m", "bench.floor", str(prepared["validate_list"]), "--jobs", jobs], cwd=str(REPO),
+                  note="not a floor: bench/floor.py over every file validate must hash (payload and "
+                       "provenance records, which are tag files)"),
         Contender("archiver-validate", "archiver validate", "validate",
                   arch + ["validate", str(bag), "--jobs", jobs], cwd=str(REPO)),
         Contender("archiver-validate-fast", "archiver validate --fast", "validate",

@@ -105,10 +105,10 @@ def run_set(name: str, source: Path, corpus_stamp: dict, runs_root: Path, jobs: 
     files = list_files(source)
     size = corpus_stamp["bytes"]
     small_files = corpus_stamp["spec"]["kind"] == "small"
-    # The validation bag and a bag and a copy per run; for small files also a copy plus its bag for
+    # The validation bag and a bag, a copy and a layout run per run; for small files also a copy plus its bag for
     # --update, and every run's bag and copy stay in the trash until the end (bench/trash.py).
     rounds = warmup + runs
-    check_space(runs_root, size * ((4 + 2 * rounds) if small_files and trash else 4) + (256 << 20))
+    check_space(runs_root, size * ((4 + 3 * rounds) if small_files and trash else 4) + (256 << 20))
     env = C.child_env()
     ctx = C.SetContext(name, source, runs_root / name, jobs, files, small_files, env, trash=trash)
     try:

@@ -37,9 +37,9 @@ def test_bench_runs_end_to_end_on_a_tiny_corpus(tmp_path):
     assert doc["machine"]["cores"] == os.cpu_count() and doc["machine"]["bagit"]
 
     by_key = {r["key"]: r for r in doc["results"]}
-    assert set(by_key) == {"floor-coreutils", "floor-python", "copy", "archiver-bag", "bagit-make", "archiver-validate",
-                           "archiver-validate-fast", "bagit-validate", "bagit-validate-fast", "sha-check",
-                           "archiver-update"}
+    assert set(by_key) == {"floor-coreutils", "floor-python", "copy", "layout", "archiver-bag", "bagit-make",
+                           "floor-validate-files", "archiver-validate", "archiver-validate-fast", "bagit-validate",
+                           "bagit-validate-fast", "sha-check", "archiver-update"}
     for r in doc["results"]:
         if r["key"] == "archiver-update" and r["status"] == "not available":
             continue
