@@ -1,7 +1,7 @@
 """The command line: maps commands onto library calls and renders their results. No logic lives here.
 
-Exit codes (documented in the README): 0 success / valid; 1 invalid bag, records out of date, or a
-source file that could not be read; 2 bad usage or input (missing SOURCE, existing OUTPUT, bad
+Exit codes (documented in the README): 0 success / valid; 1 invalid bag, records out of date, a
+source file that could not be read, or an output that could not be written; 2 bad usage or input (missing SOURCE, existing OUTPUT, bad
 overrides, a path validate cannot read); 130 interrupted.
 """
 from __future__ import annotations
@@ -13,7 +13,7 @@ import sys
 import click
 
 from archiver import __version__
-from archiver.errors import EXIT_USAGE, ArchiverError
+from archiver.errors import EXIT_INVALID, EXIT_USAGE, ArchiverError
 
 EXIT_INTERRUPTED = 130
 
@@ -35,6 +35,11 @@ def _errors_to_exit_codes(func):
         except ArchiverError as exc:
             click.echo(f"archiver: error: {exc}", err=True)
             sys.exit(exc.exit_code)
+        except OSError as exc:
+            # Not the input's fault: the output could not be written (disk full, no permission).
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(f"archiver: error: {where}{exc.strerror or exc}", err=True)
+            sys.exit(EXIT_INVALID)
         except KeyboardInterrupt:
             click.echo("archiver: interrupted; nothing was left behind", err=True)
             sys.exit(EXIT_INTERRUPTED)
