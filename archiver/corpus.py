@@ -10,13 +10,14 @@ import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from archiver.errors import SourceError
 
 
-@dataclass(frozen=True)
-class SourceFile:
-    """One file of the corpus. `relpath` is POSIX, relative to the corpus root, as on disk (no normalisation)."""
+class SourceFile(NamedTuple):
+    """One file of the corpus. `relpath` is POSIX, relative to the corpus root, as on disk (no normalisation).
+    A named tuple: made once per file of corpora of 100,000 files (a frozen dataclass costs 3x as much)."""
 
     relpath: str
     abspath: str
@@ -61,6 +62,7 @@ def discover(source: str | os.PathLike, *, follow_links_inside: bool = False) ->
     hidden: list[str] = []
     empty_dirs: list[str] = []
     stack = [(str(root), "")]
+    new_file = SourceFile._make
     seen_dirs = {os.stat(root).st_ino}
     while stack:
         dirpath, prefix = stack.pop()
@@ -73,7 +75,8 @@ def discover(source: str | os.PathLike, *, follow_links_inside: bool = False) ->
         for entry in entries:
             rel = prefix + entry.name
             try:
-                rel.encode("utf-8")
+                if not rel.isascii():
+                    rel.encode("utf-8")
             except UnicodeEncodeError:
                 # The name holds bytes that are not UTF-8; a BagIt manifest (UTF-8) cannot name it.
                 shown = os.fsencode(rel).decode("utf-8", "backslashreplace")
@@ -105,7 +108,7 @@ def discover(source: str | os.PathLike, *, follow_links_inside: bool = False) ->
             elif stat.S_ISREG(st.st_mode):
                 if entry.name.startswith("."):
                     hidden.append(rel)
-                files.append(SourceFile(rel, entry.path, st.st_size, st.st_mtime_ns, st.st_ino))
+                files.append(new_file((rel, entry.path, st.st_size, st.st_mtime_ns, st.st_ino)))
             else:
                 refused.append(f"{rel} (not a regular file)")
     if refused:
@@ -115,7 +118,7 @@ def discover(source: str | os.PathLike, *, follow_links_inside: bool = False) ->
             f"(nothing was written):\n  {listing}", str(root))
     if not files:
         raise SourceError("holds no files to bag", str(root))
-    files.sort(key=lambda f: f.relpath)
+    files.sort()   # by relpath: the first field, unique
     warnings = [f"hidden file bagged: {h}" for h in sorted(hidden)]
     # BagIt has no way to hold an empty directory; say so rather than drop it silently.
     warnings += [f"empty directory not bagged: {d}" for d in sorted(empty_dirs)]

@@ -308,3 +308,47 @@ def test_an_update_interrupted_while_patching_the_spare_leaves_the_bag_valid(tmp
     # The spare was being patched: it goes, with everything the run wrote; the next update works.
     _interrupted_update(tmp_path, src, bag, monkeypatch)
     _update_and_compare(tmp_path, src, bag, 29)
+
+
+_UPDATE_IN_A_CHILD = """
+import json, sys
+from archiver.bag import make_bag
+result = make_bag(sys.argv[1], sys.argv[2], update=True, jobs=2)
+print(json.dumps({"reused": result.reused, "extractor_imported_here": "archiver.extract" in sys.modules}))
+"""
+
+
+def test_an_update_of_a_large_bag_hands_changed_files_to_workers_started_early(tmp_path):
+    """Above 64 files, an update starts its workers before walking SOURCE; they import the extractor
+    (this process never does) and get the changed files, while unchanged runs never leave this process.
+    The result is the same bag as a fresh one, update after update (the second and third patch the spare)."""
+    import json
+    import subprocess
+    import sys
+    src, bag = _bagged(tmp_path, make_source, 200)
+    names = sorted(p.relative_to(src).as_posix() for p in src.rglob("*.txt"))
+    for round_no, picked in enumerate([names[:3] + names[-2:], names[50:53] + names[120:121], names[::40]], 1):
+        for name in picked:
+            (src / name).write_text(f"Changed in round {round_no}\n\nIslam Times - {name}\n")
+        done = subprocess.run([sys.executable, "-c", _UPDATE_IN_A_CHILD, str(src), str(bag)],
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        report = json.loads(done.stdout)
+        assert report == {"reused": 200 - len(picked), "extractor_imported_here": False}
+        _same_as_fresh(tmp_path, src, bag)
+    assert (tmp_path / ".bag.archiver-spare").is_dir()
+
+
+def test_a_tag_file_that_cannot_be_written_fails_the_bag_and_leaves_nothing(tmp_path, monkeypatch):
+    """Tag files are written and hashed by a background thread; its error reaches the caller."""
+    import archiver.bag as bag_module
+    src = tmp_path / "src"
+    make_source(src, 10)
+
+    def full(self, data):
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(bag_module._HashingWriter, "_write", full)
+    result = run("bag", src, "-o", tmp_path / "bag")
+    assert result.exit_code == 1
+    assert "No space left on device" in result.stderr and "Traceback" not in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["src"]
