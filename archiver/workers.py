@@ -59,12 +59,9 @@ def _context():
     return multiprocessing.get_context("fork" if "fork" in methods else None)
 
 
-def start_pool(jobs: int | None, preload: Callable[[], None]) -> ProcessPoolExecutor | None:
-    """Worker processes started now, each running `preload` (imports) at once; None for one job."""
-    jobs = jobs or default_jobs()
-    if jobs <= 1:
-        return None
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_context(), initializer=preload)
+def start_pool(workers: int, preload: Callable[[], None]) -> ProcessPoolExecutor:
+    """`workers` processes started now, each running `preload` (imports) at once."""
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=preload)
     # The first task starts every worker (a forking pool starts them all together).
     pool.submit(int)
     return pool

@@ -160,6 +160,21 @@ def test_an_edited_manifest_or_index_in_the_old_bag_means_nothing_is_carried_ove
     _update_and_compare(tmp_path, src, bag, 0)
 
 
+@pytest.mark.parametrize("edited", ["manifest-sha512.txt", "metadata/dublin-core.xml"])
+def test_an_old_entry_file_edited_with_its_size_and_mtime_put_back_means_nothing_is_carried_over(tmp_path, edited):
+    """The old bag's manifests and index are trusted by identity (inode, size, mtime, ctime), not read:
+    an edit that keeps the size and sets the mtime back still changes the ctime."""
+    src, bag = _bagged(tmp_path, _titled_source, 12)
+    path = bag / edited
+    before = path.stat()
+    data = bytearray(path.read_bytes())
+    data[-2:-1] = b"x" if data[-2:-1] != b"x" else b"y"
+    path.write_bytes(bytes(data))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (path.stat().st_size, path.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    _update_and_compare(tmp_path, src, bag, 0)
+
+
 def test_an_old_payload_file_that_changed_or_became_a_link_is_processed_again(tmp_path):
     src, bag = _bagged(tmp_path, make_source, 9)
     outside = tmp_path / "outside.txt"
