@@ -22,6 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from archiver.errors import ArchiverError, UnreadableFileError
+from archiver.newfiles import Recycled, finish, open_new
 from archiver.textdecode import decode_head
 
 BLOCK = 1 << 20
@@ -50,8 +51,10 @@ class FileFacts:
         return decode_head(self.head, self.complete)
 
 
-def read_source(relpath: str, abspath: str, dest: str | None = None, link: bool = False) -> FileFacts:
-    """Hash `abspath` in one read, copying it to `dest` (or hard-linking it with `link`) on the way.
+def read_source(relpath: str, abspath: str, dest: str | None = None, link: bool = False,
+                recycled: Recycled | None = None) -> FileFacts:
+    """Hash `abspath` in one read, copying it to `dest` (or hard-linking it with `link`) on the way;
+    with `recycled`, the copy is written over that file, moved to `dest` (archiver.newfiles).
 
     Raises UnreadableFileError naming the file when it cannot be read (or the copy cannot be written).
     """
@@ -66,10 +69,11 @@ def read_source(relpath: str, abspath: str, dest: str | None = None, link: bool 
                 if link:
                     os.link(abspath, dest)
                 else:
-                    out = open(dest, "xb")   # never through an existing file (it may be a link)
+                    out = open_new(dest, recycled)   # never through an existing file (it may be a link)
             try:
                 block = src.read(BLOCK)
-                if out is not None and len(block) == BLOCK and os.fstat(src.fileno()).st_size >= DIRECT_MIN:
+                if (out is not None and recycled is None and len(block) == BLOCK
+                        and os.fstat(src.fileno()).st_size >= DIRECT_MIN):
                     size, head = _copy_direct(src, out, block, h256, h512)
                 else:
                     while block:
@@ -81,6 +85,8 @@ def read_source(relpath: str, abspath: str, dest: str | None = None, link: bool 
                         if out is not None:
                             out.write(block)
                         block = src.read(BLOCK)
+                    if out is not None:
+                        finish(out, recycled)
             finally:
                 if out is not None:
                     out.close()
