@@ -13,6 +13,7 @@ import os
 import shutil
 import tempfile
 import time
+from array import array
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -94,14 +95,12 @@ class _HashingWriter:
     def __init__(self, path: str, background: _Background | None = None):
         self._fh = open(path, "xb")   # never through an existing file (a spare's may be a link)
         self.hashes = {alg: hashlib.new(alg) for alg in ALGORITHMS}
-        self.lines = 0                # LF written (an update finds entries in tag manifests by line)
         self._background = background
 
     def _write(self, data: bytes) -> None:
         self._fh.write(data)
         for h in self.hashes.values():
             h.update(data)
-        self.lines += data.count(b"\n")
 
     def write(self, data: bytes) -> None:
         if self._background is not None:
@@ -265,7 +264,7 @@ def _make_bag(started, source, output, force, info, jobs, overrides, follow_link
             dirs = fingerprint(final, bag_dirs(parents)) or []
             if carry is not None and keep_spare(final, tmp / output.name, carry):
                 tmp = None
-            write_state(final, corpus, deps, written.entry_files, lineage, written.gens, dirs)
+            write_state(final, corpus, deps, written.entry_files, lineage, written.gens, dirs, written.lengths)
     finally:
         if trash is not None:
             trash.close()
@@ -325,9 +324,11 @@ def _replace(built: Path, final: Path) -> None:
 
 @dataclass
 class _Written:
-    entry_files: dict      # (sha256, LF count) of each file an update reads entries from (update.ENTRY_FILES)
+    entry_files: dict      # (sha256, offset of the first payload file's entry) of each file an update
+                           # reads entries from (update.ENTRY_FILES)
     carried: int           # files carried over from the previous bag
-    gens: list             # the generation in which each file's payload and record were written
+    gens: array            # the generation in which each file's payload and record were written
+    lengths: dict          # entry file -> the byte length of each payload file's entry there
 
 
 def _work_items(corpus: Corpus, index: dict, keep: set, trash: "_Trash | None" = None) -> list:
@@ -382,8 +383,9 @@ def _write_bag(corpus: Corpus, bag_dir: Path, info: dict, jobs: int | None, over
     manifests = {alg: _HashingWriter(str(bag_dir / f"manifest-{alg}.txt"), background) for alg in ALGORITHMS}
     xml = _HashingWriter(str(meta_dir / "dublin-core.xml"), background)
     csvw = _HashingWriter(str(meta_dir / "dublin-core.csv"), background)
-    xml.write(xml_header().encode("utf-8"))
-    csvw.write(csv_header().encode("utf-8"))
+    xml_head, csv_head = xml_header().encode("utf-8"), csv_header().encode("utf-8")
+    xml.write(xml_head)
+    csvw.write(csv_head)
     # Tag-manifest lines of the records, streamed to disk as chunks arrive (memory stays flat).
     record_tags = {alg: open(bag_dir / f".tagmanifest-{alg}.records", "xb") for alg in ALGORITHMS}
     stale: list[str] = []
@@ -393,7 +395,8 @@ def _write_bag(corpus: Corpus, bag_dir: Path, info: dict, jobs: int | None, over
     index = carry.index if carry else {}
     keep = carry.spare if patching else set()
     work = _work_items(corpus, index, keep, trash if patching else None)
-    gens: list[int] = []
+    gens = array("q")
+    lengths = {name: array("I") for name in ENTRY_FILES}
     try:
         if carry:
             carry.open()
@@ -413,6 +416,8 @@ def _write_bag(corpus: Corpus, bag_dir: Path, info: dict, jobs: int | None, over
                 csvw.write(carry.run("metadata/dublin-core.csv", first, stop))
                 carried += stop - first
                 gens.extend(carry.gens[first:stop])
+                for name in ENTRY_FILES:
+                    lengths[name].extend(carry.lengths[name][first:stop])
             else:
                 manifests["sha256"].write(chunk.manifest_sha256)
                 manifests["sha512"].write(chunk.manifest_sha512)
@@ -422,6 +427,8 @@ def _write_bag(corpus: Corpus, bag_dir: Path, info: dict, jobs: int | None, over
                     background.put(record_tags[alg].write, chunk.tags[alg])
                 stale.extend(chunk.stale)
                 gens.extend([generation] * chunk.files)
+                for name, col in zip(ENTRY_FILES, chunk.lengths):
+                    lengths[name].extend(col)
             total_bytes += chunk.bytes
             count += chunk.files
             if progress:
@@ -439,8 +446,8 @@ def _write_bag(corpus: Corpus, bag_dir: Path, info: dict, jobs: int | None, over
             for fh in record_tags.values():
                 fh.close()
             xml_hashes, csv_hashes = xml.close(), csvw.close()
-    lines = {"metadata/dublin-core.xml": xml.lines, "metadata/dublin-core.csv": csvw.lines,
-             **{f"manifest-{alg}.txt": w.lines for alg, w in manifests.items()}}
+    starts = {"metadata/dublin-core.xml": len(xml_head), "metadata/dublin-core.csv": len(csv_head),
+              **{f"manifest-{alg}.txt": 0 for alg in ALGORITHMS}}
     if stale:
         raise OverrideError("stale override(s), nothing was written:\n  " + "\n  ".join(stale))
 
@@ -473,16 +480,18 @@ def _write_bag(corpus: Corpus, bag_dir: Path, info: dict, jobs: int | None, over
         part = bag_dir / f".tagmanifest-{alg}.records"
         out = _HashingWriter(str(bag_dir / f"tagmanifest-{alg}.txt"))
         try:
-            out.write("".join(f"{entries[p][alg]}  {encode_path(p)}\n" for p in sorted(entries)).encode("utf-8"))
+            own = "".join(f"{entries[p][alg]}  {encode_path(p)}\n" for p in sorted(entries)).encode("utf-8")
+            out.write(own)
+            starts[f"tagmanifest-{alg}.txt"] = len(own)
             with open(part, "rb") as records:
                 while block := records.read(1 << 20):
                     out.write(block)
         finally:
             tag_hashes[f"tagmanifest-{alg}.txt"] = out.close()
-            lines[f"tagmanifest-{alg}.txt"] = out.lines
         part.unlink()
     tag_hashes.update(entries)
-    return _Written({name: (tag_hashes[name]["sha256"], lines[name]) for name in ENTRY_FILES}, carried, gens)
+    return _Written({name: (tag_hashes[name]["sha256"], starts[name]) for name in ENTRY_FILES}, carried, gens,
+                    lengths)
 
 
 class _Trash:
@@ -571,6 +580,7 @@ class _ChunkText:
     csv: bytes
     tags: dict                   # algorithm -> tag-manifest lines of the chunk's records (bytes)
     stale: list
+    lengths: tuple               # per name in ENTRY_FILES (in order), each file's entry length in bytes
 
 
 @dataclass
@@ -594,8 +604,10 @@ def _bag_chunk(chunk, bag_root, records_root, overrides, link, old_bag) -> list:
     def flush_text():
         nonlocal m256, m512, xml, csv_rows, t256, t512, stale, size
         if t256:
+            # In ENTRY_FILES order: each file's entry length there, for the state file.
+            lengths = tuple([_byte_length(e) for e in entries] for entries in (m256, m512, t256, t512, xml, csv_rows))
             runs.append(_ChunkText(len(t256), size, enc(m256), enc(m512), enc(xml), enc(csv_rows),
-                                   {"sha256": enc(t256), "sha512": enc(t512)}, stale))
+                                   {"sha256": enc(t256), "sha512": enc(t512)}, stale, lengths))
         m256, m512, xml, csv_rows, t256, t512, stale = [], [], [], [], [], [], []
         size = 0
 
@@ -625,6 +637,10 @@ def _bag_chunk(chunk, bag_root, records_root, overrides, link, old_bag) -> list:
         size += o.size
     flush_text()
     return runs
+
+
+def _byte_length(text: str) -> int:
+    return len(text) if text.isascii() else len(text.encode("utf-8"))
 
 
 def _digests(data: bytes) -> dict[str, str]:

@@ -191,38 +191,42 @@ def test_an_old_payload_file_that_changed_or_became_a_link_is_processed_again(tm
 def test_a_state_file_of_an_older_format_means_a_full_rebuild(tmp_path):
     src, bag = _bagged(tmp_path, make_source, 6)
     state = tmp_path / ".bag.archiver-state"
-    header, *rest = state.read_text().splitlines()
+    header, rest = state.read_bytes().split(b"\n", 1)
     from archiver.update import STATE_FORMAT
-    assert STATE_FORMAT in header
-    state.write_text(header.replace(STATE_FORMAT, "archiver-state/1") + "\n" + "\n".join(rest) + "\n")
+    assert STATE_FORMAT.encode() in header
+    state.write_bytes(header.replace(STATE_FORMAT.encode(), b"archiver-state/1") + b"\n" + rest)
     _update_and_compare(tmp_path, src, bag, 0)
 
 
-@pytest.mark.parametrize("block", [1, 7, 64])
-def test_old_entries_are_found_across_block_boundaries(tmp_path, monkeypatch, block):
-    """The old bag's files are read in blocks; with tiny blocks every entry end straddles a boundary."""
-    from archiver import update
-    src, bag = _bagged(tmp_path, _titled_source, 16)
-    (src / 'part1/story, "005".txt').write_text("Changed\n")
-    (src / 'part3/story, "011".txt').unlink()
-    monkeypatch.setattr(update, "_BLOCK", block)
-    _update_and_compare(tmp_path, src, bag, 14)
+def _non_ascii_source(root, n):
+    for i in range(n):
+        d = root / ("café" if i % 2 else "日本")
+        d.mkdir(parents=True, exist_ok=True)
+        (d / f"störy-{i:02d}.txt").write_text(f"Überschrift «{i}», “quoted”\n\nIslam Times - Körper {i}.\n",
+                                                encoding="utf-8")
 
 
-def test_csv_rows_end_only_where_their_quotes_balance(tmp_path):
-    from archiver import update
-    rows = [b'a,"one\r\ntwo",x\r\n', b'"b,""c""",y\r\n', b'plain,z\r\n', b'"d\r\n\r\n",w\r\n']
-    path = tmp_path / "index.csv"
-    path.write_bytes(b"header\r\n" + b"".join(rows))
-    for block in (1, 3, 1 << 20):
-        update._BLOCK, saved = block, update._BLOCK
-        try:
-            entries = update._Entries(path, b"\r\n", skip=len(b"header\r\n"), csv=True)
-            assert entries.run(0, 1) == rows[0]
-            assert entries.run(2, 4) == rows[2] + rows[3]      # row 1 skipped
-            entries.close()
-        finally:
-            update._BLOCK = saved
+def test_carried_entries_are_cut_by_byte_length_with_non_ascii_names_and_titles(tmp_path):
+    """The state gives each file's entry length in bytes; names and titles of several bytes per
+    character must not shift the entries carried after them."""
+    src, bag = _bagged(tmp_path, _non_ascii_source, 14)
+    (src / "日本" / "störy-00.txt").write_text("Geändert “eins”\n", encoding="utf-8")
+    (src / "café" / "störy-07.txt").unlink()
+    (src / "日本" / "störy-12.txt").write_text("Geändert “zwei”\n", encoding="utf-8")
+    _update_and_compare(tmp_path, src, bag, 11)
+    (src / "café" / "störy-09.txt").write_text("Noch einmal\n", encoding="utf-8")
+    _update_and_compare(tmp_path, src, bag, 12)
+
+
+@pytest.mark.parametrize("damage", ["truncated", "extended", "header only", "not json"])
+def test_a_damaged_state_file_means_a_full_rebuild(tmp_path, damage):
+    src, bag = _bagged(tmp_path, make_source, 8)
+    state = tmp_path / ".bag.archiver-state"
+    data = state.read_bytes()
+    state.write_bytes({"truncated": data[:-3], "extended": data + b"\0",
+                       "header only": data.split(b"\n", 1)[0] + b"\n", "not json": b"\x00" + data}[damage])
+    (src / "part0" / "story-000.txt").write_text("Changed\n")
+    _update_and_compare(tmp_path, src, bag, 0)
 
 
 def _dirs(root):
