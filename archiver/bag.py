@@ -24,8 +24,8 @@ from archiver.bagit_names import encode_path
 from archiver.corpus import Corpus, discover
 from archiver.dublincore import XML_FOOTER, DublinCoreRecord, csv_header, csv_row, xml_header, xml_record
 from archiver.errors import ArchiverError, OutputExistsError, OverrideError, SourceError
+from archiver.model import ARCHIVER_PROFILE_ID as PROFILE_ID
 from archiver.newfiles import Recycled, recyclable
-from archiver.profile import ARCHIVER_PROFILE_ID as PROFILE_ID
 from archiver.reader import DIRECT_MIN
 from archiver.records import Carried, CarriedSpan, preload, process_chunk
 from archiver.update import (ENTRY_FILES, CarryOver, Lineage, bag_dirs, claim_spare, dependencies, fingerprint,

@@ -82,6 +82,12 @@ def discover(source: str | os.PathLike, *, follow_links_inside: bool = False) ->
                 shown = os.fsencode(rel).decode("utf-8", "backslashreplace")
                 refused.append(f"{shown} (file name is not valid UTF-8, which BagIt manifests require)")
                 continue
+            if "\\" in entry.name:
+                # archiver validate (B008), like any careful validator, refuses a backslash in a manifest
+                # path: on Windows it is a separator, so the path would name another file there.
+                refused.append(f"{rel} (file name holds a backslash, which BagIt validators read as a "
+                               "Windows path separator; rename it)")
+                continue
             try:
                 st = entry.stat(follow_symlinks=False)
             except OSError as exc:

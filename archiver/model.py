@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+# The BagIt profile archiver's bags name in bag-info.txt (archiver/profiles/; archiver.profile checks it).
+ARCHIVER_PROFILE_ID = "urn:x-archiver:bagit-profile:news-corpus:1"
+
 # The fields of a provenance record, in the order they are written.
 FIELD_NAMES = ("title", "outlet", "published", "story_code", "byline", "language")
 

@@ -14,9 +14,9 @@ from importlib import resources
 from pathlib import Path
 
 from archiver.errors import CannotValidateError
+from archiver.model import ARCHIVER_PROFILE_ID  # noqa: F401 - defined in model, which the bag writer imports anyway
 from archiver.validate.findings import Finding, finding
 
-ARCHIVER_PROFILE_ID = "urn:x-archiver:bagit-profile:news-corpus:1"
 _ALWAYS_ALLOWED = ("bagit.txt", "bag-info.txt", "fetch.txt", "manifest-*.txt", "tagmanifest-*.txt")
 MIME = {"tar": "application/x-tar", "tar.gz": "application/gzip", "zip": "application/zip"}
 MIME_ALIASES = {"application/gzip": {"application/gzip", "application/x-gzip", "application/tar+gzip",

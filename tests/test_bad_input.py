@@ -231,3 +231,17 @@ def test_name_that_is_not_utf8_is_refused_and_named(tmp_path):
     assert result.exit_code == 2
     assert "caf\\xe9.txt" in result.stderr and "not valid UTF-8" in result.stderr
     assert not (tmp_path / "bag").exists()
+
+
+def test_a_name_with_a_backslash_is_refused_and_named(tmp_path):
+    """archiver validate refuses a backslash in a manifest path (B008), so bag never writes one."""
+    src = tmp_path / "src"
+    (src / "dir\\name").mkdir(parents=True)
+    (src / "dir\\name" / "inside.txt").write_text("A\n")
+    (src / "back\\slash.txt").write_text("B\n")
+    (src / "ok.txt").write_text("C\n")
+    result = run("bag", src, "-o", tmp_path / "bag")
+    assert result.exit_code == 2
+    assert "back\\slash.txt (file name holds a backslash" in result.stderr
+    assert "dir\\name (file name holds a backslash" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["src"]

@@ -313,3 +313,23 @@ def test_fast_validation_reads_manifests_in_workers_with_the_same_findings(tmp_p
     full = [f for f in findings(False, 1 << 40) if f[0] not in ("B015",)]
     assert [f for f in in_workers if f[0] not in ("A001", "A005")] == \
         [f for f in full if f[0] not in ("A001", "A005", "A003", "A004", "A006", "A007", "A008")]
+
+
+def test_records_that_need_yaml_to_be_read(tmp_path):
+    """A record whose path holds characters YAML escapes is read (and found right) through PyYAML; a
+    record that is not YAML at all is A004, with what is wrong, not a crash."""
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / 'a "quoted" name.txt').write_text("Headline\n\nBody.\n")
+    (src / "plain.txt").write_text("Other headline\n\nBody.\n")
+    bag = tmp_path / "bag"
+    assert run("bag", src, "-o", bag, "--quiet").exit_code == 0
+    record = bag / "metadata" / "provenance" / 'a "quoted" name.txt.yaml'
+    assert '\\"' in record.read_text(encoding="utf-8")          # the path is an escaped YAML scalar
+    assert validate_path(bag).valid
+    bad = bag / "metadata" / "provenance" / "plain.txt.yaml"
+    bad.write_text('record: "archiver/provenance/1"\nsource: [unclosed\n', encoding="utf-8")
+    retag(bag)
+    report = validate_path(bag)
+    [a004] = [f for f in report.findings if f.code == "A004"]
+    assert a004.path == "metadata/provenance/plain.txt.yaml" and a004.message

@@ -22,7 +22,6 @@ def validate_path(path, *, fast: bool = False, profile=None, jobs: int | None = 
     kind we do not read; everything wrong with a bag is a finding in the report instead.
     """
     from archiver.profile import load_profile
-    from archiver.serialize import ArchiveRefused, archive_kind, open_serialized
     shown = str(path)
     p = Path(path)
     if not p.exists():
@@ -32,6 +31,7 @@ def validate_path(path, *, fast: bool = False, profile=None, jobs: int | None = 
         if not os.access(p, os.R_OK | os.X_OK):
             raise CannotValidateError("cannot read this directory", shown)
         return validate_bag_dir(p, fast=fast, profile=explicit, jobs=jobs, shown=shown)
+    from archiver.serialize import ArchiveRefused, archive_kind, open_serialized   # archives only
     if archive_kind(p) is None:
         raise CannotValidateError("not a bag directory or a .tar, .tar.gz, .tgz or .zip file", shown)
     if not os.access(p, os.R_OK):

@@ -12,8 +12,6 @@ import os
 import re
 from xml.parsers import expat
 
-import yaml
-
 from archiver.bagit_names import decode_index_path
 from archiver.dublincore import INDEX_NS
 from archiver.validate.bagit_rules import BagState
@@ -35,10 +33,10 @@ def _read_source(data: bytes) -> dict:
     if m:
         quoted = m.group("path")
         # Without escapes, the double-quoted scalar is its own text; with them, let YAML unescape it.
-        path = quoted[1:-1] if "\\" not in quoted else yaml.safe_load(quoted)
+        path = quoted[1:-1] if "\\" not in quoted else _yaml_load(quoted)
         return {"path": path, "bytes": int(m.group("bytes")), "sha256": m.group("sha256"),
                 "sha512": m.group("sha512")}
-    doc = yaml.safe_load(data.decode("utf-8"))
+    doc = _yaml_load(data.decode("utf-8"))
     if not isinstance(doc, dict) or doc.get("record") != "archiver/provenance/1":
         raise ValueError("not an archiver/provenance/1 record")
     src = doc.get("source")
@@ -48,11 +46,21 @@ def _read_source(data: bytes) -> dict:
             "sha512": src.get("sha512")}
 
 
+def _yaml_load(text: str):
+    """yaml.safe_load, imported only for the records that need it (importing PyYAML costs ~14 ms of
+    every validation's start-up); its errors become ValueError."""
+    import yaml
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ValueError(str(exc) or type(exc).__name__) from exc
+
+
 def read_source_safely(data: bytes) -> tuple:
     """(source dict, None) or (None, what is wrong): for use in worker processes."""
     try:
         return _read_source(data), None
-    except (ValueError, UnicodeDecodeError, yaml.YAMLError, TypeError) as exc:
+    except (ValueError, UnicodeDecodeError, TypeError) as exc:
         return None, str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
 
 
