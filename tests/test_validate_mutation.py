@@ -186,3 +186,39 @@ def test_indexes_checked_in_a_child_process_give_the_same_findings(bag, monkeypa
                         lambda self, state: (started.append(1), real_init(self, state))[1])
     assert findings(0) == inline
     assert started
+
+
+@pytest.fixture(scope="module")
+def many(tmp_path_factory):
+    """A bag of 200 files: enough for the hashing to run in forked workers (more than one chunk)."""
+    from archiver.bag import make_bag
+    src = tmp_path_factory.mktemp("many-src")
+    for i in range(200):
+        (src / f"story-{i:03d}.txt").write_text(f"Headline {i}\n\nIslam Times - Body {i}.\n")
+    out = tmp_path_factory.mktemp("many") / "bag"
+    make_bag(src, out)
+    return out
+
+
+@pytest.mark.parametrize("source", ["pristine", "many"])
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_findings_are_the_same_where_workers_cannot_share_the_bags_state(source, request, tmp_path, monkeypatch,
+                                                                         jobs):
+    """Forked hashing workers compare digests and check records themselves; without fork, every
+    digest comes back and is compared in this process. Both give the same findings."""
+    import multiprocessing
+    bag = tmp_path / "b"
+    shutil.copytree(request.getfixturevalue(source), bag)
+    payload = sorted((bag / "data").iterdir())
+    payload[0].write_bytes(payload[0].read_bytes() + b"x")                      # B015 (and Payload-Oxum)
+    record = bag / "metadata" / "provenance" / f"{payload[1].name}.yaml"
+    text = record.read_text(encoding="utf-8")
+    record.write_text(re.sub(r'sha256: "[0-9a-f]{64}"', 'sha256: "' + "0" * 64 + '"', text, count=1),
+                      encoding="utf-8")                                          # A003 once retagged
+    retag(bag)
+    (bag / "metadata" / "provenance" / f"{payload[2].name}.yaml").write_text("not: [yaml", encoding="utf-8")
+    shared = sorted((f.code, f.path, f.message) for f in validate_path(bag, jobs=jobs).findings)
+    assert {"B015", "A003", "A004"} <= {code for code, _, _ in shared}
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    alone = sorted((f.code, f.path, f.message) for f in validate_path(bag, jobs=jobs).findings)
+    assert alone == shared
