@@ -557,13 +557,16 @@ def check_bag_size(state: BagState) -> None:
         state.add("B032", "bag-info.txt", value=value)
 
 
-def check_structure(root: Path, fast: bool = False) -> BagState:
-    """Everything but the checksums; the returned state holds the hashing plan (not with `fast`)."""
+def check_structure(root: Path, fast: bool = False, walked=None) -> BagState:
+    """Everything but the checksums; the returned state holds the hashing plan (not with `fast`).
+    `walked(state)` is called once the bag is walked and its bag-info read, before the manifests are."""
     state = BagState(root)
     walk(state)
     if not check_bagit_txt(state):
         return state
     check_bag_info(state)
+    if walked is not None:
+        walked(state)
     check_manifests(state, without_digests=fast)
     check_oxum(state)
     check_bag_size(state)
