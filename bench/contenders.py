@@ -46,6 +46,7 @@ class Contender:
     teardown: Callable[[], None] | None = None
     optional: bool = False          # "no such option" (exit 2) means "not available", not a failure
     note: str = ""
+    apart: bool = False             # timed in rounds of its own after the others (see bench/run.py)
 
 
 @dataclass
@@ -196,9 +197,10 @@ def build(ctx: SetContext, prepared: dict) -> list[Contender]:
         # Not a floor either: the lowest cost of the bag's layout itself (bench/layout.py).
         Contender("layout", "context: the bag's writes alone (copy + a record per file, hashed)", "context",
                   [py, "-m", "bench.layout", str(ctx.source), str(layout_run), "--jobs", jobs], cwd=str(REPO),
-                  teardown=lambda: ctx.dispose(layout_run),
+                  teardown=lambda: ctx.dispose(layout_run), apart=True,
                   note="not a floor: the payload copy plus a record-sized file per payload file, hashed; "
-                       "what any bag of this layout writes, without extraction"),
+                       "what any bag of this layout writes, without extraction; timed in rounds of its own "
+                       "after the others, from dropped caches like the first round"),
         Contender("archiver-bag", "archiver bag", "bag",
                   arch + ["bag", str(ctx.source), "-o", str(bag_run), "--quiet", "--jobs", jobs, "--force"],
                   cwd=str(REPO), teardown=lambda: remove_bag(bag_run, ctx.dispose)),
