@@ -117,11 +117,10 @@ def run_set(name: str, source: Path, corpus_stamp: dict, runs_root: Path, jobs: 
         preset = {}
         if small_files and prepared["update_ready"] is not True:
             preset["archiver-update"] = ("failed", f"could not make the bag to update: {prepared['update_ready']}")
-        # Context rows that create as many files as a bag are timed apart, after the others. Interleaved,
-        # each of their runs left 40,000 more files (and their page cache) behind, and the contenders that
-        # create files got slower round after round: archiver bag went 3.5 -> 5.1 s over two such runs'
-        # rounds, where it stayed at 4.2-4.6 s without the row. Apart, their rounds start like the first
-        # (caches dropped, inputs read back by the warm-up), which is the fair case for a lower bound.
+        # Context rows that create as many files as a bag are timed apart, after the others: so that the
+        # 40,000 files each of their runs leaves behind (and their page cache) do not weigh on the
+        # contenders that are compared with each other, and so that their rounds start like the first
+        # (caches dropped, inputs read back by their warm-up): the fair case for a lower bound.
         state = run_rounds([c for c in contenders if not c.apart], runs, warmup, env, log, preset, trash)
         apart = [c for c in contenders if c.apart]
         if apart:
