@@ -60,7 +60,8 @@ class _Background:
     def __init__(self):
         import queue
         import threading
-        self._queue = queue.SimpleQueue()
+        # Bounded: this thread waits when the writer is behind, so memory stays flat (blocks are <= 1 MiB).
+        self._queue = queue.Queue(maxsize=16)
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="archiver-tag-writer", daemon=True)
         self._thread.start()
@@ -410,10 +411,14 @@ def _write_bag(corpus: Corpus, bag_dir: Path, info: dict, jobs: int | None, over
                 # Entries of unchanged files, copied as bytes from the previous bag's files.
                 first, stop = chunk.first, chunk.stop
                 for alg in ALGORITHMS:
-                    manifests[alg].write(carry.run(f"manifest-{alg}.txt", first, stop))
-                    background.put(record_tags[alg].write, carry.run(f"tagmanifest-{alg}.txt", first, stop))
-                xml.write(carry.run("metadata/dublin-core.xml", first, stop))
-                csvw.write(carry.run("metadata/dublin-core.csv", first, stop))
+                    for block in carry.run(f"manifest-{alg}.txt", first, stop):
+                        manifests[alg].write(block)
+                    for block in carry.run(f"tagmanifest-{alg}.txt", first, stop):
+                        background.put(record_tags[alg].write, block)
+                for block in carry.run("metadata/dublin-core.xml", first, stop):
+                    xml.write(block)
+                for block in carry.run("metadata/dublin-core.csv", first, stop):
+                    csvw.write(block)
                 carried += stop - first
                 gens.extend(carry.gens[first:stop])
                 for name in ENTRY_FILES:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from archiver.corpus import discover
 from archiver.errors import ArchiverError, OverrideError
-from archiver.records import process_chunk
+from archiver.records import preload, process_chunk
 from archiver.workers import run_chunks
 
 
@@ -36,7 +36,7 @@ def _records(source, overrides, jobs, follow_links_inside=False):
     sizes = {f.relpath: f.size for f in corpus.files}
     work = [(f.relpath, f.abspath) for f in corpus.files]
     results = run_chunks(process_chunk, work, lambda item: sizes[item[0]],
-                         (None, None, override_map, False, True), jobs)
+                         (None, None, override_map, False, True), jobs, preload=preload)
     return corpus, results
 
 

@@ -45,6 +45,7 @@ import sys
 from array import array
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 from archiver import __version__
 from archiver.errors import ArchiverError
@@ -54,6 +55,7 @@ STATE_FORMAT = "archiver-state/5"
 ENTRY_FILES = ("manifest-sha256.txt", "manifest-sha512.txt", "tagmanifest-sha256.txt",
                "tagmanifest-sha512.txt", "metadata/dublin-core.xml", "metadata/dublin-core.csv")
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_BLOCK = 1 << 20
 
 
 def state_path(bag_dir: Path) -> Path:
@@ -263,15 +265,18 @@ class CarryOver:
             self._open[name] = os.open(bag / name, os.O_RDONLY | _NOFOLLOW)
             self._offsets[name] = list(itertools.accumulate(self.lengths[name], initial=self.starts[name]))
 
-    def run(self, name: str, first: int, stop: int) -> bytes:
-        """The bytes of the entries of the old bag's files first..stop-1 (consecutive) in entry file `name`."""
+    def run(self, name: str, first: int, stop: int) -> Iterator[bytes]:
+        """The bytes of the entries of the old bag's files first..stop-1 (consecutive) in entry file
+        `name`, in blocks of at most 1 MiB (a run can be most of a 100,000-file index)."""
         offsets = self._offsets[name]
-        size = offsets[stop] - offsets[first]
-        data = os.pread(self._open[name], size, offsets[first])
-        if len(data) != size:
-            raise ArchiverError("the previous bag ends before its state file says; run without --update",
-                                os.path.join(self.old_bag, name))
-        return data
+        pos, end = offsets[first], offsets[stop]
+        while pos < end:
+            data = os.pread(self._open[name], min(_BLOCK, end - pos), pos)
+            if not data:
+                raise ArchiverError("the previous bag ends before its state file says; run without --update",
+                                    os.path.join(self.old_bag, name))
+            pos += len(data)
+            yield data
 
     def close(self) -> None:
         for fd in (self._open or {}).values():

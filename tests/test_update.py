@@ -218,6 +218,17 @@ def test_carried_entries_are_cut_by_byte_length_with_non_ascii_names_and_titles(
     _update_and_compare(tmp_path, src, bag, 12)
 
 
+@pytest.mark.parametrize("block", [1, 7, 64])
+def test_carried_runs_are_copied_in_blocks(tmp_path, monkeypatch, block):
+    """Runs of carried entries are read in blocks of at most update._BLOCK bytes (flat memory); with
+    tiny blocks every entry is cut across blocks."""
+    from archiver import update
+    src, bag = _bagged(tmp_path, _non_ascii_source, 10)
+    (src / "日本" / "störy-04.txt").write_text("Geändert\n", encoding="utf-8")
+    monkeypatch.setattr(update, "_BLOCK", block)
+    _update_and_compare(tmp_path, src, bag, 9)
+
+
 @pytest.mark.parametrize("damage", ["truncated", "extended", "header only", "not json"])
 def test_a_damaged_state_file_means_a_full_rebuild(tmp_path, damage):
     src, bag = _bagged(tmp_path, make_source, 8)
