@@ -53,9 +53,9 @@ class BagResult:
 class _Background:
     """One thread that does, in order, the writing and hashing of the tag files' bytes while this
     thread gathers the next ones (file writes and hashlib release the GIL on large buffers). An update
-    rewrites and hashes some 22 MB of manifests and index at 20,000 files; the workers are then mostly
-    idle, so this overlaps the hashing with the copying of carried entries. The first error is raised
-    by close()."""
+    rewrites and hashes some 27 MB of manifests, tag manifests and index at 20,000 files while its
+    worker processes the changed files; this overlaps that hashing with the gathering. The first error
+    is raised by close()."""
 
     def __init__(self):
         import queue

@@ -13,8 +13,9 @@ from the old bag into the new one (neither read nor copied), and its manifest, t
 Core entries are copied as bytes from the old bag's files, read where the state's lengths put them.
 Those files are not parsed: their identity must match the state file (so they are exactly what archiver
 wrote, in the state's order). Identity, not a digest: any write to a file changes its ctime, which no
-user can set back, and checking four numbers costs nothing where hashing 28 MB of manifests and index
-at 20,000 files cost a tenth of an update. Anything else is read and processed as new. Without a
+user can set back, and checking four numbers costs nothing where hashing the 27 MB of manifests, tag
+manifests and index of 20,000 files cost a tenth of an update. Anything else is read and processed as
+new. Without a
 usable state file (moved bag, another tool, another archiver, an edited manifest or index), every file
 is processed.
 
