@@ -8,6 +8,7 @@ Every tag file is hashed as it is written; nothing is read back.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import os
 import shutil
@@ -29,7 +30,7 @@ from archiver.newfiles import Recycled, recyclable
 from archiver.reader import DIRECT_MIN
 from archiver.records import Carried, CarriedSpan, preload, process_chunk
 from archiver.update import (ENTRY_FILES, CarryOver, Lineage, bag_dirs, claim_spare, dependencies, fingerprint,
-                             keep_spare, plan_reuse, spare_path, write_state)
+                             keep_spare, plan_reuse, recorded_files, spare_path, write_state)
 from archiver.workers import SERIAL_FILES, run_chunks, start_pool
 
 ALGORITHMS = ("sha256", "sha512")
@@ -197,14 +198,8 @@ def _early_pool(source: Path, output, update: bool, verify: bool, archive: str |
     runs in this process.)"""
     if not update or verify or archive or jobs == 1:
         return None
-    bag_info = (Path(output) if output is not None else default_output(source)) / "bag-info.txt"
-    try:
-        with open(os.open(bag_info, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)), "rb") as fh:
-            info = fh.read(1 << 16)
-        count = int(info.split(b"Payload-Oxum:", 1)[1].split(b"\n", 1)[0].strip().split(b".")[1])
-    except (OSError, IndexError, ValueError):
-        return None
-    return start_pool(EARLY_WORKERS, preload) if count > SERIAL_FILES else None
+    count = recorded_files(Path(output) if output is not None else default_output(source))
+    return start_pool(EARLY_WORKERS, preload) if count is not None and count > SERIAL_FILES else None
 
 
 def _make_bag(started, source, output, force, info, jobs, overrides, follow_links_inside, archive, progress,
@@ -265,7 +260,7 @@ def _make_bag(started, source, output, force, info, jobs, overrides, follow_link
             dirs = fingerprint(final, bag_dirs(parents)) or []
             if carry is not None and keep_spare(final, tmp / output.name, carry):
                 tmp = None
-            write_state(final, corpus, deps, written.entry_files, lineage, written.gens, dirs, written.lengths)
+            write_state(final, corpus, deps, written.starts, lineage, written.gens, dirs, written.lengths)
     finally:
         if trash is not None:
             trash.close()
@@ -325,8 +320,8 @@ def _replace(built: Path, final: Path) -> None:
 
 @dataclass
 class _Written:
-    entry_files: dict      # (sha256, offset of the first payload file's entry) of each file an update
-                           # reads entries from (update.ENTRY_FILES)
+    starts: dict           # offset of the first payload file's entry in each file an update reads
+                           # entries from (update.ENTRY_FILES)
     carried: int           # files carried over from the previous bag
     gens: array            # the generation in which each file's payload and record were written
     lengths: dict          # entry file -> the byte length of each payload file's entry there
@@ -389,57 +384,49 @@ def _write_bag(corpus: Corpus, bag_dir: Path, info: dict, jobs: int | None, over
     csvw.write(csv_head)
     # Tag-manifest lines of the records, streamed to disk as chunks arrive (memory stays flat).
     record_tags = {alg: open(bag_dir / f".tagmanifest-{alg}.records", "xb") for alg in ALGORITHMS}
+    # Where each of ENTRY_FILES' entries go, in the background thread's order.
+    sinks = {**{f"manifest-{alg}.txt": w.write for alg, w in manifests.items()},
+             **{f"tagmanifest-{alg}.txt": functools.partial(background.put, fh.write) for alg, fh in record_tags.items()},
+             "metadata/dublin-core.xml": xml.write, "metadata/dublin-core.csv": csvw.write}
     stale: list[str] = []
     total_bytes = 0
     count = 0
     carried = 0
     index = carry.index if carry else {}
     keep = carry.spare if patching else set()
-    work = _work_items(corpus, index, keep, trash if patching else None)
+    work = _work_items(corpus, index, keep, trash)
     gens = array("q")
     lengths = {name: array("I") for name in ENTRY_FILES}
     try:
         if carry:
             carry.open()
+        to_process = sum(type(item) is not CarriedSpan for item in work)
         chunks = run_chunks(_bag_chunk, work, lambda item: item[3] if item[2] is None else 0,
                             (str(bag_dir), str(records_dir), override_map, link,
                              carry.old_bag if carry else None), jobs,
-                            pool if sum(type(item) is not CarriedSpan for item in work) <= EARLY_FILES else None,
-                            preload)
+                            pool if to_process <= EARLY_FILES else None, preload)
         for chunk in chunks:
             if isinstance(chunk, _CarriedRun):
                 # Entries of unchanged files, copied as bytes from the previous bag's files.
                 first, stop = chunk.first, chunk.stop
-                for alg in ALGORITHMS:
-                    for block in carry.run(f"manifest-{alg}.txt", first, stop):
-                        manifests[alg].write(block)
-                    for block in carry.run(f"tagmanifest-{alg}.txt", first, stop):
-                        background.put(record_tags[alg].write, block)
-                for block in carry.run("metadata/dublin-core.xml", first, stop):
-                    xml.write(block)
-                for block in carry.run("metadata/dublin-core.csv", first, stop):
-                    csvw.write(block)
+                for name in ENTRY_FILES:
+                    for block in carry.run(name, first, stop):
+                        sinks[name](block)
+                    lengths[name].extend(carry.lengths[name][first:stop])
                 carried += stop - first
                 gens.extend(carry.gens[first:stop])
-                for name in ENTRY_FILES:
-                    lengths[name].extend(carry.lengths[name][first:stop])
             else:
-                manifests["sha256"].write(chunk.manifest_sha256)
-                manifests["sha512"].write(chunk.manifest_sha512)
-                xml.write(chunk.xml)
-                csvw.write(chunk.csv)
-                for alg in ALGORITHMS:
-                    background.put(record_tags[alg].write, chunk.tags[alg])
+                for name, data, col in zip(ENTRY_FILES, chunk.entries, chunk.lengths):
+                    sinks[name](data)
+                    lengths[name].extend(col)
                 stale.extend(chunk.stale)
                 gens.extend([generation] * chunk.files)
-                for name, col in zip(ENTRY_FILES, chunk.lengths):
-                    lengths[name].extend(col)
             total_bytes += chunk.bytes
             count += chunk.files
             if progress:
                 progress(count, len(corpus.files))
         xml.write(XML_FOOTER.encode("utf-8"))
-        if trash is not None and patching:
+        if trash is not None:
             trash.start()
     finally:
         if carry:
@@ -480,7 +467,6 @@ def _write_bag(corpus: Corpus, bag_dir: Path, info: dict, jobs: int | None, over
     for alg in ALGORITHMS:
         entries[f"manifest-{alg}.txt"] = manifest_hashes[alg]
     # The bag's own tag files first (sorted), then one line per record, in payload order.
-    tag_hashes = {}
     for alg in ALGORITHMS:
         part = bag_dir / f".tagmanifest-{alg}.records"
         out = _HashingWriter(str(bag_dir / f"tagmanifest-{alg}.txt"))
@@ -492,11 +478,9 @@ def _write_bag(corpus: Corpus, bag_dir: Path, info: dict, jobs: int | None, over
                 while block := records.read(1 << 20):
                     out.write(block)
         finally:
-            tag_hashes[f"tagmanifest-{alg}.txt"] = out.close()
+            out.close()
         part.unlink()
-    tag_hashes.update(entries)
-    return _Written({name: (tag_hashes[name]["sha256"], starts[name]) for name in ENTRY_FILES}, carried, gens,
-                    lengths)
+    return _Written(starts, carried, gens, lengths)
 
 
 class _Trash:
@@ -579,11 +563,7 @@ class _ChunkText:
 
     files: int
     bytes: int
-    manifest_sha256: bytes
-    manifest_sha512: bytes
-    xml: bytes
-    csv: bytes
-    tags: dict                   # algorithm -> tag-manifest lines of the chunk's records (bytes)
+    entries: tuple               # per name in ENTRY_FILES (in order): the chunk's entries there (bytes)
     stale: list
     lengths: tuple               # per name in ENTRY_FILES (in order), each file's entry length in bytes
 
@@ -609,10 +589,9 @@ def _bag_chunk(chunk, bag_root, records_root, overrides, link, old_bag) -> list:
     def flush_text():
         nonlocal m256, m512, xml, csv_rows, t256, t512, stale, size
         if t256:
-            # In ENTRY_FILES order: each file's entry length there, for the state file.
-            lengths = tuple([_byte_length(e) for e in entries] for entries in (m256, m512, t256, t512, xml, csv_rows))
-            runs.append(_ChunkText(len(t256), size, enc(m256), enc(m512), enc(xml), enc(csv_rows),
-                                   {"sha256": enc(t256), "sha512": enc(t512)}, stale, lengths))
+            by_file = (m256, m512, t256, t512, xml, csv_rows)     # in ENTRY_FILES order
+            runs.append(_ChunkText(len(t256), size, tuple(enc(e) for e in by_file), stale,
+                                   tuple([_byte_length(e) for e in entries] for entries in by_file)))
         m256, m512, xml, csv_rows, t256, t512, stale = [], [], [], [], [], [], []
         size = 0
 

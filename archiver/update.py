@@ -5,8 +5,8 @@ archiver keeps, beside each bag directory it writes, a small state file `.<bag n
 mtime and inode as they were when bagged, in the order the bag lists them, and the length in bytes of
 its entry in each of the bag's manifests, tag manifests and Dublin Core index; what the records
 depended on (archiver's version, a digest of its code, the overrides file's digest); and, for each of
-those six files, its sha256, where its first payload file's entry starts, and its identity as written
-(inode, size, mtime and ctime).
+those six files, where its first payload file's entry starts and its identity as written (inode, size,
+mtime and ctime).
 
 A file whose size, mtime and inode are unchanged is carried over: its payload and record are hard-linked
 from the old bag into the new one (neither read nor copied), and its manifest, tag-manifest and Dublin
@@ -51,7 +51,7 @@ from typing import Iterator
 from archiver import __version__
 from archiver.errors import ArchiverError
 
-STATE_FORMAT = "archiver-state/5"
+STATE_FORMAT = "archiver-state/6"
 # The old bag's files that hold one entry per payload file, in payload order.
 ENTRY_FILES = ("manifest-sha256.txt", "manifest-sha512.txt", "tagmanifest-sha256.txt",
                "tagmanifest-sha512.txt", "metadata/dublin-core.xml", "metadata/dublin-core.csv")
@@ -162,18 +162,17 @@ def _to_bytes(col: array) -> bytes:
     return swapped.tobytes()
 
 
-def write_state(bag_dir: Path, corpus, deps: dict, entry_files: dict[str, tuple[str, int]], lineage: Lineage,
+def write_state(bag_dir: Path, corpus, deps: dict, starts: dict[str, int], lineage: Lineage,
                 gens: array, dirs: list, lengths: dict[str, array]) -> None:
-    """`entry_files`: {name in ENTRY_FILES: (sha256, offset of its first payload file's entry) of the file
-    as written, which is then at bag_dir/name}; `gens`: the generation in which each file's payload and
-    record were written; `dirs`: the bag's fingerprint(); `lengths`: {name in ENTRY_FILES: the byte
-    length of each payload file's entry there}."""
+    """`starts`: {name in ENTRY_FILES: offset of its first payload file's entry in the file as written,
+    which is then at bag_dir/name}; `gens`: the generation in which each file's payload and record were
+    written; `dirs`: the bag's fingerprint(); `lengths`: {name in ENTRY_FILES: the byte length of each
+    payload file's entry there}."""
     path = state_path(bag_dir)
     tmp = path.with_name(path.name + ".partial")
     files = corpus.files
     names = b"".join(f.relpath.encode("utf-8") + b"\0" for f in files)
-    recorded = {name: [digest, start] + _identity(os.lstat(bag_dir / name))
-                for name, (digest, start) in entry_files.items()}
+    recorded = {name: [start] + _identity(os.lstat(bag_dir / name)) for name, start in starts.items()}
     header = {**deps, "files": recorded, "lineage": lineage.ident, "generation": lineage.generation,
               "dirs": dirs, "count": len(files), "names": len(names)}
     columns = (_column("q", (f.size for f in files)), _column("q", (f.mtime_ns for f in files)),
@@ -188,7 +187,7 @@ def write_state(bag_dir: Path, corpus, deps: dict, entry_files: dict[str, tuple[
 
 @dataclass
 class _State:
-    files: dict          # name in ENTRY_FILES -> [sha256, start, inode, size, mtime_ns, ctime_ns]
+    files: dict          # name in ENTRY_FILES -> [start, inode, size, mtime_ns, ctime_ns]
     lineage: Lineage
     dirs: list           # fingerprint() of the bag as written
     names: list          # relpath of each file, in bag order
@@ -210,6 +209,16 @@ def _read_column(fh, typecode: str, count: int) -> array:
     return col
 
 
+def recorded_files(bag_dir: Path) -> int | None:
+    """How many files the state file beside `bag_dir` lists (its header alone is read); None without one."""
+    try:
+        with open(state_path(bag_dir), "rb") as fh:
+            count = json.loads(fh.readline()).get("count")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return count if type(count) is int else None
+
+
 def _read_state(path: Path, deps: dict) -> _State | None:
     """The state file at `path`, or None if it is missing, of another format or archiver, or malformed."""
     try:
@@ -223,7 +232,7 @@ def _read_state(path: Path, deps: dict) -> _State | None:
                     or not isinstance(ident, str) or type(generation) is not int or not isinstance(dirs, list) \
                     or type(count) is not int or type(size) is not int or count < 0 or size < 0:
                 return None
-            if not all(type(v) is list and len(v) == 6 and all(type(x) is int for x in v[1:])
+            if not all(type(v) is list and len(v) == 5 and all(type(x) is int for x in v)
                        for v in files.values()):
                 return None
             blob = fh.read(size)
@@ -247,7 +256,6 @@ class CarryOver:
     index: dict[str, int]
     starts: dict[str, int]               # entry file -> offset of its first payload file's entry
     lengths: dict[str, array]            # entry file -> each old file's entry length there
-    count: int                           # files in the old bag
     gens: array                          # generation of each of the old bag's files, in its order
     lineage: Lineage                     # the old bag's
     dirs: list                           # the old bag's directories' fingerprint, as written
@@ -295,7 +303,7 @@ def plan_reuse(bag_dir: Path, corpus, deps: dict) -> CarryOver | None:
     try:
         for name in ENTRY_FILES:
             st = os.lstat(bag_dir / name)
-            _digest, start, *identity = state.files[name]
+            start, *identity = state.files[name]
             if not stat.S_ISREG(st.st_mode) or _identity(st) != identity:
                 return None         # replaced or written since: nothing is carried over
             # The entries lie within the file (manifests hold nothing else).
@@ -312,8 +320,8 @@ def plan_reuse(bag_dir: Path, corpus, deps: dict) -> CarryOver | None:
         k = old.get(f.relpath)
         if k is not None and sizes[k] == f.size and mtimes[k] == f.mtime_ns and inodes[k] == f.inode:
             index[f.relpath] = k
-    return CarryOver(str(bag_dir), index, starts, state.lengths, len(state.names), state.gens, state.lineage,
-                     state.dirs, unchanged_since(bag_dir, state.dirs))
+    return CarryOver(str(bag_dir), index, starts, state.lengths, state.gens, state.lineage, state.dirs,
+                     unchanged_since(bag_dir, state.dirs))
 
 
 def claim_spare(bag_dir: Path, carry: CarryOver, deps: dict, into: Path) -> bool:

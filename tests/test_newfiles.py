@@ -48,28 +48,29 @@ def test_a_file_with_another_name_is_not_recyclable(tmp_path):
     assert recyclable(str(tmp_path / "missing")) is None
 
 
-def test_a_recycled_file_that_gained_a_name_since_is_not_written(tmp_path):
-    old = tmp_path / "old"
-    old.write_bytes(b"old")
-    recycled = recyclable(str(old))
+def _gains_a_name(tmp_path, old):
     os.link(old, tmp_path / "someone-elses")       # after it was judged recyclable
-    with pytest.raises(ArchiverError, match="changed while"):
-        _write(tmp_path / "dest", recycled, b"new")
-    assert (tmp_path / "someone-elses").read_bytes() == b"old"
+    return tmp_path / "someone-elses", b"old"
 
 
-def test_a_recycled_file_swapped_for_another_is_not_written(tmp_path):
-    old = tmp_path / "old"
-    old.write_bytes(b"old")
-    recycled = recyclable(str(old))
+def _is_swapped(tmp_path, old):
     victim = tmp_path / "victim"
     victim.write_bytes(b"not ours")
     os.unlink(old)
     os.link(victim, old)                            # same name, another inode
     os.unlink(victim)                               # ... even with one link left
+    return tmp_path / "dest", b"not ours"
+
+
+@pytest.mark.parametrize("tamper", [_gains_a_name, _is_swapped])
+def test_a_recycled_file_changed_since_it_was_judged_is_not_written(tmp_path, tamper):
+    old = tmp_path / "old"
+    old.write_bytes(b"old")
+    recycled = recyclable(str(old))
+    untouched, content = tamper(tmp_path, old)
     with pytest.raises(ArchiverError, match="changed while"):
         _write(tmp_path / "dest", recycled, b"new")
-    assert (tmp_path / "dest").read_bytes() == b"not ours"
+    assert untouched.read_bytes() == content
 
 
 def test_a_recycled_file_is_never_moved_over_an_existing_name(tmp_path):

@@ -9,71 +9,78 @@ import hashlib
 import os
 
 from archiver.validate.bagit_rules import DIGEST_LENGTHS, BagState
-from archiver.workers import CHUNK_BYTES, CHUNK_FILES, chunks, run_groups
+from archiver.workers import chunks, run_groups
 
 BLOCK = 1 << 20
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
-_SHARED: tuple | None = None   # (state, listings, check_records) for the chunk workers: see verify()
+_SHARED: tuple | None = None   # (state, listings, check_records, sorted walk) for the workers: verify()
 
 
-def _hash_chunk(chunk: list[tuple[str, tuple[str, ...], int]], root: str) -> list:
-    """Hash a chunk of walked files. Where verify() shared the bag's state (workers forked after the
-    manifests were read, or this process), each digest is compared and each record checked right here,
-    and only what is wrong comes back: [("finding", Finding), ("unverified", record)]. Otherwise every
-    file comes back as (rel, digests, error, record source)."""
-    from archiver.validate.archiver_rules import RECORDS, check_record, read_source_safely
+def _hash_chunk(chunk, root: str) -> list:
+    """Hash a chunk of walked files: a list of (rel, algorithms, size), or, where verify() shared the
+    bag's state (workers forked after the manifests were read, or this process), a range of positions
+    in the sorted walk. With the state shared, each file is judged right here and only what is wrong
+    comes back: [("finding", Finding), ("unverified", record)]. Otherwise every file comes back as
+    (rel, digests, error, record source), for verify() to judge."""
     shared = _SHARED
-    out = []
-    if shared is not None:
-        state, listings, check_records, order = shared
-        mark = len(state.findings)
-        if type(chunk) is range:     # positions in `order`: the work is planned here, not in the parent
-            chunk = [(rel, algorithms, 0) for rel, algorithms in
-                     ((order[i], _algorithms(state, order[i], listings)) for i in chunk) if algorithms]
-    for rel, algorithms, _size in chunk:
-        hashers = {alg: hashlib.new(alg) for alg in algorithms}
-        first = None
-        blocks = 0
-        try:
-            # O_NOFOLLOW: a file swapped for a link after the walk is refused, not followed.
-            fd = os.open(os.path.join(root, *rel.split("/")), os.O_RDONLY | _NOFOLLOW)
-            with open(fd, "rb", buffering=0) as fh:
-                while True:
-                    block = fh.read(BLOCK)
-                    if not block:
-                        break
-                    blocks += 1
-                    if first is None:
-                        first = block
-                    for h in hashers.values():
-                        h.update(block)
-        except OSError as exc:
-            error = exc.strerror or str(exc)
-            if shared is None:
-                out.append((rel, None, error, None))
-            else:
-                if check_records and _is_record(rel, RECORDS):
-                    out.append(("unverified", rel))
-                state.add("B028", rel, detail=error)
-            continue
-        # A provenance record is parsed here, from the bytes just hashed, so it is read only once.
-        record = read_source_safely(first or b"") if _is_record(rel, RECORDS) and blocks <= 1 else None
-        digests = {alg: h.digest() for alg, h in hashers.items()}
-        if shared is None:
-            out.append((rel, digests, None, record))
-            continue
-        if check_records and _is_record(rel, RECORDS):
-            if record is not None:
-                check_record(state, rel, *record)
-            else:
-                out.append(("unverified", rel))
-        _compare(state, rel, digests, listings)
-    if shared is not None:
-        out.extend(("finding", f) for f in state.findings[mark:])
-        del state.findings[mark:]
+    if shared is None:
+        return [_hash_file(root, rel, algorithms) for rel, algorithms, _size in chunk]
+    state, listings, check_records, order = shared
+    mark = len(state.findings)
+    unverified: set[str] = set()
+    for i in chunk:
+        algorithms = _algorithms(state, order[i], listings)
+        if algorithms:
+            _judge(state, listings, check_records, unverified, *_hash_file(root, order[i], algorithms))
+    out = [("finding", f) for f in state.findings[mark:]] + [("unverified", rel) for rel in unverified]
+    del state.findings[mark:]
     return out
+
+
+def _hash_file(root: str, rel: str, algorithms: tuple[str, ...]) -> tuple:
+    """(rel, {algorithm: digest} or None, error or None, record source or None) of one walked file."""
+    from archiver.validate.archiver_rules import RECORDS, read_source_safely
+    hashers = {alg: hashlib.new(alg) for alg in algorithms}
+    first = None
+    blocks = 0
+    try:
+        # O_NOFOLLOW: a file swapped for a link after the walk is refused, not followed.
+        fd = os.open(os.path.join(root, *rel.split("/")), os.O_RDONLY | _NOFOLLOW)
+        with open(fd, "rb", buffering=0) as fh:
+            while True:
+                block = fh.read(BLOCK)
+                if not block:
+                    break
+                blocks += 1
+                if first is None:
+                    first = block
+                for h in hashers.values():
+                    h.update(block)
+    except OSError as exc:
+        return rel, None, exc.strerror or str(exc), None
+    # A provenance record is parsed here, from the bytes just hashed, so it is read only once.
+    record = read_source_safely(first or b"") if _is_record(rel, RECORDS) and blocks <= 1 else None
+    return rel, {alg: h.digest() for alg, h in hashers.items()}, None, record
+
+
+def _judge(state: BagState, listings, check_records: bool, unverified: set, rel: str, digests, error,
+           record) -> None:
+    """One file's result against the manifests (findings into state) and, for a provenance record,
+    against its payload; a record that could not be checked goes into `unverified`."""
+    from archiver.validate.archiver_rules import RECORDS, check_record
+    if check_records and _is_record(rel, RECORDS):
+        if record is not None:
+            check_record(state, rel, *record)
+        else:
+            unverified.add(rel)
+    if error is not None:
+        state.add("B028", rel, detail=error)
+        return
+    for alg, digest in expected(state, rel, listings):
+        if digests[alg] != digest and not _same_hex(digests[alg], digest):
+            _mismatch(state, rel, alg, digest, digests[alg])
 
 
 _ALGORITHM_SETS: dict[tuple, tuple] = {}   # one tuple object per set of algorithms, not one per file
@@ -88,26 +95,8 @@ def _algorithms(state: BagState, rel: str, listings: tuple[list, list]) -> tuple
     return _ALGORITHM_SETS.setdefault(algorithms, algorithms)
 
 
-def _ranges(order: list[str], sizes: dict[str, int]):
-    """Chunks of `order` as ranges of positions, cut like workers.chunks() cuts lists."""
-    start = total = 0
-    for i, rel in enumerate(order):
-        total += sizes[rel]
-        if i + 1 - start >= CHUNK_FILES or total >= CHUNK_BYTES:
-            yield range(start, i + 1)
-            start, total = i + 1, 0
-    if start < len(order):
-        yield range(start, len(order))
-
-
 def _is_record(rel: str, records: str) -> bool:
     return rel.startswith(records) and rel.endswith(".yaml")
-
-
-def _compare(state: BagState, rel: str, digests: dict, listings: tuple[list, list]) -> None:
-    for alg, digest in expected(state, rel, listings):
-        if digests[alg] != digest and not _same_hex(digests[alg], digest):
-            _mismatch(state, rel, alg, digest, digests[alg])
 
 
 def manifest_listings(state: BagState) -> tuple[list, list]:
@@ -148,8 +137,11 @@ def verify(state: BagState, jobs: int | None, check_records: bool = False) -> No
     forking = "fork" in multiprocessing.get_all_start_methods()
     _SHARED = (state, listings, check_records, order) if forking else None
     try:
-        # Forked workers get positions in `order` (a range pickles in a few bytes) and plan the files.
-        groups = _ranges(order, files) if forking else chunks(work(), lambda item: item[2])
+        if forking:
+            # Positions in `order` (a range pickles in a few bytes); the workers plan the files.
+            groups = (range(c[0], c[-1] + 1) for c in chunks(range(len(order)), lambda i: files[order[i]]))
+        else:
+            groups = chunks(work(), lambda item: item[2])
         results = run_groups(_hash_chunk, groups, len(files), sum(files.values()), (str(state.root),), jobs)
         for result in results:
             if result[0] == "finding":
@@ -157,23 +149,9 @@ def verify(state: BagState, jobs: int | None, check_records: bool = False) -> No
             elif result[0] == "unverified":
                 state.records_unverified.add(result[1])
             else:
-                _check_result(state, listings, check_records, *result)
+                _judge(state, listings, check_records, state.records_unverified, *result)
     finally:
         _SHARED = None
-
-
-def _check_result(state: BagState, listings, check_records: bool, rel: str, digests, error, record) -> None:
-    """One file's result, for workers that did not share the state."""
-    from archiver.validate.archiver_rules import RECORDS, check_record
-    if check_records and _is_record(rel, RECORDS):
-        if record is not None:
-            check_record(state, rel, *record)
-        else:
-            state.records_unverified.add(rel)
-    if error is not None:
-        state.add("B028", rel, detail=error)
-        return
-    _compare(state, rel, digests, listings)
 
 
 def _same_hex(actual: bytes, expected_digest) -> bool:
