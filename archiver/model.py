@@ -5,13 +5,22 @@ import it without pulling each other in.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 # The BagIt profile archiver's bags name in bag-info.txt (archiver/profiles/; archiver.profile checks it).
 ARCHIVER_PROFILE_ID = "urn:x-archiver:bagit-profile:news-corpus:1"
 
 # The fields of a provenance record, in the order they are written.
-FIELD_NAMES = ("title", "outlet", "published", "story_code", "byline", "language")
+FIELD_NAMES = ("title", "outlet", "published", "story_code", "byline", "language", "updated", "credit")
+# The fields every record has had since the first version; "updated" (an update stamp, never the
+# publication date) and "credit" (an organisation credited for the story beside the page's publisher,
+# such as a wire) came with extractor 2.
+CORE_FIELD_NAMES = FIELD_NAMES[:6]
+
+# Which extractor writes the extracted values of a record (its rules and thresholds: archiver.extract).
+# Raise the version whenever a change can alter what it extracts from some page.
+EXTRACTOR_NAME = "archiver.extract"
+EXTRACTOR_VERSION = "2.0"
 
 EXTRACTED = "extracted"
 UNKNOWN = "unknown"
@@ -25,7 +34,9 @@ class Evidence:
     `line` is 1-based in the decoded text (None for whole-document rules such as language
     identification). `value` is the candidate value this rule proposed, when it differs from the
     field's value; `outcome` is None for supporting evidence, "overruled" for a weaker rule that lost,
-    and "conflict" for strong candidates that disagreed (the field is then unknown).
+    "conflict" for strong candidates that disagreed, and "abstained" for the best candidate of a decision
+    whose evidence was too weak (the field is then unknown). A scored decision (titles) records the
+    candidate's `score` and the `features` that made it, so that a curator can see why.
     """
 
     line: int | None
@@ -33,6 +44,11 @@ class Evidence:
     rule: str
     value: str | None = None
     outcome: str | None = None
+    score: float | None = None
+    features: str | None = None
+
+    def with_outcome(self, outcome: str, value: str | None = None) -> "Evidence":
+        return replace(self, outcome=outcome, value=value)
 
     def to_dict(self) -> dict:
         d: dict = {"line": self.line, "text": self.text, "rule": self.rule}
@@ -40,6 +56,10 @@ class Evidence:
             d["value"] = self.value
         if self.outcome is not None:
             d["outcome"] = self.outcome
+        if self.score is not None:
+            d["score"] = self.score
+        if self.features is not None:
+            d["features"] = self.features
         return d
 
 

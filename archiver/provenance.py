@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import yaml
 
 from archiver import yamlout
-from archiver.model import ASSERTED, FIELD_NAMES, Field
+from archiver.model import ASSERTED, EXTRACTOR_NAME, EXTRACTOR_VERSION, FIELD_NAMES, Field
 
 RECORD_TYPE = "archiver/provenance/1"
 
@@ -34,6 +34,7 @@ class ProvenanceRecord:
                 "sha512": self.sha512,
                 "encoding": self.encoding,
             },
+            "extractor": {"name": EXTRACTOR_NAME, "version": EXTRACTOR_VERSION},
             "fields": {name: self.fields[name].to_dict() for name in FIELD_NAMES},
         }
 
@@ -43,7 +44,8 @@ class ProvenanceRecord:
         q = yamlout.quote
         out = ['record: "archiver/provenance/1"', "source:", f"  path: {q(self.path)}",
                f"  bytes: {self.size}", f'  sha256: "{self.sha256}"', f'  sha512: "{self.sha512}"',
-               f"  encoding: {q(self.encoding) if self.encoding is not None else 'null'}", "fields:"]
+               f"  encoding: {q(self.encoding) if self.encoding is not None else 'null'}",
+               "extractor:", f'  name: "{EXTRACTOR_NAME}"', f'  version: "{EXTRACTOR_VERSION}"', "fields:"]
         for name in FIELD_NAMES:
             out.append(f"  {name}:")
             _field_lines(self.fields[name], "    ", out)
@@ -79,6 +81,10 @@ def _field_lines(f: Field, pad: str, out: list[str]) -> None:
             out.append(f"{pad}    value: {yamlout.quote(ev.value)}")
         if ev.outcome is not None:
             out.append(f"{pad}    outcome: {yamlout.quote(ev.outcome)}")
+        if ev.score is not None:
+            out.append(f"{pad}    score: {ev.score!r}")
+        if ev.features is not None:
+            out.append(f"{pad}    features: {yamlout.quote(ev.features)}")
 
 
 def dump_yaml(data: dict) -> bytes:

@@ -55,6 +55,8 @@ def _scalar(value) -> str:
         return "false"
     if isinstance(value, int):
         return str(value)
+    if isinstance(value, float):
+        return repr(value)  # a finite score: repr round-trips through YAML's float
     if isinstance(value, str):
         return quote(value)
     raise TypeError(f"cannot emit {type(value).__name__}")

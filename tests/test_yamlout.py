@@ -5,6 +5,7 @@ import yaml
 from hypothesis import given, settings, strategies as st
 
 from archiver import yamlout
+from archiver.model import FIELD_NAMES
 
 scalars = st.one_of(st.none(), st.booleans(), st.integers(min_value=-10**12, max_value=10**12),
                     st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=40))
@@ -36,7 +37,7 @@ evidence = st.builds(lambda line, text, rule, value, outcome: __import__("archiv
 
 @st.composite
 def fields(draw):
-    from archiver.model import ASSERTED, Field
+    from archiver.model import FIELD_NAMES, ASSERTED, Field
     value = draw(st.one_of(st.none(), field_text))
     f = Field(value, "extracted" if value is not None else "unknown", draw(st.lists(evidence, max_size=3)))
     if draw(st.booleans()):
@@ -47,7 +48,7 @@ def fields(draw):
 
 @settings(max_examples=200, deadline=None)
 @given(st.fixed_dictionaries({n: fields() for n in
-                              ("title", "outlet", "published", "story_code", "byline", "language")}),
+                              FIELD_NAMES}),
        field_text.filter(bool), st.integers(0, 2**40), st.sampled_from([None, "utf-8", "windows-1252"]))
 def test_record_fast_path_equals_the_generic_emitter(fields_, path, size, encoding):
     from archiver.provenance import ProvenanceRecord

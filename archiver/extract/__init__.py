@@ -10,19 +10,30 @@ footer speak for the page; the body speaks about the world).
 from __future__ import annotations
 
 import re
+from contextvars import ContextVar
 from dataclasses import dataclass
 
-from archiver.extract import bylines, codes, dates, language, outlets, titles
+from archiver.extract import bylines, chrome, codes, dates, language, outlets, pagekind, titles
 from archiver.extract.lines import (FirstCharacterDispatch, Line, as_printed, ascii_non_starters, is_noise,
                                    is_spaced_nav, may_contain, noise_match, read_page)
 from archiver.model import FIELD_NAMES, Evidence, Field
 
 STRONG, MEDIUM, WEAK = 3, 2, 1
-PUBLISHED_LABEL = re.compile(r"^(?:(?:first\s+)?(?:published|posted|issued on|publication date|date published|release date|"
-                             r"publié(?:e)? le|publié(?:e)?|mis en ligne le|تاريخ النشر|نشر في|نشر بتاريخ|"
-                             r"تاریخ انتشار)\s*(?:on|:)?|(?:date|تاريخ|تاریخ)\s*:)\s*", re.I)
-UPDATED_LABEL = re.compile(r"^(?:last\s+)?(?:updated?|modified|mis à jour(?: le)?|actualisé(?: le)?|"
-                           r"آخر تحديث|تم التحديث|به‌روزرسانی|بروزرسانی)\s*(?:on|:)?\s*", re.I)
+PUBLISHED_LABEL = re.compile(r"^(?:(?:(?:first\s+)?(?:published|posted|issued on|publication date|date published|release date|"
+                             r"publish(?:ed)? date|publié(?:e)? le|publié(?:e)?|mis en ligne le|"
+                             r"veröffentlicht(?: am)?|erschienen(?: am)?|publicado(?: el| em| a las)?|fecha de publicación|"
+                             r"pubblicato(?: il)?|data di pubblicazione|gepubliceerd(?: op)?|opublikowano|data publikacji|"
+                             r"опубликовано|дата публикации|yayınlanma(?: tarihi)?|yayın tarihi|yayınlandı|publicat|"
+                             r"diterbitkan|dipublikasikan|tanggal terbit|发布时间|發布時間|发表时间|公開日|掲載日|게시일|입력|"
+                             r"פורסם|प्रकाशित|تاريخ النشر|نشر في|نشر بتاريخ|تاریخ انتشار|تاریخ نشر|منتشر شده)\s*(?:on|:|：)?)|"
+                             r"(?:date|تاريخ|تاریخ|datum|fecha|data|дата|tarih|tanggal|日期|日付|날짜)\s*[:：])\s*", re.I)
+UPDATED_LABEL = re.compile(r"^(?:last\s+)?(?:updated?|modified|mis à jour(?: le)?|actualisé(?: le)?|modifié(?: le)?|"
+                           r"aktualisiert(?: am)?|zuletzt aktualisiert(?: am)?|actualizado(?: el| a las)?|"
+                           r"última actualización|aggiornato(?: il| alle)?|ultimo aggiornamento|atualizado(?: em| a)?|"
+                           r"bijgewerkt(?: op)?|laatst bijgewerkt(?: op)?|zaktualizowano|aktualizacja|обновлено|"
+                           r"güncelleme(?: tarihi)?|güncellendi|son güncelleme|diperbarui|更新时间|更新時間|更新日|"
+                           r"更新|수정|업데이트|עודכן|अपडेट|آخر تحديث|تم التحديث|به‌روزرسانی|بروزرسانی|به روزرسانی)"
+                           r"\s*(?:on|:|：)?\s*", re.I)
 # "Read more: <another story's headline>" inside the article: the stamp printed under it is that story's.
 _READ_MORE = ("read more|read also|also read|see also|more on this|lire aussi|à lire aussi|"
               "اقرأ أيضا|اقرأ أيضاً|بیشتر بخوانید")
@@ -34,9 +45,13 @@ _NOT_LINK_START = FirstCharacterDispatch(READ_MORE_LINK).non_starters
 _NOT_READ_MORE_START = FirstCharacterDispatch(READ_MORE_START).non_starters
 BARE_DATE_LABEL = re.compile(r"^(?:date|تاريخ|تاریخ)\s*:", re.I)
 # Stamps on one line: "Published: … | Updated: …"; also an update stamp glued to the date before it.
-_UPDATE_WORDS = ("update", "modified", "mis à jour")  # what STAMP_SPLIT's lookahead needs
-STAMP_SPLIT = re.compile(r"\s*[|•·]\s*|(?<![^\W\d_])\s*(?=(?:last\s+)?(?:updated?|modified|mis à jour)\b)", re.I)
+_UPDATE_WORDS = ("update", "modified", "mis à jour", "aktualisiert", "actualizado", "aggiornato",
+                 "atualizado", "bijgewerkt", "обновлено", "güncelle", "diperbarui")  # STAMP_SPLIT's lookahead words
+STAMP_SPLIT = re.compile(r"\s*[|•·]\s*|(?<![^\W\d_])\s*(?=(?:last\s+)?(?:updated?|modified|mis à jour|aktualisiert|"
+                         r"actualizado|aggiornato|atualizado|bijgewerkt|обновлено|güncelle\w*|diperbarui)\b)", re.I)
 FOOTER_LINES = 5
+# An update stamp is kept in the record's `updated` field, never taken for the publication date.
+UPDATE_RULE = "updated.stamp"
 COPYRIGHT_LINE = re.compile(r"^(?:(?:copyright|©|\(c\)).*?)?(?:all rights reserved|tous droits réservés|"
                             r"جميع الحقوق محفوظة|کلیه حقوق.*)\.?$", re.I)
 LEADIN_LINES = 2
@@ -105,9 +120,18 @@ def _same_date(precise: str, other: str) -> bool:
     return precise.startswith(other)
 
 
+# The page's language while one page is read: dates.find_date reads month names in it first and
+# decides day/month order from it (set and reset by _extract).
+_LANGUAGES: ContextVar[tuple[str, ...] | None] = ContextVar("page_languages", default=None)
+
+
+def _find_date(text: str, **kwargs):
+    return dates.find_date(text, languages=_LANGUAGES.get(), **kwargs)
+
+
 def _date_in(text: str, line: Line, rule: str, strength: int, cands: list, whole=False) -> None:
     # The whole line decides whether 03/04/2024 reads day first ("Publié le 03/04/2024").
-    found = dates.find_date(text, whole=whole, day_first_in=line.text)
+    found = _find_date(text, whole=whole, day_first_in=line.text)
     if found:
         cands.append(Candidate(found[0], strength, line, rule, line.raw.strip()))
 
@@ -125,7 +149,7 @@ def _published_from_label(line: Line, cands: list, text: str | None = None) -> b
         first = part[:1]
         m = UPDATED_LABEL.match(part) if first not in _NOT_UPDATED_START else None
         if m:
-            _date_in(part[m.end():], line, "published.updated-stamp", WEAK, cands)
+            _date_in(part[m.end():], line, UPDATE_RULE, WEAK, cands)
             hit = True
             continue
         m = PUBLISHED_LABEL.match(part) if first not in _NOT_PUBLISHED_START else None
@@ -158,7 +182,7 @@ def _story_code(line: Line, text: str, code_c: list, pub_c: list) -> bool:
     if found[1] is None:
         code_c.append(Candidate(found[0], STRONG, line, "story_code.label"))
         return True
-    stamp = dates.find_date(found[1], whole=True)
+    stamp = _find_date(found[1], whole=True)
     if not stamp:
         return False
     code_c.append(Candidate(found[0], STRONG, line, "story_code.label-before-date"))
@@ -172,7 +196,7 @@ def _is_menu_item(ln: Line) -> bool:
     # text.count(" ") + 1 (here and below, cheaper than len(text.split())).
     if len(text) > 30 or text.count(" ") > 2 or text[:3].casefold() == "by ":
         return False
-    return not dates.find_date(text, whole=False)
+    return not _find_date(text, whole=False)
 
 
 def _menu_runs(header: list[Line]) -> set[int]:
@@ -190,6 +214,122 @@ def _menu_runs(header: list[Line]) -> set[int]:
     return found
 
 
+def _headline_segment(text: str) -> str | None:
+    """The headline among the " | "-separated fields of a wire-list line ("Nicosia (AFP) | 23/05/2024 -
+    17:45:08 | Headline"): the one field that is not a date, a dateline, chrome or a name. None when no
+    field, or more than one, is left."""
+    parts = [p.strip() for p in text.split(" | ") if p.strip()]
+    left = [p for p in parts if len(p.split()) >= 3 and not _find_date(p, whole=True)
+            and not chrome.chrome_line(p) and not chrome.org_like(p) and not re.search(r"\(\w[^)]{0,30}\)\s*$", p)]
+    if len(left) == 1:
+        return left[0]
+    return None if len(parts) > 2 else text
+
+
+def _signatures(ln: Line, text: str, outlet_c: list, credit_c: list, first_line: bool = False) -> bool:
+    """Outlets the table may not know, from the page's own signatures on one header or footer line:
+    a copyright line, a "Source:" line, a masthead (an organisation's name as the page's first line), a
+    web address. True when the line was such a signature (it is then no headline)."""
+    name = outlets.copyright_name(text)
+    if name:
+        outlet_c.append(Candidate(name, MEDIUM, ln, "outlet.copyright-line"))
+        return True
+    name = outlets.source_name(text)
+    if name:
+        credit_c.append(Candidate(name, WEAK, ln, "outlet.source-line"))
+        return True
+    if first_line and len(text) <= 60:
+        found = chrome.masthead_name(text)
+        name = outlets.clean_name(found) if found else None
+        if name:
+            outlet_c.append(Candidate(name, MEDIUM, ln, "outlet.masthead-name"))
+            return True
+    if text.count(" ") < 6 and "." in text:
+        name = outlets.domain_name(text)
+        if name:
+            outlet_c.append(Candidate(name, WEAK, ln, "outlet.web-address"))
+            return True
+    return False
+
+
+def _dated(text: str) -> bool:
+    """A short line holding a date stamp: a dateline, a clock, a stamp with a label glued on."""
+    return text.count(" ") < 12 and _find_date(text) is not None
+
+
+def _decide_title(cands: list, header: list, meta: set, page, outlet_names: set) -> Field:
+    """The headline among the candidate lines of the header (see titles.score), or unknown with the
+    best candidate as evidence when the evidence is weak or two different candidates score alike."""
+    if not cands:
+        return Field.unknown()
+    keys: dict[str, int] = {}
+    longest = max(len(c.line.text) for c in cands) * 2 + 8  # a line holding a title twice, at most
+    for number, raw in (page.kept or [])[:80]:
+        if len(raw) > longest:
+            continue
+        norm = " ".join(raw.split())
+        for k in {titles._key(norm), titles._key(titles.once(norm))}:
+            keys[k] = keys.get(k, 0) + 1
+    first_content = min(c.line.number for c in cands)
+    orgs = [chrome.org_like(c.value, strong=True) or outlets.canonical(c.value) is not None
+            or c.value.casefold() in outlet_names for c in cands]
+    plain = [i for i, c in enumerate(cands) if not orgs[i]]
+    position = {}
+    if plain:
+        last = plain[-1]
+        if len(plain) >= 2 and cands[last].index == cands[plain[-2]].index + 1:
+            position[plain[-2]], position[last] = "above-standfirst", "standfirst"
+        else:
+            position[last] = "last"
+            if len(plain) >= 2:
+                position[plain[-2]] = "second-last"
+    scored = []
+    for i, c in enumerate(cands):
+        key = titles._key(c.value)
+        doubled = titles.once(c.line.text) != c.line.text
+        repeats = keys.get(key, 0) - 1 + (1 if doubled else 0)
+        later = len(cands) - 1 - i
+        after = [ln.number for ln in header[c.index + 1:c.index + 4]]
+        meta_after = any(n in meta for n in after)
+        s, why = titles.score(c, position.get(i, "far"), later, repeats, meta_after, orgs[i],
+                              c.line.number == first_content, alone=len(cands) == 1)
+        scored.append((s, i, c, why))
+    scored.sort(key=lambda t: (-t[0], t[1]))
+    best_score, _, best, why = scored[0]
+    evidence = Evidence(best.line.number, best.line.raw.strip(), best.rule, None, None,
+                        round(best_score, 2), ",".join(why))
+    if best_score < titles.ACCEPT:
+        return Field.unknown([evidence.with_outcome("abstained", best.value)])
+    for s, _, other, why2 in scored[1:]:
+        if best_score - s < titles.MARGIN and titles._key(other.value) != titles._key(best.value):
+            rival = Evidence(other.line.number, other.line.raw.strip(), other.rule, other.value, "conflict",
+                             round(s, 2), ",".join(why2))
+            return Field.unknown([evidence.with_outcome("conflict", best.value), rival])
+    return Field.found(best.value, [evidence])
+
+
+def _language(header: list, body: list) -> Field:
+    """The page's language from its prose (the body's longer lines; the header's too on a page of short
+    lines)."""
+    prose_lines, size = [], 0
+    for ln in body:
+        if size >= language.SAMPLE_CHARS:
+            break
+        if ln.text.count(" ") >= 5:
+            prose_lines.append(ln.text)
+            size += len(ln.text) + 1
+    guess = language.identify("\n".join(prose_lines))
+    if guess is None and size < language.SAMPLE_CHARS // 3:
+        # A page of short lines has next to no body: its header's sentences are text to read too.
+        more = [ln.text for ln in header if ln.text.count(" ") >= 5 and not is_noise(ln.text)]
+        if more:
+            guess = language.identify("\n".join(more + prose_lines))
+    if guess:
+        lang, why = guess
+        return Field.found(lang, [Evidence(None, why, "language.script-and-function-words")])
+    return Field.unknown()
+
+
 def extract(text: str) -> dict[str, Field]:
     """The fields of one article. Never raises: a failure inside a rule leaves its field unknown."""
     try:
@@ -202,11 +342,35 @@ def _extract(text: str) -> dict[str, Field]:
     page = read_page(text)
     if not page.lines:
         return {name: Field.unknown() for name in FIELD_NAMES}
+    kind = pagekind.classify(page.kept or [])
+    if kind.kind != pagekind.ARTICLE:
+        # Not an article: nothing on it is this page's headline, author, date or id.
+        why = [Evidence(kind.line, kind.text, kind.rule, kind.kind, "not-an-article")]
+        fields = {name: Field.unknown(why) for name in FIELD_NAMES}
+        fields["language"] = _language(page.lines[:page.header_count], page.lines[page.header_count:])
+        return fields
     header = page.lines[:page.header_count]  # the lines before body_start(page)
     body = page.lines[page.header_count:]
+    lang_field = _language(header, body)
+    # The page's language leads (it decides 03/04/2024); month names of the other languages are still
+    # read (a page quotes its stamps in the site's language, whatever the body's).
+    token = _LANGUAGES.set((lang_field.value,) + tuple(c for c in dates.DEFAULT_LANGUAGES if c != lang_field.value)
+                           if lang_field.value else None)
+    try:
+        result = _fields(page, header, body)
+    finally:
+        _LANGUAGES.reset(token)
+    result["language"] = lang_field
+    return result
+
+
+def _fields(page, header: list, body: list) -> dict[str, Field]:
+    """Every field but the language, from an article's lines."""
     footer = [ln for ln in body[-FOOTER_LINES:] if ln.text.count(" ") < 10] if len(body) > 1 else []
 
     title_c, outlet_c, pub_c, code_c, byline_c = [], [], [], [], []
+    title_cands: list[titles.TitleCandidate] = []
+    credit_c: list[Candidate] = []  # organisations credited for the story (lead-ins, "Source:" lines)
     crawler_date = None
     title_done = False
     seen_content = False  # a content line (not noise, not a story code) came before this one
@@ -238,7 +402,7 @@ def _extract(text: str) -> dict[str, Field]:
         if "|" in raw_text:  # "Aylin Kaya | 31.03.2024 - Update : 01.04.2024": a name beside the stamp
             who = bylines.name_before_bar(raw_text)
             stamp = raw_text.split("|")[1] if who else ""
-            if who and dates.find_date(STAMP_SPLIT.split(stamp)[0].strip(" -–—"), whole=True):
+            if who and _find_date(STAMP_SPLIT.split(stamp)[0].strip(" -–—"), whole=True):
                 byline_c.append(Candidate(who, MEDIUM, ln, "byline.name-beside-date"))
         if _published_from_label(ln, pub_c, raw_text):
             continue
@@ -251,6 +415,14 @@ def _extract(text: str) -> dict[str, Field]:
         who = bylines.header_byline(raw_text)
         if who:
             byline_c.append(Candidate(who, STRONG, ln, "byline.by-line"))
+            continue
+        who = bylines.names_line(raw_text)
+        if who:  # "Mark Hollis and Anna Petrou": a line of people's names
+            byline_c.append(Candidate(who, MEDIUM, ln, "byline.names-line"))
+            continue
+        who = bylines.name_with_role(raw_text)
+        if who:  # "Gwyn Topham Transport correspondent": a bare name line with the author's role
+            byline_c.append(Candidate(who, MEDIUM, ln, "byline.name-with-role"))
             continue
         who = bylines.staff_credit(raw_text)
         if who:  # "Press TV Staff Writer", "Al Jazeera Staff": an organisation's credit without "By"
@@ -268,29 +440,40 @@ def _extract(text: str) -> dict[str, Field]:
                                      "title.labelled"))
             title_done = True
             continue
-        if not title_done:
-            if ln.number in menu_run:
-                continue  # a menu printed one item a line: not the headline
-            if COPYRIGHT_LINE.match(raw_text):
-                continue  # "Copyright 2024 The Associated Press. All Rights Reserved." above the headline
-            if outlets.tagline(raw_text):
-                continue  # the outlet's slogan under its masthead: not the headline
-            if outlets.lookalike_masthead(raw_text):
-                continue  # another site's masthead ("Tehran Times Daily Digest Blog"): not the headline
-            title_done = True  # only the first content line of the header can be the headline
-            if outlets.leadin(raw_text):
+        if _signatures(ln, raw_text, outlet_c, credit_c, first_line=not title_cands and index < 3):
+            continue
+        if title_done:
+            continue
+        if ln.number in menu_run or COPYRIGHT_LINE.match(raw_text) or outlets.tagline(raw_text) \
+                or outlets.lookalike_masthead(raw_text) or chrome.chrome_line(raw_text) \
+                or chrome.breadcrumb(raw_text):
+            continue  # a menu, a copyright line, a slogan, another site's masthead, site chrome
+        if outlets.leadin(raw_text):
+            continue
+        candidate = titles.once(raw_text)
+        rule = "title.header-line" + ("-after-crawler-prefix" if crawler_date and index == 0 else "")
+        suffix = outlets.title_suffix(candidate) or outlets.title_suffix_any(candidate)
+        if suffix:  # "Iran says ready | Press TV": the site's name is not part of the headline
+            outlet_c.append(Candidate(suffix[0], MEDIUM, ln, "outlet.title-suffix"))
+            candidate = suffix[1]
+            head, bar, section = candidate.rpartition(" | ")
+            if bar and head and len(section.split()) <= 3:
+                candidate = head  # "Headline | Section | The Guardian": the section is not the title
+        elif " | " in candidate:
+            segment = _headline_segment(candidate)
+            if segment is None:
                 continue
-            candidate = titles.once(raw_text)
-            suffix = outlets.title_suffix(candidate)
-            if suffix:  # "Iran says ready | Press TV": the site's name is not part of the headline
-                outlet_c.append(Candidate(suffix[0], MEDIUM, ln, "outlet.title-suffix"))
-                candidate = suffix[1]
-                head, bar, section = candidate.rpartition(" | ")
-                if bar and head and len(section.split()) <= 3:
-                    candidate = head  # "Headline | Section | The Guardian": the section is not the title
-            if titles.looks_like_headline(candidate):
-                rule = "title.first-header-line" + ("-after-crawler-prefix" if crawler_date and index == 0 else "")
-                title_c.append(Candidate(as_printed(ln, candidate), STRONG, ln, rule))
+            if segment != candidate:
+                candidate, rule = segment, "title.segment-of-header-line"
+        if (titles.looks_like_headline(candidate) and not chrome.has_symbols(candidate)
+                and not titles.furniture(candidate) and not _dated(candidate)):
+            title_cands.append(titles.TitleCandidate(ln, as_printed(ln, candidate), index, rule))
+
+    meta = {c.line.number for c in pub_c + byline_c + code_c}
+    if not title_c:
+        title_c_field = _decide_title(title_cands, header, meta, page, {c.value.casefold() for c in outlet_c})
+    else:
+        title_c_field = _resolve(title_c)
 
     # A byline under a standfirst ("By Jane Doe" after the summary that opened the body, perhaps below a
 # "Listen to this article" button and a picture's caption): a short line.
@@ -307,6 +490,10 @@ def _extract(text: str) -> dict[str, Field]:
         found = outlets.leadin(ln.text)
         if found:
             outlet_c.append(Candidate(found[0], STRONG, ln, "outlet.lead-in", found[1]))
+            break
+        found = outlets.leadin_name(ln.text)
+        if found:  # "CITY (Some Agency) -": whoever wrote the story; the page's publisher may differ
+            credit_c.append(Candidate(found[0], WEAK, ln, "outlet.lead-in-name", found[1]))
             break
 
     link_line = -9  # the last inline "Read more: <other story>" line: the stamp under it is that story's
@@ -336,7 +523,7 @@ def _extract(text: str) -> dict[str, Field]:
                 byline_c.append(Candidate(credit, MEDIUM, ln, "byline.reporting-credit"))
 
     for ln in footer:
-        found = dates.find_date(ln.text, whole=True)
+        found = _find_date(ln.text, whole=True)
         if found:
             pub_c.append(Candidate(found[0], STRONG, ln, "published.footer-dateline", ln.raw.strip()))
             continue
@@ -347,28 +534,19 @@ def _extract(text: str) -> dict[str, Field]:
         name = outlets.domain(ln.text) if ln.text.count(" ") < 6 else None
         if name:
             outlet_c.append(Candidate(name, MEDIUM, ln, "outlet.domain"))
+            continue
+        _signatures(ln, ln.text, outlet_c, credit_c)
 
     # An "Updated" stamp (WEAK) is the publication date only when nothing stronger is printed.
-    result = {"title": _resolve(title_c), "outlet": _resolve(outlet_c),
-              "published": _resolve(pub_c, _same_date), "story_code": _resolve(code_c),
+    outlet_field = _resolve(outlet_c)
+    if outlet_field.value is None and not outlet_field.evidence and credit_c:
+        outlet_field = _resolve(credit_c[:1])  # the page names no publisher: the credited organisation
+    credit = [c for c in credit_c if outlet_field.value is None or c.value.casefold() != outlet_field.value.casefold()]
+    result = {"title": title_c_field, "outlet": outlet_field,
+              "credit": _resolve(credit[:1]) if outlet_field.value is not None else Field.unknown(),
+              "published": _resolve([c for c in pub_c if c.rule != UPDATE_RULE], _same_date),
+              "updated": _resolve([c for c in pub_c if c.rule == UPDATE_RULE], _same_date),
+              "story_code": _resolve(code_c),
               "byline": _resolve(byline_c)}
 
-    prose_lines, size = [], 0
-    for ln in body:
-        if size >= language.SAMPLE_CHARS:
-            break
-        if ln.text.count(" ") >= 5:
-            prose_lines.append(ln.text)
-            size += len(ln.text) + 1
-    guess = language.identify("\n".join(prose_lines))
-    if guess is None and size < language.SAMPLE_CHARS // 3:
-        # A page of short lines has next to no body: its header's sentences are text to read too.
-        more = [ln.text for ln in header if ln.text.count(" ") >= 5 and not is_noise(ln.text)]
-        if more:
-            guess = language.identify("\n".join(more + prose_lines))
-    if guess:
-        lang, why = guess
-        result["language"] = Field.found(lang, [Evidence(None, why, "language.script-and-function-words")])
-    else:
-        result["language"] = Field.unknown()
     return result

@@ -103,3 +103,53 @@ def header_byline(text: str) -> str | None:
 def reporting_credit(text: str) -> str | None:
     m = REPORTING.match(text)
     return _clean(m.group("who")) if m else None
+
+
+# "Gwyn Topham Transport correspondent", "Jane Doe, Senior Correspondent", "Ana Pérez, corresponsal en
+# Bruselas": a bare name line with the author's role (never an editor's: "Editor" alone is a desk).
+ROLE_WORDS = ("correspondent|reporter|writer|journalist|columnist|contributor|analyst|"
+              "korrespondentin|korrespondent|redakteurin|redakteur|reporterin|"
+              "corresponsal|periodista|redactora?|corrispondente|giornalista|inviat[oa]|"
+              "correspondente|repórter|jornalista|correspondante?|journaliste|envoyée? spéciale?|"
+              "correspondent|verslaggever|korespondent(?:ka)?|dziennikarz|dziennikarka|"
+              "корреспондент|журналист|обозреватель|muhabiri?|yazarı|muhabir|"
+              "مراسل|مراسلة|محرر|خبرنگار|گزارشگر|記者|기자|संवाददाता|wartawan|jurnalis|כתב|כתבת")
+_ROLE_LINE = re.compile(rf"^(?P<who>(?:[^\W\d_][\w'’.-]*\s+){{1,3}}?[^\W\d_][\w'’.-]*)\s*,?\s+"
+                        rf"(?:[\w-]+\s+){{0,3}}(?:{ROLE_WORDS})\b[\w\s]{{0,30}}$", re.I)
+
+
+def name_with_role(text: str) -> str | None:
+    """The name of a bare "Name Role" byline line, or None."""
+    if len(text) > 90 or text.count(" ") > 9:
+        return None
+    m = _ROLE_LINE.match(text)
+    if not m:
+        return None
+    who = m.group("who")
+    words = who.split()
+    # The name is capitalised (in scripts with case) and is not an organisation or a section.
+    if any(w[:1].islower() for w in words) or any(w.casefold() in _NOT_NAME for w in words[:1]):
+        return None
+    if outlets.canonical(who) or is_noise(who):
+        return None
+    return _clean(who)
+
+
+# "Mark Hollis and Anna Petrou": a line of two or three people's names (two or three capitalised words
+# each), joined by "and", "&" or commas.
+_PERSON = r"[^\W\d_][\w'’.-]+(?:\s+[^\W\d_][\w'’.-]+){1,2}"
+_NAMES_LINE = re.compile(rf"^{_PERSON}(?:\s*,\s*{_PERSON})*\s*(?:,?\s+(?:and|und|y|e|et|en|i|и|ve|و)\s+|\s*&\s*){_PERSON}$")
+
+
+def names_line(text: str) -> str | None:
+    """The names of a line that is only two or three people's names, or None."""
+    if len(text) > 80 or not _NAMES_LINE.match(text):
+        return None
+    names = re.split(r"\s*,\s*|\s+(?:and|und|y|e|et|en|i|и|ve|و)\s+|\s*&\s*", text)
+    for name in names:
+        words = name.split()
+        if any(w[:1].islower() for w in words) or any(w.casefold() in _NOT_NAME for w in words):
+            return None
+        if outlets.canonical(name) or is_noise(name):
+            return None
+    return text

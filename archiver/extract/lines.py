@@ -438,6 +438,7 @@ class Page:
     tail_start: int | None  # line number where the tail of other stories begins
     body_start: int = 1    # line number of the first long prose line
     header_count: int = 0  # how many of `lines` stand before body_start (the header)
+    kept: list[tuple[int, str]] | None = None  # every non-empty line before the tail: (number, raw)
 
     def header(self, body_start: int) -> list[Line]:
         return [ln for ln in self.lines if ln.number < body_start]
@@ -504,7 +505,7 @@ def read_page(text: str, head_limit: int = 64 * 1024) -> Page:
         norm = raw if plain and raw.isascii() and raw[0] != " " and raw[-1] != " " else normalise(raw)
         if norm:
             append(_new_line(Line, (number, raw, norm)))
-    return Page(lines, tail, body_start, header_count)
+    return Page(lines, tail, body_start, header_count, kept)
 
 
 def body_start(page: Page) -> int:

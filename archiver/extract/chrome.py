@@ -1,0 +1,157 @@
+"""Site chrome in many languages: the words of menus, toolbars, banners, notices and walls.
+
+A line of chrome is never a title, a byline or a date. The lexicon is general (what sites print
+around an article, in the languages archiver meets), not any one site's layout: it lists phrases,
+and `chrome_line` matches them as whole words inside short lines. `ORG_WORDS` are the words of
+organisation names (a masthead is an organisation's name, a headline rarely is).
+"""
+from __future__ import annotations
+
+import re
+
+# Phrases that, found in a short line, make it chrome. Lower case; matched on word boundaries.
+CHROME_PHRASES = """
+skip to content|skip to main content|skip to navigation|skip navigation|jump to|go to content|
+main menu|toggle navigation|open menu|close menu|navigation|breadcrumb|you are here|
+sign in|sign up|log in|login|log out|logout|register|subscribe|subscription|subscriber|my account|
+create account|forgot password|newsletter|get the app|open in app|download the app|install the app|
+open app|read in app|continue in browser|use app|
+cookie|cookies|privacy policy|privacy settings|privacy notice|terms of use|terms of service|terms and conditions|
+consent|we value your privacy|manage preferences|accept all|reject all|
+advertisement|sponsored|promoted|paid content|
+share this|share on|share article|share story|copy link|print this|email this|tweet|whatsapp|telegram|
+follow us|like us|join us|support our journalism|support independent journalism|support truly independent journalism|independent journalism|donate|become a member|contact us|about us|all rights reserved|
+back to top|scroll to top|scroll up|scroll down|load more|show more|read more|see more|view more|
+previous article|next article|previous story|next story|related articles|related stories|related news|
+most read|most popular|trending|top stories|latest news|breaking news|live updates|
+photo mode|close photo|gallery|slideshow|enlarge|zoom|fullscreen|
+please wait|loading|no script|enable javascript|javascript is disabled|your browser|
+wayback machine|internet archive|captures|google cache|this is google's cache|cached|
+rss|feed|feedly|inoreader|reader view|reading list|save article|save for later|bookmark|listen to this article|
+font size|text size|dark mode|min read|minute read|minutes read|
+page \\d+ of \\d+|
+zum inhalt springen|zur navigation|anmelden|abmelden|registrieren|abonnieren|abonnement|datenschutz|
+impressum|zustimmen|einwilligung|werbung|teilen|drucken|mehr lesen|weiterlesen|startseite|
+saltar al contenido|iniciar sesión|inicia sesión|suscríbete|suscribirse|suscripción|política de privacidad|
+aceptar|publicidad|compartir|imprimir|leer más|portada|
+vai al contenuto|accedi|registrati|abbonati|abbonamento|informativa|accetta|pubblicità|condividi|stampa|
+leggi anche|
+ir para o conteúdo|entrar|assine|assinatura|aceitar|publicidade|compartilhar|partilhar|leia mais|
+naar inhoud|inloggen|abonneer|abonnement|accepteren|advertentie|delen|lees meer|
+przejdź do treści|zaloguj|zarejestruj|subskrybuj|prenumerata|akceptuj|reklama|udostępnij|czytaj więcej|
+перейти к содержанию|войти|регистрация|подписаться|подписка|реклама|поделиться|читать также|читайте также|
+главная|
+içeriğe geç|giriş yap|üye ol|abone ol|reklam|paylaş|devamını oku|ana sayfa|
+aller au contenu|se connecter|s'abonner|abonnez-vous|publicité|partager|imprimer|lire aussi|accueil|
+تسجيل الدخول|اشترك|اشتراك|إعلان|شارك|مشاركة|طباعة|اقرأ أيضا|الرئيسية|سياسة الخصوصية|
+ورود|ثبت نام|اشتراک|تبلیغات|اشتراک گذاری|چاپ|صفحه اصلی|بیشتر بخوانید|
+लॉग इन|सदस्यता|विज्ञापन|शेयर|होम|
+登录|注册|订阅|广告|分享|打印|首页|登入|註冊|訂閱|廣告|
+ログイン|会員登録|広告|シェア|印刷|トップ|
+로그인|회원가입|구독|광고|공유|인쇄|홈|
+התחברות|הרשמה|מנוי|פרסומת|שתף|הדפס|ראשי|
+masuk|daftar|berlangganan|iklan|bagikan|baca juga|beranda|
+لاگ ان|اشتہار|شیئر
+"""
+_PHRASES = sorted({p.strip() for p in CHROME_PHRASES.replace("\n", "").split("|") if p.strip()},
+                  key=len, reverse=True)
+CHROME = re.compile(r"(?<!\w)(?:" + "|".join(_PHRASES) + r")(?!\w)", re.I)
+
+# Words of organisation names: a short line made of these and capitalised names is a masthead. STRONG
+# ones name a news organisation by themselves; the others ("Today", "Star", "Review") are also
+# ordinary words of headlines and count only where the name is confirmed elsewhere on the page.
+STRONG_ORG_WORDS = frozenset("""
+news agency times post herald tribune journal daily gazette press tv radio broadcasting telegraph
+chronicle newspaper zeitung nachrichten tagblatt rundschau allgemeine diario periódico periodico
+noticias agencia giornale corriere notizie gazzetta agenzia jornal notícias folha gazeta krant dagblad
+nieuws dziennik wiadomości новости газета известия агентство gazetesi ajansı ajans quotidien agence
+وكالة صحيفة جريدة للأنباء خبرگزاری روزنامه 新闻 新聞 日报 日報 时报 時報 通讯社 新聞社 신문 일보 뉴스
+समाचार
+""".split())
+ORG_WORDS = STRONG_ORG_WORDS | frozenset("""
+monitor network media telegraph observer express mail star sun today weekly review channel online
+group corporation service wire bulletin courier dispatch standard guardian independent kurier presse
+anzeiger prensa correo heraldo stampa haber gazete dépêche أخبار اخبار خبر 通信 放送 통신
+""".split())
+
+_SYMBOLS = re.compile(r"[☐☑☒☆★✇✓✔✕✖✗✘►▶◀▲▼◆◇■□●○•→←↑↓⇒≡☰⋮…]{1}")
+_URL = re.compile(r"https?://|www\.|\.(?:com|org|net|html?|php|aspx?)\b|@\w", re.I)
+_CLOCK = re.compile(r"^\W*\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?\W*$", re.I)
+
+
+def _words(text: str) -> int:
+    """Words of a line; a line of Chinese, Japanese or Korean counts a word for every four characters."""
+    n = text.count(" ") + 1
+    return max(n, len(text) // 4) if _CJK.search(text) else n
+
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+
+
+def chrome_line(text: str) -> bool:
+    """A line that is site chrome: a short line holding a phrase of the lexicon, any line holding two
+    of them or one of several words, a URL or handle, or a clock. A headline may hold one chrome word
+    ("Party says the feed is down"): in a line of more than five words a single one-word phrase is not
+    enough."""
+    if len(text) > 200:
+        return False
+    hits = CHROME.findall(text)
+    if hits:
+        if _words(text) <= 5 or len(hits) >= 2 or any(" " in h for h in hits):
+            return True
+    return bool(_URL.search(text)) or bool(_CLOCK.match(text))
+
+
+def has_symbols(text: str) -> bool:
+    return bool(_SYMBOLS.search(text))
+
+
+_PAIR = re.compile(r"\s+[-–—|:]\s+|:\s+")
+
+
+def org_like(text: str, strong: bool = False) -> bool:
+    """An organisation's name: at most four words (a leading "The" aside) with an organisation word
+    first or last ("Daily Star", "Agencia EFE", "The Kathmandu Post", "وكالة الأنباء"), or such a name
+    beside a descriptor ("IRNA - Islamic Republic News Agency", "Foo News: Breaking news"). With
+    `strong`, only STRONG_ORG_WORDS count."""
+    parts = _PAIR.split(text)
+    if len(parts) == 2:
+        return any(_org_name(p, strong) for p in parts)
+    return _org_name(text, strong)
+
+
+def _org_name(text: str, strong: bool = False) -> bool:
+    words = [w.casefold().strip(".,:;|()") for w in text.replace("-", " ").split()]
+    if words[:1] == ["the"]:
+        words = words[1:]
+    if not 1 <= len(words) <= 4:
+        return False
+    lexicon = STRONG_ORG_WORDS if strong else ORG_WORDS
+    return words[0] in lexicon or words[-1] in lexicon
+
+
+def masthead_name(text: str) -> str | None:
+    """The organisation's name of a masthead line: the whole line when it is a name with a strong
+    organisation word, or the first part of a "Name - Descriptor" pair whose first part is such a
+    name. ("Headline | The Outlet" has its name last: that is a title's suffix, not a masthead.)"""
+    parts = _PAIR.split(text)
+    if len(parts) == 2:
+        return parts[0] if _org_name(parts[0], strong=True) else None
+    return text if _org_name(text, strong=True) else None
+
+
+_CRUMB_MARK = re.compile(r"\s*[»›>]\s*|\s+<<\s+")
+_DASHED = re.compile(r"\s+[-–—|/]\s+|\|")
+
+
+def breadcrumb(text: str) -> bool:
+    """A breadcrumb or section path: "Iran » Culture", "Home > World > Asia", "Forums - Politics -
+    Regional news thread", "News|Economy". Its separators are breadcrumb marks, or it has three or more
+    short parts, or two parts of at most two words each."""
+    if _CRUMB_MARK.search(text):
+        parts = [p for p in _CRUMB_MARK.split(text) if p.strip()]
+        return len(parts) >= 2 and all(len(p.split()) <= 4 for p in parts)
+    parts = [p for p in _DASHED.split(text) if p.strip()]
+    if len(parts) >= 3:
+        return all(len(p.split()) <= 4 for p in parts)
+    return len(parts) == 2 and all(len(p.split()) <= 2 for p in parts)

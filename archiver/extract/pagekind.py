@@ -1,0 +1,154 @@
+"""Is this page an article at all? Decided before any field is read.
+
+A listing, a search page, an error page, a consent or paywall, a bot check, a sign-up or comments page
+has no headline, author or publication date of its own: whatever the field rules found there would
+belong to other stories or to the site. `classify` returns the page's kind and the line that shows it;
+the extractor then records every field as unknown, with that evidence.
+
+The evidence is general: phrases such pages print, in many languages (`KIND_PHRASES`), looked for in
+the page's first lines, and the shape of the page (how much running prose it has, how many date stamps
+and headline-like lines stand in it). An article needs a body: running prose of some length. A page
+that prints a wall or error phrase and has little prose is that kind of page; a page with many stamped
+short items and little prose is a listing.
+"""
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+ARTICLE = "article"
+
+KIND_PHRASES = {
+    "error": r"404|page not found|page cannot be found|this page (?:does not|doesn't) exist|error 404|"
+             r"not found|seite nicht gefunden|página no encontrada|pagina non trovata|página não encontrada|"
+             r"pagina niet gevonden|nie znaleziono strony|страница не найдена|sayfa bulunamadı|"
+             r"page introuvable|la page demandée|الصفحة غير موجودة|الصفحة المطلوبة غير موجودة|"
+             r"صفحه مورد نظر یافت نشد|صفحه یافت نشد|页面不存在|页面未找到|找不到页面|ページが見つかりません|"
+             r"페이지를 찾을 수 없습니다|הדף לא נמצא|halaman tidak ditemukan|पेज नहीं मिला",
+    "cdn-check": r"checking your browser|just a moment|verify you are human|verifying you are human|"
+                 r"enable javascript and cookies|ddos protection|attention required|ray id|"
+                 r"are you a robot|security check|captcha|bot protection|access denied",
+    "consent": r"we value your privacy|we care about your privacy|your privacy choices|manage (?:your )?consent|"
+               r"consent preferences|accept all cookies|cookie consent|wir verwenden cookies|"
+               r"ihre zustimmung|zustimmen und weiter|utilizamos cookies|usamos cookies|utilizziamo i cookie|"
+               r"il tuo consenso|gebruik van cookies|używamy plików cookie|мы используем cookie|"
+               r"çerez(?:ler)? kullan|nous utilisons des cookies|votre consentement",
+    "paywall": r"subscribe to (?:continue|read)|to continue reading|this (?:article|content) is (?:for|only for|"
+               r"available to) subscribers|already a subscriber|subscribers only|for subscribers|premium content|"
+               r"become a member to read|unlock this article|jetzt abonnieren|weiterlesen mit|"
+               r"exclusivo para suscriptores|contenuto riservato agli abbonati|conteúdo exclusivo para assinantes|"
+               r"alleen voor abonnees|tylko dla prenumeratorów|только для подписчиков|abonelere özel|"
+               r"réservé aux abonnés|للمشتركين فقط|ویژه مشترکان|会员专享|有料会員|유료 회원",
+    "search": r"search results|results for|no results|showing results|suchergebnisse|resultados de (?:la )?búsqueda|"
+              r"risultati (?:della )?ricerca|resultados da pesquisa|zoekresultaten|wyniki wyszukiwania|"
+              r"результаты поиска|arama sonuçları|résultats de (?:la )?recherche|نتائج البحث|نتایج جستجو|"
+              r"搜索结果|検索結果|검색 결과|תוצאות חיפוש|hasil pencarian|खोज परिणाम",
+    "signup": r"create (?:an |your )?account|sign up for (?:our|the)|sign up now|join (?:now|for free)|"
+              r"enter your email|your email address|newsletter sign.?up|konto erstellen|crea (?:una |tu )?cuenta|"
+              r"crea un account|criar conta|utwórz konto|создать аккаунт|hesap oluştur|créer un compte|"
+              r"إنشاء حساب|ایجاد حساب|创建账户|アカウント作成|회원가입",
+    "login": r"forgot (?:your )?password|remember me|password|passwort|contraseña|senha|wachtwoord|hasło|"
+             r"пароль|şifre|mot de passe|كلمة المرور|رمز عبور|密码|パスワード|비밀번호",
+    "comments": r"\d+ comments?|comments? \(\d+\)|reply|replies|leave a comment|add a comment|post a comment|"
+                r"kommentare|comentarios|commenti|comentários|reacties|komentarze|комментарии|yorumlar|"
+                r"commentaires|التعليقات|نظرات|评论|コメント|댓글",
+}
+_KIND_RE = {kind: re.compile(rf"(?<!\w)(?:{pattern})(?!\w)", re.I) for kind, pattern in KIND_PHRASES.items()}
+# Kinds whose phrase decides with little prose; "comments", "login" and "signup" (whose phrases are
+# also the chrome of article pages: "Sign up for our newsletter") need two lines of them.
+def literal_keys(alternation: str) -> tuple[str, ...]:
+    """For each alternative of a phrase alternation, its longest literal word (lower case): every
+    match contains one of them, so a text holding none is spared the regex (a substring test runs in C,
+    the regex tries each position). Optional groups and escapes are dropped before the words are read."""
+    keys = set()
+    for alt in alternation.split("|"):
+        plain = re.sub(r"\([^()]*\)\??|\\[dwsWDS][+*?]?|\\.|\[[^\]]*\][+*?]?|.\?", " ", alt)
+        words = re.findall(r"[^\W\d_]{2,}|\d{3,}", plain)
+        if not words:
+            return ()  # an alternative with no literal word: no prefilter
+        keys.add(max(words, key=len).lower())
+    return tuple(sorted(keys))
+
+
+_WALLS = ("cdn-check", "error", "paywall", "consent", "search")
+_WALL_KEYS = tuple(k for kind in _WALLS for k in literal_keys(KIND_PHRASES[kind]))
+_WALL_RE = re.compile("|".join(rf"(?P<{kind.replace('-', '_')}>(?<!\w)(?:{KIND_PHRASES[kind]})(?!\w))"
+                               for kind in _WALLS), re.I)
+_LOOK_LINES = 25
+# A wall over an article often leaves its standfirst and first paragraph: that much prose is the article.
+_TEASER_KINDS = ("paywall", "consent")
+TEASER_CHARS = 250
+PROSE_CHARS = 600       # an article's body has at least this much running prose
+LISTING_STAMPS = 4      # a page with this many separate date stamps and little prose is a listing
+
+_STAMP = re.compile(r"(?<!\d)(?:19|20)\d\d[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.](?:19|20)\d\d|"
+                    r"\b\d{1,2}\s+[^\W\d]{3,10}\.?,?\s+(?:19|20)\d\d\b|\b[^\W\d]{3,10}\.?\s+\d{1,2},?\s+(?:19|20)\d\d\b|"
+                    r"\b\d+\s+(?:min(?:ute)?s?|hours?|hrs?|days?)\s+ago\b|(?:19|20)\d\d年\d{1,2}月\d{1,2}日", re.I)
+
+
+# A consent wall explains itself at length: many of its first lines speak of cookies, consent, partners.
+_CONSENT_WORDS = re.compile(r"\bcookies?\b|\bconsent|\bour partners\b|\bvendors\b|\bpersonal data\b|"
+                            r"\blegitimate interest|\bprivacy (?:policy|settings|choices)|datenschutz|einwilligung|"
+                            r"consentimiento|consenso|consentement|çerez|zgod[ay]|согласи", re.I)
+CONSENT_LINES = 4
+HEAD_CHARS = 2000  # walls and consent notices stand at the top: their words are looked for this far
+_CONSENT_KEY_RE = re.compile("cookie|consent|partners|vendors|personal data|legitimate interest|privacy|"
+                             "datenschutz|einwilligung|consentimiento|consenso|consentement|çerez|zgod|согласи")
+
+
+class PageKind(NamedTuple):
+    kind: str              # ARTICLE or one of KIND_PHRASES' keys, or "listing"
+    line: int | None       # the line that shows it (None for a decision from the page's shape)
+    text: str              # that line, or a description of the shape
+    rule: str
+
+
+def _is_prose(text: str) -> bool:
+    words = text.count(" ") + 1
+    if words >= 14 or (words >= 9 and text[-1:] in ".!?。؟»\"”"):
+        return True
+    return len(text) >= 60 and (text.count(" ") < 3)  # a sentence of a script without spaces (CJK)
+
+
+def classify(lines: list[tuple[int, str]]) -> PageKind:
+    """The page's kind from its non-empty lines, (line number, text) each, the tail of other stories
+    cut off (archiver.extract.lines.Page.kept). The shape counts every line; phrases are looked for
+    in the first _LOOK_LINES lines only."""
+    prose_chars = 0
+    prose_lines = 0
+    stamps = 0
+    for _, raw in lines:
+        text = raw.strip()
+        if _is_prose(text):
+            prose_chars += len(text)
+            prose_lines += 1
+        elif ("19" in text or "20" in text or "ago" in text) and _STAMP.search(text):
+            stamps += 1
+    lines = lines[:_LOOK_LINES]
+    head_low = "\n".join(raw for _, raw in lines)[:HEAD_CHARS].lower()  # for the keys' substring tests
+    lines = [(number, raw.strip(), " ".join(raw.split()) if len(raw) <= 400 else raw) for number, raw in lines]
+    if prose_chars < PROSE_CHARS:
+        walls = any(map(head_low.__contains__, _WALL_KEYS))
+        for number, raw, text in lines if walls else ():
+            m = _WALL_RE.search(text) if len(text) <= 160 else None
+            if m:
+                kind = m.lastgroup.replace("_", "-")
+                if kind in _TEASER_KINDS and prose_chars >= TEASER_CHARS:
+                    continue  # a paywalled or consent-gated article that still shows its opening
+                return PageKind(kind, number, raw, f"page.{kind}-phrase")
+        if stamps >= LISTING_STAMPS:
+            return PageKind("listing", None, f"{stamps} date stamps, {prose_lines} prose lines",
+                            "page.listing-shape")
+        hits = {kind: sum(1 for _, _, text in lines if len(text) <= 80 and _KIND_RE[kind].search(text))
+                for kind in ("comments", "login", "signup")}
+        for kind, count in hits.items():
+            if count >= 2:
+                return PageKind(kind, None, f"{count} {kind} lines, {prose_lines} prose lines",
+                                f"page.{kind}-shape")
+    elif (_CONSENT_KEY_RE.search(head_low)
+          and sum(1 for _, _, text in lines if _CONSENT_WORDS.search(text)) >= CONSENT_LINES):
+        first = next(ln for ln in lines if _CONSENT_WORDS.search(ln[2]))
+        return PageKind("consent", first[0], first[1], "page.consent-shape")
+    elif stamps >= 2 * LISTING_STAMPS and stamps > 2 * prose_lines:
+        return PageKind("listing", None, f"{stamps} date stamps, {prose_lines} prose lines", "page.listing-shape")
+    return PageKind(ARTICLE, None, "", "page.article")
