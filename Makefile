@@ -28,12 +28,21 @@ bag: $(RUNTIME_STAMP)
 test: $(TEST_STAMP)
 	$(BIN)/python -m pytest -q
 
-## eval: per-field precision and recall of the extractor on the labelled corpus and the held-out set
+## eval: per-field precision and recall with the dev set's scorer, in sample and leave-one-outlet-out
+DEV := ../shared/extraction-dev-set
+EVAL := $(BIN)/python -m archiver.evaluation
 eval: $(TEST_STAMP)
-	@echo "== tests/corpus (labelled; the extractor was tuned on it)"
-	$(BIN)/python -m archiver.evaluation tests/corpus
-	@echo "== tests/corpus-holdout (never used for tuning: the honest estimate for unseen files)"
-	$(BIN)/python -m archiver.evaluation tests/corpus-holdout
+	@echo "== dev set (60 pages; developed on): in sample"; $(EVAL) $(DEV)/cases --truth $(DEV)/truth.yaml
+	@echo "== dev set: leave-one-outlet-out"; $(EVAL) $(DEV)/cases --truth $(DEV)/truth.yaml --loo
+	@echo "== tests/corpus (193 pages; developed on): in sample"; $(EVAL) tests/corpus --truth tests/corpus/truth.yaml
+	@echo "== tests/corpus: leave-one-outlet-out"; $(EVAL) tests/corpus --truth tests/corpus/truth.yaml --loo
+	@echo "== tests/corpus-holdout (20 pages)"; $(EVAL) tests/corpus-holdout --truth tests/corpus-holdout/truth.yaml
+	@for part in a b c; do \
+	  echo "== tests/corpus-web part $$part (labelled blind; see docs/extraction.md): in sample"; \
+	  $(EVAL) tests/corpus-web/cases --truth tests/corpus-web/truth-$$part.yaml || exit 1; \
+	  echo "== tests/corpus-web part $$part: leave-one-outlet-out"; \
+	  $(EVAL) tests/corpus-web/cases --truth tests/corpus-web/truth-$$part.yaml --loo || exit 1; \
+	done
 
 ## manifests: rewrite the committed provenance records of seeds/
 manifests: $(RUNTIME_STAMP)

@@ -1,106 +1,116 @@
-"""Scoring the extractor on a labelled corpus: precision and recall per field.
+"""Scoring the extractor on labelled pages: per-field precision and recall, in sample and
+leave-one-outlet-out.
 
-`python -m archiver.evaluation [CORPUS_DIR]` (or `make eval`) prints the table and every mismatch.
-The truth is `CORPUS_DIR/truth.yaml`: for each file, the value a careful archivist reads in it, or
-null where the text does not say. Per field: a true positive is a value equal to the truth; a false
-positive is a value that differs from the truth (a wrong value, the worst outcome); a false negative
-is a true value the extractor missed or got wrong. Values are compared after Unicode NFC and
-whitespace folding only.
+`python -m archiver.evaluation CASES_DIR --truth TRUTH [--loo]` (or `make eval`) extracts every page
+of CASES_DIR, writes one small record per page, and scores the records with the extraction dev set's
+own scorer (`../shared/extraction-dev-set/score.py`, the rules acceptance is measured by). TRUTH is in
+the dev set's format (a `cases` list and `aliases`); a truth in the older `files:` mapping of
+`tests/corpus/truth.yaml` is converted on the fly, with the outlet table's names as aliases.
+
+With `--loo`, pages are grouped by outlet (the truth's outlet, else the `site` the page copies, else
+the file itself) and each group is extracted by a process whose outlet table lacks that outlet
+(`outlets.EXCLUDE_ENV`): no rule that names it can fire. Nothing in the extractor is learned, so this
+is what an outlet missing from the table would get: the number that predicts unseen outlets.
 """
 from __future__ import annotations
 
-import re
+import argparse
+import json
+import os
+import subprocess
 import sys
-import unicodedata
-from dataclasses import dataclass, field
+import tempfile
 from pathlib import Path
 
 import yaml
 
 from archiver.model import FIELD_NAMES
 
-
-def _norm(value):
-    if value is None:
-        return None
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", str(value))).strip()
+SCORER = Path(__file__).resolve().parents[1].parent / "shared" / "extraction-dev-set" / "score.py"
+FIELD_MAP = ("outlet=fields.outlet.value,date=fields.published.value,story_code=fields.story_code.value,"
+             "title=fields.title.value,byline=fields.byline.value")
 
 
-@dataclass
-class FieldScore:
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+def load_cases(truth_path: Path) -> tuple[list[dict], dict]:
+    """(cases, aliases) in the dev set's format, converting the older `files:` mapping."""
+    doc = yaml.safe_load(truth_path.read_text("utf-8"))
+    if "cases" in doc:
+        return doc["cases"], doc.get("aliases", {})
+    from archiver.extract.outlets import OUTLETS
+    cases = [{"file": name, "outlet": t.get("outlet"), "date": t.get("published"),
+              "story_code": t.get("story_code"), "title": t.get("title"), "byline": t.get("byline")}
+             for name, t in doc["files"].items()]
+    aliases = {o.name: list(o.aliases) + list(o.domains) for o in OUTLETS}
+    return cases, aliases
 
 
-@dataclass
-class Report:
-    files: int
-    fields: dict[str, FieldScore]
-    mismatches: list[tuple[str, str, str | None, str | None]] = field(default_factory=list)
-
-    def table(self) -> str:
-        lines = [f"{'field':<12} {'precision':>9} {'recall':>7} {'tp':>4} {'fp':>4} {'fn':>4}"]
-        for name, s in self.fields.items():
-            lines.append(f"{name:<12} {s.precision:>9.3f} {s.recall:>7.3f} {s.tp:>4} {s.fp:>4} {s.fn:>4}")
-        lines.append(f"({self.files} files)")
-        return "\n".join(lines)
+def group_of(case: dict) -> str:
+    outlet = case.get("outlet")
+    if isinstance(outlet, list):
+        return "|".join(outlet)
+    return outlet or case.get("site") or case["file"]
 
 
-def load_truth(corpus: Path) -> dict[str, dict]:
-    with open(corpus / "truth.yaml", encoding="utf-8") as fh:
-        return yaml.safe_load(fh)["files"]
-
-
-def predict(path: Path) -> dict[str, str | None]:
-    """What archiver records for one file (the same path as bagging: decode, then extract)."""
+def predict(files: list[Path], out: Path) -> None:
+    """Extract each file and write OUT/<name>.yaml with its fields' values."""
     from archiver.extract import extract
     from archiver.textdecode import decode_text
-    text, _ = decode_text(path.read_bytes())
-    if text is None:
-        return {name: None for name in FIELD_NAMES}
-    return {name: f.value for name, f in extract(text).items()}
+    out.mkdir(parents=True, exist_ok=True)
+    for path in files:
+        text, _ = decode_text(path.read_bytes())
+        fields = extract(text) if text is not None else {}
+        values = {name: {"value": fields[name].value if name in fields else None} for name in FIELD_NAMES}
+        (out / (path.name + ".yaml")).write_text(yaml.safe_dump({"file": path.name, "fields": values},
+                                                                allow_unicode=True), "utf-8")
 
 
-def score(corpus: str | Path, predictor=predict) -> Report:
-    corpus = Path(corpus)
-    truth = load_truth(corpus)
-    scores = {name: FieldScore() for name in FIELD_NAMES}
-    mismatches = []
-    for name in sorted(truth):
-        expected = truth[name]
-        got = predictor(corpus / name)
-        for f in FIELD_NAMES:
-            want, have = _norm(expected.get(f)), _norm(got.get(f))
-            s = scores[f]
-            if have is not None and have == want:
-                s.tp += 1
-                continue
-            if have is not None:
-                s.fp += 1
-            if want is not None:
-                s.fn += 1
-            if have != want:
-                mismatches.append((name, f, want, have))
-    return Report(len(truth), scores, mismatches)
+def run(cases_dir: Path, truth: Path, loo: bool, verbose: bool = False, scorer: Path = SCORER) -> tuple[str, dict]:
+    """Extract and score. Returns the scorer's printed report and its JSON report (per field: tp, fp,
+    fn, tn, precision, recall; per case: verdicts). Raises FileNotFoundError when the scorer is missing
+    and subprocess.CalledProcessError when extraction or scoring fails."""
+    if not scorer.exists():
+        raise FileNotFoundError(f"the scorer {scorer} is missing (../shared/extraction-dev-set)")
+    cases, aliases = load_cases(truth)
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        truth_file = tmp / "truth.yaml"
+        truth_file.write_text(yaml.safe_dump({"cases": cases, "aliases": aliases}, allow_unicode=True), "utf-8")
+        groups: dict[str, list[str]] = {}
+        for case in cases:
+            groups.setdefault(group_of(case) if loo else "", []).append(case["file"])
+        records = tmp / "records"
+        for group, names in sorted(groups.items()):
+            env = dict(os.environ)
+            from archiver.extract.outlets import EXCLUDE_ENV
+            env[EXCLUDE_ENV] = group if loo else ""
+            subprocess.run([sys.executable, "-m", "archiver.evaluation", "--predict", str(records)]
+                           + [str(cases_dir / n) for n in names], env=env, check=True)
+        report = tmp / "report.json"
+        args = [sys.executable, str(scorer), str(records), "--truth", str(truth_file), "--field-map", FIELD_MAP,
+                "--json", str(report)]
+        if verbose:
+            args.append("--verbose")
+        done = subprocess.run(args, capture_output=True, text=True, check=True)
+        return done.stdout, json.loads(report.read_text("utf-8"))
 
 
 def main(argv: list[str]) -> int:
-    corpus = Path(argv[0]) if argv else Path("tests/corpus")
-    report = score(corpus)
-    print(report.table())
-    if report.mismatches:
-        print("\nmismatches (file, field, expected, got):")
-        for m in report.mismatches:
-            print("  " + " | ".join("null" if x is None else str(x) for x in m))
+    if argv[:1] == ["--predict"]:
+        predict([Path(a) for a in argv[2:]], Path(argv[1]))
+        return 0
+    ap = argparse.ArgumentParser(prog="python -m archiver.evaluation", description=__doc__.splitlines()[0])
+    ap.add_argument("cases", type=Path)
+    ap.add_argument("--truth", type=Path, required=True)
+    ap.add_argument("--loo", action="store_true", help="leave-one-outlet-out")
+    ap.add_argument("--verbose", action="store_true")
+    ap.add_argument("--scorer", type=Path, default=SCORER)
+    a = ap.parse_args(argv)
+    try:
+        text, _ = run(a.cases, a.truth, a.loo, a.verbose, a.scorer)
+    except FileNotFoundError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(text, end="")
     return 0
 
 
