@@ -65,7 +65,7 @@ def test_a_scored_title_records_its_score_and_features():
     assert f.value == "Parliament approves the new budget plan"
     ev = f.evidence[0]
     assert ev.score is not None and ev.score >= 3.0
-    assert "above-stamp-or-byline" in ev.features
+    assert "meta-below" in ev.features and "stack-top" in ev.features
 
 
 def test_an_unlisted_outlet_is_recorded_as_printed_with_its_rule():
@@ -142,3 +142,16 @@ def test_records_are_byte_identical_across_processes(tmp_path):
         outs.append({p.name: p.read_bytes() for p in sorted(out.iterdir())})
     assert len(outs[0]) == 60
     assert outs[0] == outs[1]
+
+
+def test_bylines_under_labels_in_many_languages_and_beside_stamps():
+    head = "Gemeinderat beschließt neues Radwegekonzept für die Wiehre\n\n"
+    assert fields(f"{head}Von Julia Hartl\n\n{BODY}\n")["byline"] == "Julia Hartl"
+    assert fields(f"{head}Autor: Heike Lorenz\n\n{BODY}\n")["byline"] == "Heike Lorenz"
+    assert fields(f"{head}ABC Rural / By Hannah Corbett\n\n{BODY}\n")["byline"] == "Hannah Corbett"
+    assert fields(f"{head}Ritika Sharma\n12 March 2024\n\n{BODY}\n")["byline"] == "Ritika Sharma"
+    assert fields(f"{head}By Ritika Sharma, New Delhi\n\n{BODY}\n")["byline"] == "Ritika Sharma"
+    assert fields(f"{head}{BODY}\n\nBy Park Ji-won\n")["byline"] == "Park Ji-won"
+    # a short Title Case headline above its dateline is not a name
+    assert fields(f"Parliament Debates Water Bill\n12 March 2024\n\n{BODY}\n")["byline"] is None
+    assert fields(f"{head}{BODY}\n\nRead more:\nAnother story (Reuters)\nBy Tom Baker\n")["byline"] is None

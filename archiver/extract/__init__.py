@@ -252,49 +252,44 @@ def _signatures(ln: Line, text: str, outlet_c: list, credit_c: list, first_line:
     return False
 
 
+def _bare_name_bylines(title_cands: list, header: list, meta: set, byline_c: list) -> None:
+    """A line that is only a person's name, right above a stamp, a dateline or the author's role
+    ("Faraz Qureshi" / "Published February 3, 2024"; "Tan Hui Ling" / "Correspondent"), is the byline,
+    not a headline candidate: it moves from `title_cands` to `byline_c`. Only under another candidate
+    (the headline stands above its byline), and only two or three words: a short Title Case headline
+    ("Parliament Debates Water Bill") above its dateline looks like a name too."""
+    for c in list(title_cands):
+        if c.index + 1 >= len(header) or c is title_cands[0] or len(c.line.text.split()) > 3:
+            continue
+        if titles.once(c.line.text) != c.line.text:
+            continue  # a line printed twice is a headline
+        below = header[c.index + 1]
+        if not (below.number in meta or bylines.ROLE_ALONE.match(below.text) or _dated(below.text)):
+            continue
+        who = bylines.bare_name(c.line.text)
+        if who:
+            byline_c.append(Candidate(who, MEDIUM, c.line, "byline.name-above-stamp"))
+            title_cands.remove(c)
+            meta.add(c.line.number)
+
+
 def _dated(text: str) -> bool:
     """A short line holding a date stamp: a dateline, a clock, a stamp with a label glued on."""
     return text.count(" ") < 12 and _find_date(text) is not None
 
 
 def _decide_title(cands: list, header: list, meta: set, page, outlet_names: set) -> Field:
-    """The headline among the candidate lines of the header (see titles.score), or unknown with the
-    best candidate as evidence when the evidence is weak or two different candidates score alike."""
+    """The headline among the candidate lines of the header (titles.decide), or unknown with the best
+    candidate as evidence when its score is below titles.ACCEPT or a different candidate scores
+    within titles.MARGIN of it."""
     if not cands:
         return Field.unknown()
-    keys: dict[str, int] = {}
-    longest = max(len(c.line.text) for c in cands) * 2 + 8  # a line holding a title twice, at most
-    for number, raw in (page.kept or [])[:80]:
-        if len(raw) > longest:
-            continue
-        norm = " ".join(raw.split())
-        for k in {titles._key(norm), titles._key(titles.once(norm))}:
-            keys[k] = keys.get(k, 0) + 1
-    first_content = min(c.line.number for c in cands)
-    orgs = [chrome.org_like(c.value, strong=True) or outlets.canonical(c.value) is not None
-            or c.value.casefold() in outlet_names for c in cands]
-    plain = [i for i, c in enumerate(cands) if not orgs[i]]
-    position = {}
-    if plain:
-        last = plain[-1]
-        if len(plain) >= 2 and cands[last].index == cands[plain[-2]].index + 1:
-            position[plain[-2]], position[last] = "above-standfirst", "standfirst"
-        else:
-            position[last] = "last"
-            if len(plain) >= 2:
-                position[plain[-2]] = "second-last"
-    scored = []
-    for i, c in enumerate(cands):
-        key = titles._key(c.value)
-        doubled = titles.once(c.line.text) != c.line.text
-        repeats = keys.get(key, 0) - 1 + (1 if doubled else 0)
-        later = len(cands) - 1 - i
-        after = [ln.number for ln in header[c.index + 1:c.index + 4]]
-        meta_after = any(n in meta for n in after)
-        s, why = titles.score(c, position.get(i, "far"), later, repeats, meta_after, orgs[i],
-                              c.line.number == first_content, alone=len(cands) == 1)
-        scored.append((s, i, c, why))
-    scored.sort(key=lambda t: (-t[0], t[1]))
+
+    def is_org(text: str) -> bool:
+        return (chrome.org_like(text, strong=True) or outlets.canonical(text) is not None
+                or text.casefold() in outlet_names)
+
+    scored = titles.decide(cands, header, meta, page.kept or [], is_org)
     best_score, _, best, why = scored[0]
     evidence = Evidence(best.line.number, best.line.raw.strip(), best.rule, None, None,
                         round(best_score, 2), ",".join(why))
@@ -404,6 +399,10 @@ def _fields(page, header: list, body: list) -> dict[str, Field]:
             stamp = raw_text.split("|")[1] if who else ""
             if who and _find_date(STAMP_SPLIT.split(stamp)[0].strip(" -–—"), whole=True):
                 byline_c.append(Candidate(who, MEDIUM, ln, "byline.name-beside-date"))
+        if ("·" in raw_text or "•" in raw_text or "—" in raw_text or "–" in raw_text) and _find_date(raw_text):
+            who = bylines.name_before_stamp(raw_text)
+            if who:  # "Priya Ramdas · CBC News · Posted: Mar 14, 2024": the name before the stamp
+                byline_c.append(Candidate(who, MEDIUM, ln, "byline.name-before-stamp", who))
         if _published_from_label(ln, pub_c, raw_text):
             continue
         before = len(pub_c)
@@ -415,6 +414,10 @@ def _fields(page, header: list, body: list) -> dict[str, Field]:
         who = bylines.header_byline(raw_text)
         if who:
             byline_c.append(Candidate(who, STRONG, ln, "byline.by-line"))
+            continue
+        who = bylines.by_segment(raw_text)
+        if who:  # "ABC Rural / By Hannah Corbett": the "By" part of a line of separated parts
+            byline_c.append(Candidate(who, STRONG, ln, "byline.by-segment", who))
             continue
         who = bylines.names_line(raw_text)
         if who:  # "Mark Hollis and Anna Petrou": a line of people's names
@@ -446,12 +449,12 @@ def _fields(page, header: list, body: list) -> dict[str, Field]:
             continue
         if ln.number in menu_run or COPYRIGHT_LINE.match(raw_text) or outlets.tagline(raw_text) \
                 or outlets.lookalike_masthead(raw_text) or chrome.chrome_line(raw_text) \
-                or chrome.breadcrumb(raw_text):
+                or (chrome.breadcrumb(raw_text) and titles.strip_furniture(raw_text)[1] is None):
             continue  # a menu, a copyright line, a slogan, another site's masthead, site chrome
         if outlets.leadin(raw_text):
             continue
-        candidate = titles.once(raw_text)
-        rule = "title.header-line" + ("-after-crawler-prefix" if crawler_date and index == 0 else "")
+        candidate, stripped = titles.strip_furniture(titles.once(raw_text))
+        rule = "title.header-line" + ("-after-crawler-prefix" if crawler_date and index == 0 else "") + (stripped or "")
         suffix = outlets.title_suffix(candidate) or outlets.title_suffix_any(candidate)
         if suffix:  # "Iran says ready | Press TV": the site's name is not part of the headline
             outlet_c.append(Candidate(suffix[0], MEDIUM, ln, "outlet.title-suffix"))
@@ -470,6 +473,7 @@ def _fields(page, header: list, body: list) -> dict[str, Field]:
             title_cands.append(titles.TitleCandidate(ln, as_printed(ln, candidate), index, rule))
 
     meta = {c.line.number for c in pub_c + byline_c + code_c}
+    _bare_name_bylines(title_cands, header, meta, byline_c)
     if not title_c:
         title_c_field = _decide_title(title_cands, header, meta, page, {c.value.casefold() for c in outlet_c})
     else:
@@ -522,7 +526,13 @@ def _fields(page, header: list, body: list) -> dict[str, Field]:
             if credit:
                 byline_c.append(Candidate(credit, MEDIUM, ln, "byline.reporting-credit"))
 
+    read_more = [ln.number for ln in body if READ_MORE_START.match(ln.text) or READ_MORE_LINK.match(ln.text)]
     for ln in footer:
+        after_link = any(0 < ln.number - n <= 3 for n in read_more)  # the byline of a linked story
+        who = bylines.header_byline(ln.text) if ln.text.count(" ") < 8 and not after_link else None
+        if who:  # "By Park Ji-won" at the foot of a wire story
+            byline_c.append(Candidate(who, MEDIUM, ln, "byline.footer-by-line"))
+            continue
         found = _find_date(ln.text, whole=True)
         if found:
             pub_c.append(Candidate(found[0], STRONG, ln, "published.footer-dateline", ln.raw.strip()))

@@ -13,8 +13,12 @@ from archiver.extract.lines import ascii_non_starters, is_noise
 NOT_AUTHORS = re.compile(r"^(?:edit(?:ing|ed)|translat(?:ion|ed)|photo(?:s|graph|graphs)?|picture|image|"
                          r"video|compil(?:ed|ation)|produc(?:ed|tion)|design(?:ed)?|illustrat(?:ed|ion)|"
                          r"graphics?|fact[- ]checked|reviewed|moderated)\s+by\b", re.I)
-_BY_WORDS = ("by", "written by", "words by", "par", "بقلم", "به قلم", "نویسنده", "كتب", "کتب")
-BY = re.compile(r"^(?:" + "|".join(_BY_WORDS) + r")\s*:?\s+(?P<who>\S.*)$", re.I)
+# "By" in the languages archiver meets, and author labels ("Autor:", "Текст:"): what precedes a byline.
+_BY_WORDS = ("by", "written by", "words by", "story by", "par", "von", "por", "di", "door", "av", "af", "oleh",
+             "autor", "autora", "autorka", "autore", "auteur", "author", "auteurs", "автор", "текст", "yazan",
+             "yazar", "penulis", "reporter", "redakcja", "بقلم", "به قلم", "نویسنده", "كتب", "کتب", "كتبت",
+             "خبرنگار", "گزارش", "مراسل", "記者", "기자", "लेखक", "संवाददाता", "מאת", "כתב")
+BY = re.compile(r"^(?:" + "|".join(sorted(_BY_WORDS, key=len, reverse=True)) + r")\s*[:：]?\s+(?P<who>\S.*)$", re.I)
 REPORTING = re.compile(r"^(?:additional\s+)?reporting\s+by\s+(?P<who>[^;]+?)\s*(?:;|$)", re.I)
 _CUT = re.compile(r"\s*(?:\||•|·|—|–| - |,?\s+(?:published|updated|posted|on)\b|\d{1,2}\s+\w+\s+\d{4}|"
                   r"\b(?:19|20)\d\d-\d\d-\d\d).*$", re.I)
@@ -44,10 +48,14 @@ def _clean(who: str) -> str | None:
     first = who[0]
     if first.isalpha() and first.islower():
         return None
-    # "Ana Rivera, CNN", "Jane Doe, BBC News": the outlet beside the name is not part of it.
+    # "Ana Rivera, CNN", "Jane Doe, BBC News": the outlet beside the name is not part of it; nor is a
+    # place ("Ritika Sharma, New Delhi"): a name of two or more words, a comma, one or two words, no "and".
     head, sep, last = who.rpartition(",")
     if sep and head.strip() and outlets.canonical(last.strip()):
         who = head.strip().rstrip(",;:")
+    elif (sep and "," not in head and len(head.split()) >= 2 and 1 <= len(last.split()) <= 2
+          and not re.search(r"\b(?:and|und|y|et|e|en|i|и|ve)\b|&", who)):
+        who = head.strip()
     return who
 
 
@@ -89,6 +97,18 @@ def name_before_bar(text: str) -> str | None:
 
 # ASCII characters that start no "By ..." line (see ascii_non_starters): such a line is no byline.
 _NOT_BY_START = ascii_non_starters(BY)
+
+
+def by_segment(text: str) -> str | None:
+    """The byline of a "Section / By Name" or "By Name | 12 March 2024" line: the part that is a byline."""
+    parts = _SEPARATED.split(text) if ("/" not in text) else re.split(r"\s+/\s+|" + _SEPARATED.pattern, text)
+    if len(parts) < 2:
+        return None
+    for part in parts:
+        who = header_byline(part.strip())
+        if who:
+            return who
+    return None
 
 
 def header_byline(text: str) -> str | None:
@@ -153,3 +173,35 @@ def names_line(text: str) -> str | None:
         if outlets.canonical(name) or is_noise(name):
             return None
     return text
+
+
+# A person's name alone on its line: two to four capitalised words (initials allowed), or a name in a
+# script without case (two to four words of letters).
+_NAME_LINE = re.compile(r"^(?:[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’-]*\.?\s+){1,3}[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’-]+$")
+_UNCASED_NAME = re.compile(r"^(?:[^\W\d_]{2,}\s){1,3}[^\W\d_]{2,}$")
+
+
+def bare_name(text: str) -> str | None:
+    """The name of a line that is only a person's name ("Faraz Qureshi", "T. Nandakumar Menon"), or
+    None. The caller decides from the neighbours (a stamp or a role under it) that it is a byline."""
+    if len(text) > 50 or any(ch.isdigit() for ch in text):
+        return None
+    if not (_NAME_LINE.match(text) or (_UNCASED_NAME.match(text) and not any(c.isupper() or c.islower() for c in text))):
+        return None
+    words = text.split()
+    if any(w.casefold().strip(".") in _NOT_NAME for w in words) or outlets.canonical(text) or is_noise(text):
+        return None
+    return text
+
+
+ROLE_ALONE = re.compile(rf"^(?:[\w-]+\s+){{0,3}}(?:{ROLE_WORDS})\b[\w\s,]{{0,40}}$", re.I)
+_SEPARATED = re.compile(r"\s+[·•|—–]\s+|\s*\|\s*")
+
+
+def name_before_stamp(text: str) -> str | None:
+    """"Priya Ramdas · CBC News · Posted: Mar 14, 2024": a name first, then separated parts of which
+    one is the page's stamp or the outlet; the name, or None."""
+    parts = _SEPARATED.split(text)
+    if len(parts) < 2:
+        return None
+    return bare_name(parts[0].strip())

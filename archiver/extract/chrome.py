@@ -27,7 +27,7 @@ most read|most popular|trending|top stories|latest news|breaking news|live updat
 photo mode|close photo|gallery|slideshow|enlarge|zoom|fullscreen|
 please wait|loading|no script|enable javascript|javascript is disabled|your browser|
 wayback machine|internet archive|captures|google cache|this is google's cache|cached|
-rss|feed|feedly|inoreader|reader view|reading list|save article|save for later|bookmark|listen to this article|
+rss|feed|feedly|inoreader|reader view|reading list|save article|save for later|bookmark|listen to this article|listen to this story|listen to article|audio version|play audio|mark all as read|mark as read|marcar todo como leído|marcar como leído|alle als gelesen markieren|tout marquer comme lu|segna tutti come letti|marcar tudo como lido|alles als gelezen markeren|news desk|from the desk|lesen sie jetzt weiter|lesen sie weiter|jetzt weiterlesen|weiterlesen mit|
 font size|text size|dark mode|min read|minute read|minutes read|
 page \\d+ of \\d+|
 zum inhalt springen|zur navigation|anmelden|abmelden|registrieren|abonnieren|abonnement|datenschutz|
@@ -110,6 +110,14 @@ _PAIR = re.compile(r"\s+[-–—|:]\s+|:\s+")
 
 
 def org_like(text: str, strong: bool = False) -> bool:
+    """See _org_like; also "Org, Place" ("BBC News, Beirut": a credit line with the desk's city)."""
+    head, comma, _ = text.partition(", ")
+    if comma and len(text.split()) <= 7 and _org_like(head, strong):
+        return True
+    return _org_like(text, strong)
+
+
+def _org_like(text: str, strong: bool = False) -> bool:
     """An organisation's name: at most four words (a leading "The" aside) with an organisation word
     first or last ("Daily Star", "Agencia EFE", "The Kathmandu Post", "وكالة الأنباء"), or such a name
     beside a descriptor ("IRNA - Islamic Republic News Agency", "Foo News: Breaking news"). With

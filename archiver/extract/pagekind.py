@@ -25,7 +25,9 @@ KIND_PHRASES = {
              r"page introuvable|la page demandée|الصفحة غير موجودة|الصفحة المطلوبة غير موجودة|"
              r"صفحه مورد نظر یافت نشد|صفحه یافت نشد|页面不存在|页面未找到|找不到页面|ページが見つかりません|"
              r"페이지를 찾을 수 없습니다|הדף לא נמצא|halaman tidak ditemukan|पेज नहीं मिला",
-    "cdn-check": r"checking your browser|just a moment|verify you are human|verifying you are human|"
+    "cdn-check": r"checking your browser|just a moment|performance (?:&|and) security by cloudflare|cloudflare|"
+                 r"ddos-guard|tarayıcınız kontrol|browser wird überprüft|comprobando (?:tu|su) navegador|"
+                 r"verifica del browser|проверка браузера|verify you are human|verifying you are human|"
                  r"enable javascript and cookies|ddos protection|attention required|ray id|"
                  r"are you a robot|security check|captcha|bot protection|access denied",
     "consent": r"we value your privacy|we care about your privacy|your privacy choices|manage (?:your )?consent|"
@@ -87,12 +89,12 @@ _STAMP = re.compile(r"(?<!\d)(?:19|20)\d\d[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\
 
 
 # A consent wall explains itself at length: many of its first lines speak of cookies, consent, partners.
-_CONSENT_WORDS = re.compile(r"\bcookies?\b|\bconsent|\bour partners\b|\bvendors\b|\bpersonal data\b|"
+_CONSENT_WORDS = re.compile(r"\bcookies?\b|\bconsent|\bour partners\b|\bsuoi partner\b|\bnostri partner\b|\bvendors\b|\bpersonal data\b|"
                             r"\blegitimate interest|\bprivacy (?:policy|settings|choices)|datenschutz|einwilligung|"
                             r"consentimiento|consenso|consentement|çerez|zgod[ay]|согласи", re.I)
 CONSENT_LINES = 4
 HEAD_CHARS = 2000  # walls and consent notices stand at the top: their words are looked for this far
-_CONSENT_KEY_RE = re.compile("cookie|consent|partners|vendors|personal data|legitimate interest|privacy|"
+_CONSENT_KEY_RE = re.compile("cookie|consent|partner|vendors|personal data|legitimate interest|privacy|"
                              "datenschutz|einwilligung|consentimiento|consenso|consentement|çerez|zgod|согласи")
 
 

@@ -22,6 +22,24 @@ def strip_crawler_prefix(raw: str) -> tuple[str, str | None]:
     return raw[m.end():], m.group("date")
 
 
+# "Stadtentwicklung:Neuer Park ...": a kicker glued to the headline by its colon, no space after it.
+GLUED_KICKER = re.compile(r"^[^\W\d_][\w-]{2,30}:(?=[^\W\d_])")
+# "ANSA.it > Abruzzo > Cronaca > Neve sugli Appennini ...": a breadcrumb ending in the headline.
+CRUMBS = re.compile(r"^(?:[^>»›]{1,30}\s[>»›]\s){2,}")
+
+
+def strip_furniture(text: str) -> tuple[str, str | None]:
+    """(headline, rule suffix) of a line whose head is page furniture: a kicker glued by a colon, a
+    breadcrumb path. The rule suffix is None when nothing was stripped."""
+    m = GLUED_KICKER.match(text)
+    if m:
+        return text[m.end():], "-after-glued-kicker"
+    m = CRUMBS.match(text)
+    if m and len(text[m.end():].split()) >= 4:
+        return text[m.end():], "-after-breadcrumb"
+    return text, None
+
+
 def once(title: str) -> str:
     """A headline repeated on the same line, two or three times, taken once."""
     half = len(title) // 2
@@ -95,6 +113,7 @@ RELATIVE_DAY = re.compile(r"^(?:yesterday|today|gestern|heute|ayer|hoy|ieri|oggi
 META_LABEL = re.compile(r"^(?:source|sources|editor|editors|edited by|publish(?:ed)?(?: date)?|date|posted|"
                         r"updated?|author|authors|by|photo|photos|image|credit|credits|caption|tags?|topics?|"
                         r"category|categories|section|filed under|keywords|reading time|read time|quelle|"
+                        r"illustration|graphic|graphics|video|audio|listen|kategoria|categoría|categoria|kategorie|"
                         r"fuente|fonte|źródło|источник|kaynak|المصدر|منبع|来源|出典|출처|"
                         r"autor|autore|auteur|yazar|автор|نویسنده|كاتب)\s*[:：|]", re.I)
 # A photo caption ending with its credit: "... in central London, 19 October 2023 (AP)".
@@ -102,7 +121,9 @@ CAPTION = re.compile(r"\((?:photo|image|file|foto)?[:\s]*[A-Z][\w&./ -]{0,30}\)\
                      r"foto|bild|imagen|immagine|фото)\b|\b(?:photo|image|picture|video) ?(?:credit|courtesy|source)s?\b|"
                      r"\brepresentational (?:image|photo|picture)\b|\bfile (?:photo|image|picture)\b|"
                      r"\b(?:getty images|shutterstock|via reuters|via ap|afp via)\b|\|\s*(?:photo|image|file)\b|"
-                     r"^(?:read next|read more|also read|read also|watch|listen|related|see also)\s*[:：]", re.I)
+                     r"^(?:read next|read more|also read|read also|watch|listen|related|see also)\s*[:：]|"
+                     r"^(?:watch|bekijk|kijk|schauen sie|sehen sie|mira|guarda|assista|veja|смотрите)\b.{0,80}"
+                     r"\b(?:video|how|hoe|wie|cómo|come|como|как)\b", re.I)
 
 
 # "Journalist ID: 40213", "Ref. No: 12/345": a label and a number.
@@ -123,56 +144,115 @@ def furniture(text: str) -> bool:
                 or LABELLED_NUMBER.match(text) or READING_TIME.search(text))
 
 
-# Where a candidate stands relative to the body, and what that is worth: the headline stands last
-# above the body, or right above its standfirst (the summary under it, which stands last).
-POSITION = {"last": 2.5, "above-standfirst": 2.5, "standfirst": 0.5, "second-last": 1.0}
+class Features(NamedTuple):
+    """What the score of a candidate is made of (see score)."""
+    stack_top: bool        # the first of a run of candidate lines (a kicker aside): where a headline stands
+    kicker: bool           # a short line (at most three words) right above another candidate
+    longer_top: bool       # not the top of its run, and longer than the top: the standfirst under a headline
+    meta_below: bool       # a stamp, byline or code follows its run within three lines
+    last_run: bool         # no run of headline-like candidates stands between it and the body
+    runs_below: int        # how many such runs stand below it
+    repeats: int           # other lines of the page with the same text
+    words: int
+    org: bool              # an organisation's name (a masthead)
+    first_line: bool       # the page's first content line
+    alone: bool            # the only candidate
 
 
-def score(c: TitleCandidate, position: str, later: int, repeats: int, meta_after: bool, org: bool,
-          first_line: bool, alone: bool = False) -> tuple[float, list[str]]:
-    """The score of one candidate and the features that made it (for the evidence).
+WEIGHTS = {"repeated": 3.0, "stack-top": 1.5, "meta-below": 1.5, "last-run": 1.5, "only-candidate": 0.5,
+           "headline-length": 1.0, "kicker": -2.0, "standfirst": -1.0, "run-below": -1.0, "too-short": -3.0,
+           "too-long": -3.0, "organisation-name": -3.0, "masthead-position": -1.0, "exclamation": -1.0,
+           "sentence": -2.0}
 
-    `position`: a key of POSITION, or "far" for a candidate with `later` candidates below it."""
-    s, why = 0.0, []
-    words = len(c.value.split())
-    if _CJK.search(c.value):
-        words = max(words, len(c.value) // 3)
-    if repeats:
-        s += 3.0
+
+def score(c: TitleCandidate, f: Features) -> tuple[float, list[str]]:
+    """The score of one candidate: the sum of WEIGHTS of the features it has, and their names (for the
+    evidence). Set by hand and kept readable; every weight is a general property of news pages."""
+    why = []
+    if f.repeats:
         why.append("repeated")
-    if position in POSITION:
-        s += POSITION[position]
-    else:
-        s -= 0.75 * (later - 1)
-    why.append(position)
-    if meta_after:
-        s += 1.0
-        why.append("above-stamp-or-byline")
-    if alone:
-        s += 0.5
+    if f.stack_top and not f.kicker:
+        why.append("stack-top")
+    if f.kicker:
+        why.append("kicker")
+    if f.longer_top:
+        why.append("standfirst")
+    if f.meta_below:
+        why.append("meta-below")
+    if f.last_run:
+        why.append("last-run")
+    why += ["run-below"] * min(f.runs_below, 3)
+    if f.alone:
         why.append("only-candidate")
-    if 4 <= words <= 22:
-        s += 1.0
+    if 4 <= f.words <= 22:
         why.append("headline-length")
-    elif words <= 2:
-        s -= 3.0
+    elif f.words <= 2:
         why.append("too-short")
-    elif words > 30:
-        s -= 3.0
+    elif f.words > 30:
         why.append("too-long")
-    if org:
-        s -= 3.0
+    if f.org:
         why.append("organisation-name")
-    if first_line and later > 0 and not repeats and words <= 5:
-        s -= 1.0
+    if f.first_line and not f.repeats and f.words <= 5 and not f.last_run:
         why.append("masthead-position")
     if c.value.endswith("!"):
-        s -= 1.0
         why.append("exclamation")
-    if c.value.endswith(".") and not c.value.endswith("...") and words > 12:
-        s -= 2.0
+    if c.value.endswith(".") and not c.value.endswith("...") and f.words > 12:
         why.append("sentence")
-    return s, why
+    return sum(WEIGHTS[w] for w in why), why
+
+
+def words_of(text: str) -> int:
+    words = len(text.split())
+    return max(words, len(text) // 3) if _CJK.search(text) else words
+
+
+def decide(cands: list[TitleCandidate], header: list, meta: set, kept: list, is_org) -> tuple:
+    """The headline among the candidates: (best, its score, its features, the scored list sorted best
+    first as (score, index, candidate, features)). `header`: the header's lines; `meta`: line numbers of
+    stamps, bylines and codes; `kept`: the page's (number, raw) lines; `is_org(text)`: whether a text is
+    an organisation's name."""
+    keys: dict[str, int] = {}
+    longest = max(len(c.line.text) for c in cands) * 2 + 8  # a line holding a title twice, at most
+    for _, raw in kept[:80]:
+        if len(raw) > longest:
+            continue
+        norm = " ".join(raw.split())
+        for k in {_key(norm), _key(once(norm))}:
+            keys[k] = keys.get(k, 0) + 1
+    # Runs of candidates on consecutive header lines, at most one blank line apart (two blank lines
+    # part blocks of a page: an advert above the headline).
+    runs: list[list[int]] = []
+    for i, c in enumerate(cands):
+        prev = cands[runs[-1][-1]] if runs else None
+        if prev is not None and prev.index == c.index - 1 and c.line.number - prev.line.number <= 2:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    words = [words_of(c.value) for c in cands]
+    orgs = [is_org(c.value) for c in cands]
+    real = [any(words[i] >= 3 and not orgs[i] for i in run) for run in runs]  # a run that could hold a headline
+    first_content = min(c.line.number for c in cands)
+    scored = []
+    for r, run in enumerate(runs):
+        end_index = cands[run[-1]].index
+        after = {ln.number for ln in header[end_index + 1:end_index + 4]}
+        meta_below = bool(after & meta)
+        below = sum(real[r + 1:])
+        top = run[0]
+        if len(run) > 1 and (words[top] <= 3 or orgs[top]):
+            top = run[1]  # a kicker or a name above the headline
+        for i in run:
+            c = cands[i]
+            doubled = once(c.line.text) != c.line.text
+            f = Features(stack_top=i == top, kicker=words[i] <= 3 and i != run[-1],
+                         longer_top=i != top and i > top and words[i] > words[top],
+                         meta_below=meta_below, last_run=below == 0, runs_below=below,
+                         repeats=max(0, keys.get(_key(c.value), 0) - 1) + (1 if doubled else 0), words=words[i],
+                         org=orgs[i], first_line=c.line.number == first_content, alone=len(cands) == 1)
+            value, why = score(c, f)
+            scored.append((value, i, c, why))
+    scored.sort(key=lambda t: (-t[0], t[1]))
+    return scored
 
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
