@@ -155,3 +155,20 @@ def test_bylines_under_labels_in_many_languages_and_beside_stamps():
     # a short Title Case headline above its dateline is not a name
     assert fields(f"Parliament Debates Water Bill\n12 March 2024\n\n{BODY}\n")["byline"] is None
     assert fields(f"{head}{BODY}\n\nRead more:\nAnother story (Reuters)\nBy Tom Baker\n")["byline"] is None
+
+
+def test_outlets_named_where_pages_sign_them():
+    head = "Parliament approves the new budget plan\n\n"
+    # the copyright holder is often the owner: a company's name is refused, the masthead confirmed
+    got = fields(f"The Hindu\nNews | World\n{head}{BODY}\n\nwww.thehindu.com\n© 2024 THG Publishing Pvt Ltd.\n")
+    assert got["outlet"] == "The Hindu"
+    assert fields(f"{head}{BODY}\n\n© 2024 HT Digital Streams Ltd. All rights reserved.\n")["outlet"] is None
+    assert fields(f"{head}{BODY}\n\n© 2024 DER SPIEGEL GmbH & Co. KG\n")["outlet"] == "DER SPIEGEL"
+    assert fields(f"{head}{BODY}\n\n© 2024 Hamid Rezvani\n")["outlet"] is None  # a person, not an outlet
+    assert fields(f"{head}Tehran, Nov 27, IRNA – {BODY}\n")["outlet"] == "IRNA"
+    assert fields(f"{head}TEHRAN (defapress) – {BODY}\n")["outlet"] == "defapress"
+    assert fields(f"{head}BBC News, Beirut\n\n{BODY}\n")["outlet"] == "BBC News"
+    got = fields(f"{head}{BODY}\n\nLior Ben-Ami is The Times of Israel's diplomatic correspondent.\n")
+    assert (got["outlet"], got["byline"]) == ("The Times of Israel", "Lior Ben-Ami")
+    assert fields(f"{head}By The Associated Press\n\n{BODY}\n")["outlet"] == "Associated Press"
+    assert fields(f"Nieuws\n{head}{BODY}\n")["outlet"] is None  # a section's name

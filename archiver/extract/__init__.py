@@ -231,8 +231,11 @@ def _signatures(ln: Line, text: str, outlet_c: list, credit_c: list, first_line:
     a copyright line, a "Source:" line, a masthead (an organisation's name as the page's first line), a
     web address. True when the line was such a signature (it is then no headline)."""
     name = outlets.copyright_name(text)
+    if name and bylines.bare_name(name) and not chrome.org_like(name) and " " in name and not name.isupper():
+        return True  # "© 2024 Hamid Rezvani": a person holds the rights (a newsletter's author), not an outlet
     if name:
-        outlet_c.append(Candidate(name, MEDIUM, ln, "outlet.copyright-line"))
+        # The copyright holder is often the owner ("Allied Press", "Sky UK"): weaker than a masthead.
+        outlet_c.append(Candidate(name, WEAK, ln, "outlet.copyright-line"))
         return True
     name = outlets.source_name(text)
     if name:
@@ -271,6 +274,31 @@ def _bare_name_bylines(title_cands: list, header: list, meta: set, byline_c: lis
             byline_c.append(Candidate(who, MEDIUM, c.line, "byline.name-above-stamp"))
             title_cands.remove(c)
             meta.add(c.line.number)
+
+
+def _same_outlet(a: str, b: str) -> bool:
+    return outlets.key(a) == outlets.key(b)
+
+
+def _confirmed_mastheads(guesses: list, page, outlet_c: list) -> None:
+    """A short line near the top is the masthead when the page names the same organisation elsewhere: its
+    web domain ("The Hindu" and thehindu.com), a copyright line, a title's suffix. Added to `outlet_c`
+    as printed, with the rule outlet.masthead-confirmed."""
+    if not guesses:
+        return
+    keys = {outlets.key(c.value): c.line.number for c in outlet_c}
+    for number, raw in page.kept or []:
+        if "." in raw and raw.count(" ") < 8:
+            name = outlets.domain_name(raw)
+            if name:
+                keys.setdefault(outlets.key(name), number)
+    for ln in guesses:
+        k = outlets.key(ln.text)
+        if len(k) >= 3 and k in keys and keys[k] != ln.number:
+            name = outlets.clean_name(ln.text)
+            if name:
+                outlet_c.append(Candidate(name, MEDIUM, ln, "outlet.masthead-confirmed"))
+                return
 
 
 def _dated(text: str) -> bool:
@@ -366,6 +394,7 @@ def _fields(page, header: list, body: list) -> dict[str, Field]:
     title_c, outlet_c, pub_c, code_c, byline_c = [], [], [], [], []
     title_cands: list[titles.TitleCandidate] = []
     credit_c: list[Candidate] = []  # organisations credited for the story (lead-ins, "Source:" lines)
+    guesses: list[Line] = []        # short lines near the top that may be the masthead
     crawler_date = None
     title_done = False
     seen_content = False  # a content line (not noise, not a story code) came before this one
@@ -414,6 +443,22 @@ def _fields(page, header: list, body: list) -> dict[str, Field]:
         who = bylines.header_byline(raw_text)
         if who:
             byline_c.append(Candidate(who, STRONG, ln, "byline.by-line"))
+            if chrome.org_like(who, strong=True) or outlets.canonical(who):
+                # "By The Associated Press": an organisation credited as the author
+                credit_c.append(Candidate(outlets.canonical(who) or outlets.clean_name(who) or who, WEAK, ln,
+                                          "outlet.organisation-byline"))
+            continue
+        m = titles.RELATIVE.search(raw_text)
+        if m and m.start() > 2:
+            name = raw_text[:m.start()].strip(" ·|-–—")
+            if chrome.org_like(name, strong=True) or outlets.canonical(name):
+                # "Al Mayadeen8 hours ago": the source an aggregator credits, glued to its time
+                credit_c.append(Candidate(outlets.canonical(name) or name, WEAK, ln, "outlet.source-before-time", name))
+                continue
+        head, comma, _ = raw_text.partition(", ")
+        if comma and raw_text.count(" ") <= 5 and (outlets.canonical(head) or chrome.masthead_name(head)):
+            # "BBC News, Beirut": the outlet and the author's desk
+            outlet_c.append(Candidate(outlets.canonical(head) or head, MEDIUM, ln, "outlet.desk-line", head))
             continue
         who = bylines.by_segment(raw_text)
         if who:  # "ABC Rural / By Hannah Corbett": the "By" part of a line of separated parts
@@ -453,6 +498,8 @@ def _fields(page, header: list, body: list) -> dict[str, Field]:
             continue  # a menu, a copyright line, a slogan, another site's masthead, site chrome
         if outlets.leadin(raw_text):
             continue
+        if index < 6 and len(raw_text) <= 40 and raw_text.count(" ") <= 3 and not any(map(str.isdigit, raw_text)):
+            guesses.append(ln)  # a short line near the top: a masthead, if the page confirms it below
         candidate, stripped = titles.strip_furniture(titles.once(raw_text))
         rule = "title.header-line" + ("-after-crawler-prefix" if crawler_date and index == 0 else "") + (stripped or "")
         suffix = outlets.title_suffix(candidate) or outlets.title_suffix_any(candidate)
@@ -526,6 +573,12 @@ def _fields(page, header: list, body: list) -> dict[str, Field]:
             if credit:
                 byline_c.append(Candidate(credit, MEDIUM, ln, "byline.reporting-credit"))
 
+    for ln in header + body[:BYLINE_BODY_LINES] + footer:
+        found = bylines.bio_line(ln.text)
+        if found:  # "Lior Ben-Ami is The Times of Israel's diplomatic correspondent."
+            byline_c.append(Candidate(found[0], MEDIUM, ln, "byline.bio-line", found[0]))
+            outlet_c.append(Candidate(outlets.canonical(found[1]) or found[1], MEDIUM, ln, "outlet.bio-line", found[1]))
+            break
     read_more = [ln.number for ln in body if READ_MORE_START.match(ln.text) or READ_MORE_LINK.match(ln.text)]
     for ln in footer:
         after_link = any(0 < ln.number - n <= 3 for n in read_more)  # the byline of a linked story
@@ -548,7 +601,12 @@ def _fields(page, header: list, body: list) -> dict[str, Field]:
         _signatures(ln, ln.text, outlet_c, credit_c)
 
     # An "Updated" stamp (WEAK) is the publication date only when nothing stronger is printed.
-    outlet_field = _resolve(outlet_c)
+    for number, raw in page.foot or []:  # the page's copyright line, below the other stories
+        name = outlets.copyright_name(" ".join(raw.split()))
+        if name:
+            outlet_c.append(Candidate(name, WEAK, Line(number, raw, " ".join(raw.split())), "outlet.copyright-line"))
+    _confirmed_mastheads(guesses, page, outlet_c)
+    outlet_field = _resolve(outlet_c, _same_outlet)
     if outlet_field.value is None and not outlet_field.evidence and credit_c:
         outlet_field = _resolve(credit_c[:1])  # the page names no publisher: the credited organisation
     credit = [c for c in credit_c if outlet_field.value is None or c.value.casefold() != outlet_field.value.casefold()]

@@ -205,3 +205,18 @@ def name_before_stamp(text: str) -> str | None:
     if len(parts) < 2:
         return None
     return bare_name(parts[0].strip())
+
+
+# "Lior Ben-Ami is The Times of Israel's diplomatic correspondent.": an author's bio line names both
+# the author and the outlet.
+BIO = re.compile(rf"^(?P<who>(?:[A-ZÀ-ÖØ-Þ][\w'’.-]+\s){{1,3}})is (?:a |an |the )?(?P<org>(?:The |the )?[A-Z][\w&.'’ -]{{1,40}}?)['’]s?"
+                 rf"\s+(?:[\w-]+\s+){{0,3}}(?:{ROLE_WORDS}|editor)\b", re.U)
+
+
+def bio_line(text: str) -> tuple[str, str] | None:
+    """(author, outlet) of an author's bio line, or None."""
+    m = BIO.match(text) if " is " in text[:60] else None
+    if not m:
+        return None
+    who = _clean(m.group("who").strip())
+    return (who, m.group("org").strip()) if who else None

@@ -143,9 +143,13 @@ def masthead_name(text: str) -> str | None:
     organisation word, or the first part of a "Name - Descriptor" pair whose first part is such a
     name. ("Headline | The Outlet" has its name last: that is a title's suffix, not a masthead.)"""
     parts = _PAIR.split(text)
-    if len(parts) == 2:
-        return parts[0] if _org_name(parts[0], strong=True) else None
-    return text if _org_name(text, strong=True) else None
+    name = parts[0] if len(parts) == 2 else text
+    if len(parts) > 2 or not _org_name(name, strong=True):
+        return None
+    words = name.casefold().split()
+    if len(words) == 1 and words[0] in ORG_WORDS:
+        return None  # "News", "Nieuws": a section's name, not an organisation's
+    return name
 
 
 _CRUMB_MARK = re.compile(r"\s*[»›>]\s*|\s+<<\s+")

@@ -439,6 +439,7 @@ class Page:
     body_start: int = 1    # line number of the first long prose line
     header_count: int = 0  # how many of `lines` stand before body_start (the header)
     kept: list[tuple[int, str]] | None = None  # every non-empty line before the tail: (number, raw)
+    foot: list[tuple[int, str]] | None = None  # the page's last lines after the tail (signatures only)
 
     def header(self, body_start: int) -> list[Line]:
         return [ln for ln in self.lines if ln.number < body_start]
@@ -448,6 +449,7 @@ class Page:
 # (a lead-in) and the last lines before any tail (credits, codes, mastheads). The middle of an article
 # is body text no rule reads, so it is not even normalised.
 HEAD_LINES = 40
+FOOT_AFTER_TAIL = 6
 BODY_LINES = 3
 FOOT_LINES = 20
 _END_OF_SENTENCE = ".!?\"”»'’:؛.。"
@@ -466,12 +468,21 @@ def read_page(text: str, head_limit: int = 64 * 1024) -> Page:
         text = text[:head_limit]
     kept: list[tuple[int, str]] = []
     tail = None
-    for number, raw in enumerate(text.splitlines(), 1):
+    all_lines = text.splitlines()
+    foot: list[tuple[int, str]] = []
+    for number, raw in enumerate(all_lines, 1):
         if not raw or raw.isspace():
             continue
         # A tail marker only counts after some article text, never as the page's first lines.
         if len(raw) <= 60 and len(kept) >= 3 and _tail_marker_match(normalise(raw)):
             tail = number
+            # The page's own last lines (a copyright line) stand after the other stories: kept apart.
+            for back in range(len(all_lines), number, -1):
+                if all_lines[back - 1].strip():
+                    foot.append((back, all_lines[back - 1]))
+                    if len(foot) == FOOT_AFTER_TAIL:
+                        break
+            foot.reverse()
             break
         kept.append((number, raw))
     # With no lynx bracket, no two spaces in a row and no tab or \x1f (the only whitespace bar the
@@ -505,7 +516,7 @@ def read_page(text: str, head_limit: int = 64 * 1024) -> Page:
         norm = raw if plain and raw.isascii() and raw[0] != " " and raw[-1] != " " else normalise(raw)
         if norm:
             append(_new_line(Line, (number, raw, norm)))
-    return Page(lines, tail, body_start, header_count, kept)
+    return Page(lines, tail, body_start, header_count, kept, foot)
 
 
 def body_start(page: Page) -> int:

@@ -205,15 +205,36 @@ COPYRIGHT_AFTER = re.compile(rf"^(?P<name>[^\d\W][^|©•·\n]{{1,50}}?)\s*(?:©
 SOURCE_LINE = re.compile(r"^(?:source|sources|quelle|fuente|fonte|źródło|источник|kaynak|المصدر|منبع|来源|出典|출처)"
                          r"\s*[:：]\s*(?P<name>[^|\d\n]{2,50}?)\s*(?:[|.]|$)", re.I)
 LEADIN_ANY = re.compile(r"^(?:[^\W\d][\w'’.\- ]{0,40}?(?:,\s*[^()\n]{0,30})?\s*)?\((?P<name>[A-Z][\w&'’.\-/ ]{1,30})\)\s*[-–—:]", re.U)
+# "TEHRAN (defapress) –": a lower-case name in brackets after a city in capitals.
+LEADIN_LOWER = re.compile(r"^[A-Z][A-Z .'’-]{2,30}\s*\((?P<name>[a-z][a-z0-9.]{3,20})\)\s*[-–—:]")
+# "Tehran, Nov 27, IRNA – ", "Tehran, YJC. The ...": a city, perhaps a date, an agency's acronym.
+LEADIN_ACRONYM = re.compile(r"^[A-Z][\w'’ .-]{1,25},(?:\s*[^,–—\n]{1,20},)?\s*(?P<name>[A-Z][A-Z.&]{1,12}[A-Z])\s*[.–—-]{1,2}\s+\S")
+_NOT_AGENCY = {"AM", "PM", "GMT", "UTC", "EST", "EDT", "USA", "UK", "US", "UAE", "EU", "UN"}
 _LEGAL = re.compile(r"[\s,]+(?:inc|ltd|llc|limited|gmbh|s\.?a|s\.?p\.?a|corp|co|plc|ag|b\.?v|s\.?l)\.?$", re.I)
-_NOT_ORG = re.compile(rf"^(?:{_RIGHTS}|the author|the authors|author|photo|image|getty images|\w+ images|"
+_NOT_ORG = re.compile(rf"^(?:{_RIGHTS}|copyright|riproduzione riservata|licencja.*|the author|the authors|author|photo|image|getty images|\w+ images|"
                       r"file|shutterstock|reuters pictures)$", re.I)
 
 
-def clean_name(name: str) -> str | None:
+# Words of a company's legal or trade name: a copyright line often names the owner ("HT Digital Streams
+# Ltd", "Gremi Media SA"), not the publication. The name is cut before a legal form; what still holds a
+# company word is the owner, and is not taken.
+_COMPANY_FORM = re.compile(r"\s+(?:gmbh|s\.?\s?a\.?|s\.?\s?l\.?|s\.?p\.?a\.?|a\.?\s?ş\.?|ltd|llc|inc|pvt|plc|ag|kg|"
+                           r"b\.?v\.?|n\.?v\.?|sp\.? z o\.?o\.?|oy|ab|as|dac|pty|bhd|sdn|gazetecilik|yayıncılık|verlag|ooo|ооо|зао|оао)\b.*$",
+                           re.I)
+_COMPANY_WORDS = re.compile(r"\b(?:media|digital|group|holdings?|publishing|publications|ediciones|editora|editorial|"
+                            r"streams|communications|corporation|company|enterprises|ventures|printline|verlagsgruppe|publishers|"
+                            r"medien|mediengruppe|gruppo|grupo|groupe|holding)\b", re.I)
+
+
+def clean_name(name: str, owner_check: bool = False) -> str | None:
     """A printed organisation name tidied for the record: legal suffixes off, and only a name: at most
-    six words, capitalised, no sentence."""
-    name = _LEGAL.sub("", name.strip(" .,:;-–—|")).strip(" .,:;-–—|")
+    six words, capitalised, no sentence. With `owner_check` (a copyright holder), a company's name
+    (media, group, publishing...) is refused: it names the owner, not the publication."""
+    name = re.sub(r"^(?:(?:copyright|©|\(c\))\s*)*(?:by|par|von|por|di|da)?\s*", "", name.strip(" .,:;-–—|"), flags=re.I)
+    name = _COMPANY_FORM.sub("", name)
+    name = _LEGAL.sub("", name.strip(" .,:;-–—|&")).strip(" .,:;-–—|&")
+    if owner_check and _COMPANY_WORDS.search(name) and not canonical(name):
+        return None
     if not name or _NOT_ORG.match(name) or len(name) > 60:
         return None
     words = name.split()
@@ -228,7 +249,7 @@ def copyright_name(text: str) -> str | None:
     if "©" not in text and "(c)" not in text.lower() and "copyright" not in text.lower() and "℗" not in text:
         return None
     m = COPYRIGHT_ANY.match(text) or COPYRIGHT_AFTER.match(text)
-    return clean_name(m.group("name")) if m else None
+    return clean_name(m.group("name"), owner_check=True) if m else None
 
 
 def source_name(text: str) -> str | None:
@@ -241,7 +262,15 @@ def source_name(text: str) -> str | None:
 
 
 def leadin_name(text: str) -> tuple[str, str] | None:
-    """(name, span) of a "CITY (Outlet) -" lead-in naming any organisation ("(AP/UNB)": the first)."""
+    """(name, span) of a "CITY (Outlet) -" lead-in naming any organisation ("(AP/UNB)": the last, the
+    host), "CITY (outlet) -" in lower case, or "City, date, ACRONYM -"."""
+    m = LEADIN_ACRONYM.match(text)
+    if m and m.group("name").replace(".", "") not in _NOT_AGENCY:
+        name = canonical(m.group("name")) or m.group("name")
+        return name, m.group(0)[:-1].rstrip()
+    m = LEADIN_LOWER.match(text) if "(" in text[:40] else None
+    if m:
+        return canonical(m.group("name")) or m.group("name"), m.group(0)
     if "(" not in text[:80]:
         return None
     m = LEADIN_ANY.match(text)
@@ -289,3 +318,14 @@ def domain_name(text: str) -> str | None:
             name = f"{parts.domain}.{parts.suffix}"
             return _DOMAIN.get(name) or _DOMAIN.get(host) or name
     return None
+
+
+def key(name: str) -> str:
+    """A name reduced for comparison across its printed forms: "The Hindu", "thehindu.com" and
+    "THE HINDU" give "hindu"; "Gulf News" and "gulfnews.com" give "gulfnews"."""
+    k = name.casefold()
+    k = re.sub(r"^(?:https?://)?(?:www\.)?", "", k)
+    k = re.sub(r"\.(?:[a-z]{2,6})(?:\.[a-z]{2})?$", "", k)  # a domain's suffix
+    k = re.sub(r"^the\s*", "", k)
+    k = re.sub(r"[^\w]|_", "", k)
+    return k[3:] if k.startswith("the") and len(k) > 6 else k
