@@ -172,3 +172,19 @@ def test_outlets_named_where_pages_sign_them():
     assert (got["outlet"], got["byline"]) == ("The Times of Israel", "Lior Ben-Ami")
     assert fields(f"{head}By The Associated Press\n\n{BODY}\n")["outlet"] == "Associated Press"
     assert fields(f"Nieuws\n{head}{BODY}\n")["outlet"] is None  # a section's name
+
+
+def test_stamps_where_pages_print_them():
+    head = "Parliament approves the new budget plan\n\n"
+    lede = BODY + "\n\n"
+    # a stamp under the lede, as a part of a separated line, labelled in another language
+    assert fields(f"{head}{lede}Jakarta ● Mon, March 4, 2024 / 03:36 pm\n\n{BODY}\n")["published"] == "2024-03-04T15:36"
+    assert fields(f"{head}{lede}Publikacja: 04.03.2024 06:00\n\n{BODY}\n")["published"] == "2024-03-04T06:00"
+    got = fields(f"{head}27 januari 2024 om 09:14 • Aangepast om 11:02\n\n{BODY}\n")
+    assert got["published"] == "2024-01-27T09:14"
+    assert fields(f"{head}Posted on 23/03/2024 by Ruth Okafor\n\n{BODY}\n")["byline"] == "Ruth Okafor"
+    # the header's stamp wins over a print edition's at the foot and over a site clock in a menu bar
+    assert fields(f"{head}Published February 3, 2024\n\n{BODY}\n\n{BODY}\n\nPublished in Dawn, February 4th, 2024\n"
+                  )["published"] == "2024-02-03"
+    assert fields(f"Sun 10 Mar 2024 | TEHRAN 12°C | USD 42,000 Rials\n{head}March 9, 2024 - 21:10\n\n{BODY}\n"
+                  )["published"] == "2024-03-09T21:10"

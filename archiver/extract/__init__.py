@@ -24,13 +24,15 @@ PUBLISHED_LABEL = re.compile(r"^(?:(?:(?:first\s+)?(?:published|posted|issued on
                              r"veröffentlicht(?: am)?|erschienen(?: am)?|publicado(?: el| em| a las)?|fecha de publicación|"
                              r"pubblicato(?: il)?|data di pubblicazione|gepubliceerd(?: op)?|opublikowano|data publikacji|"
                              r"опубликовано|дата публикации|yayınlanma(?: tarihi)?|yayın tarihi|yayınlandı|publicat|"
+                             r"publicada(?: el| em)?|publikacja|dodano|oluşturulma tarihi|oluşturulma|giriş|yayınlanma|"
                              r"diterbitkan|dipublikasikan|tanggal terbit|发布时间|發布時間|发表时间|公開日|掲載日|게시일|입력|"
                              r"פורסם|प्रकाशित|تاريخ النشر|نشر في|نشر بتاريخ|تاریخ انتشار|تاریخ نشر|منتشر شده)\s*(?:on|:|：)?)|"
                              r"(?:date|تاريخ|تاریخ|datum|fecha|data|дата|tarih|tanggal|日期|日付|날짜)\s*[:：])\s*", re.I)
 UPDATED_LABEL = re.compile(r"^(?:last\s+)?(?:updated?|modified|mis à jour(?: le)?|actualisé(?: le)?|modifié(?: le)?|"
                            r"aktualisiert(?: am)?|zuletzt aktualisiert(?: am)?|actualizado(?: el| a las)?|"
                            r"última actualización|aggiornato(?: il| alle)?|ultimo aggiornamento|atualizado(?: em| a)?|"
-                           r"bijgewerkt(?: op)?|laatst bijgewerkt(?: op)?|zaktualizowano|aktualizacja|обновлено|"
+                           r"bijgewerkt(?: op)?|laatst bijgewerkt(?: op)?|aangepast(?: op| om)?|aktualizacja|son güncelleme|"
+                           r"güncellenme(?: tarihi)?|atualizado há|zaktualizowano|aktualizacja|обновлено|"
                            r"güncelleme(?: tarihi)?|güncellendi|son güncelleme|diperbarui|更新时间|更新時間|更新日|"
                            r"更新|수정|업데이트|עודכן|अपडेट|آخر تحديث|تم التحديث|به‌روزرسانی|بروزرسانی|به روزرسانی)"
                            r"\s*(?:on|:|：)?\s*", re.I)
@@ -64,6 +66,8 @@ _NOT_UPDATED_START = ascii_non_starters(UPDATED_LABEL)
 # A body line beginning with one of these starts no story code, no 'Read more' link, no credit.
 _BODY_QUIET_START = _NOT_CODE_START & _NOT_LINK_START & _NOT_REPORTING_START
 BYLINE_BODY_LINES = 6
+_YEARISH = re.compile(r"(?:19|20)\d\d|1[34]\d\d|[۰-۹٠-٩]{4}")
+_BY_AFTER = re.compile(r"\s(?:by|von|por|par|di|door|av|oleh)\s+\S.*$", re.I)
 
 
 @dataclass
@@ -167,10 +171,29 @@ def _published_from_label(line: Line, cands: list, text: str | None = None) -> b
     return hit
 
 
-def _date_segments(line: Line, text: str, cands: list) -> None:
-    """"By Nadia Rahimi | 12 December 2023", "Source: Xinhua | 2024-03-28 21:46:00 | Editor: huaxia"."""
-    for segment in text.split("|")[1:]:
-        _date_in(segment.strip(), line, "published.dateline-segment", STRONG, cands, whole=True)
+# What separates the parts of a stamp line: "By Nadia Rahimi | 12 December 2023", "Jakarta ● Mon, March 4,
+# 2024 / 03:36 pm", "27 januari 2024 om 09:14 • Aangepast om 11:02", "Nada El-Sayed , Tuesday 2 Apr 2024".
+_SEGMENT_SEP = re.compile(r"\s*[|•·●]\s*|\s+[–—]\s+|\s,\s")
+
+
+def _date_segments(line: Line, text: str, cands: list, strength: int = STRONG) -> bool:
+    """The first part of a separated stamp line that is a date and nothing else (an update stamp among
+    the parts goes to `updated`); True when one was found."""
+    for segment in _SEGMENT_SEP.split(text):
+        segment = segment.strip()
+        if not segment or not any(map(str.isdigit, segment)):
+            continue
+        m = UPDATED_LABEL.match(segment)
+        if m and m.end() > 0:
+            _date_in(segment[m.end():], line, UPDATE_RULE, WEAK, cands)
+            continue
+        m = PUBLISHED_LABEL.match(segment)
+        before = len(cands)
+        _date_in(segment[m.end():] if m else segment, line, "published.dateline-segment", strength, cands,
+                 whole=m is None)
+        if len(cands) > before:
+            return True
+    return False
 
 
 def _story_code(line: Line, text: str, code_c: list, pub_c: list) -> bool:
@@ -409,8 +432,10 @@ def _fields(page, header: list, body: list) -> dict[str, Field]:
                 pub_c.append(Candidate(crawler_date, MEDIUM, ln, "published.crawler-date-prefix", span))
                 raw_text = stripped
         if is_noise(raw_text) or is_spaced_nav(ln.raw):
-            if "|" in raw_text and not noise_match(raw_text):  # a stamp line that looks like a menu
-                _date_segments(ln, raw_text, pub_c)
+            if ("|" in raw_text or "·" in raw_text or "•" in raw_text) and not noise_match(raw_text):
+                # a stamp line that looks like a menu: "Name · Outlet · Posted: Mar 14, 2024 4:00 AM EDT"; MEDIUM:
+                # a site's clock sits in such bars too ("Sun 10 Mar 2024 | TEHRAN 12°C")
+                _date_segments(ln, raw_text, pub_c, MEDIUM)
             continue
         if raw_text[:1] not in _NOT_CODE_START and _story_code(ln, raw_text, code_c, pub_c):
             continue
@@ -432,13 +457,18 @@ def _fields(page, header: list, body: list) -> dict[str, Field]:
             who = bylines.name_before_stamp(raw_text)
             if who:  # "Priya Ramdas · CBC News · Posted: Mar 14, 2024": the name before the stamp
                 byline_c.append(Candidate(who, MEDIUM, ln, "byline.name-before-stamp", who))
+        m = _BY_AFTER.search(raw_text)
+        if m and _find_date(raw_text[:m.start()]):
+            who = bylines.header_byline(m.group(0).strip())
+            if who:  # "Posted on 23/03/2024 by Ruth Okafor"
+                byline_c.append(Candidate(who, STRONG, ln, "byline.after-stamp", m.group(0).strip()))
         if _published_from_label(ln, pub_c, raw_text):
             continue
         before = len(pub_c)
         _date_in(raw_text, ln, "published.dateline", STRONG, pub_c, whole=True)
         if len(pub_c) > before:
             continue
-        if "|" in raw_text:  # "By Nadia Rahimi | 12 December 2023", "Ahmet Yilmaz | 14.09.2023"
+        if _SEGMENT_SEP.search(raw_text):  # "By Nadia Rahimi | 12 December 2023", "Jakarta ● Mon, 4 March 2024"
             _date_segments(ln, raw_text, pub_c)
         who = bylines.header_byline(raw_text)
         if who:
@@ -537,6 +567,21 @@ def _fields(page, header: list, body: list) -> dict[str, Field]:
                 byline_c.append(Candidate(who, STRONG, ln, "byline.by-line-under-standfirst"))
                 break
 
+    # Stamps under the standfirst or the lede (the body starts at the first prose line): labelled, alone
+    # on their line, or a part of a separated line. MEDIUM: a stamp in the header wins.
+    for ln in body[:BYLINE_BODY_LINES]:
+        if ln.text.count(" ") > 10 or not _YEARISH.search(ln.text) or BARE_DATE_LABEL.match(ln.text):
+            continue  # ("Date: 15 April" in the body is an event's)
+        before = len(pub_c)
+        if not _published_from_label(ln, pub_c):
+            _date_in(ln.text, ln, "published.dateline-under-lede", MEDIUM, pub_c, whole=True)
+            if len(pub_c) == before:
+                _date_segments(ln, ln.text, pub_c, MEDIUM)
+        if len(pub_c) > before:
+            for c in pub_c[before:]:
+                if c.strength == STRONG:
+                    c.strength = MEDIUM
+            break
     for ln in body[:LEADIN_LINES]:
         found = outlets.leadin(ln.text)
         if found:
@@ -567,7 +612,10 @@ def _fields(page, header: list, body: list) -> dict[str, Field]:
               and ((first not in _NOT_PUBLISHED_START and PUBLISHED_LABEL.match(text))
                    or (first not in _NOT_UPDATED_START and UPDATED_LABEL.match(text)))
               and not BARE_DATE_LABEL.match(text)):  # "Date: 15 April" in the body is an event's
+            before = len(pub_c)
             _published_from_label(ln, pub_c)
+            for c in pub_c[before:]:  # a stamp deep in the body (a print edition's) yields to the header's
+                c.strength = min(c.strength, MEDIUM)
         if first not in _NOT_REPORTING_START and reporting(text):
             credit = bylines.reporting_credit(text)
             if credit:
@@ -588,7 +636,8 @@ def _fields(page, header: list, body: list) -> dict[str, Field]:
             continue
         found = _find_date(ln.text, whole=True)
         if found:
-            pub_c.append(Candidate(found[0], STRONG, ln, "published.footer-dateline", ln.raw.strip()))
+            # MEDIUM: a labelled stamp at the top outranks a bare date at the foot (a comment's time).
+            pub_c.append(Candidate(found[0], MEDIUM, ln, "published.footer-dateline", ln.raw.strip()))
             continue
         name = outlets.masthead(ln.text)
         if name:
