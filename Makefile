@@ -51,6 +51,7 @@ manifests: $(RUNTIME_STAMP)
 ## bench: benchmark against the hashing floor and bagit-python (small and large sets)
 bench: $(TEST_STAMP)
 	$(BIN)/python -m bench
+	$(BIN)/python -m bench.extraction
 
 ## bench-scale: the 100,000-file set as well
 bench-scale: $(TEST_STAMP)

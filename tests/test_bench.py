@@ -116,3 +116,11 @@ def test_trash_moves_aside_then_deletes_everything(tmp_path):
     assert len(list((tmp_path / "trash").iterdir())) == 3
     trash.empty()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_extraction_row_measures_microseconds_per_page(capsys):
+    from bench import extraction
+    pages = extraction.generated_pages(count=20)
+    assert len(pages) == 20 and all(5000 <= len(p) <= 7500 for p in pages)
+    assert extraction.per_page(pages) > 0
+    assert extraction.labelled_pages()  # needs ../shared: fails when it is missing

@@ -478,7 +478,7 @@ def _fields(page, header: list, body: list) -> dict[str, Field]:
                 credit_c.append(Candidate(outlets.canonical(who) or outlets.clean_name(who) or who, WEAK, ln,
                                           "outlet.organisation-byline"))
             continue
-        m = titles.RELATIVE.search(raw_text)
+        m = titles.RELATIVE.search(raw_text) if any(map(str.isdigit, raw_text)) or "منذ" in raw_text else None
         if m and m.start() > 2:
             name = raw_text[:m.start()].strip(" ·|-–—")
             if chrome.org_like(name, strong=True) or outlets.canonical(name):

@@ -93,6 +93,8 @@ _CONSENT_WORDS = re.compile(r"\bcookies?\b|\bconsent|\bour partners\b|\bsuoi par
                             r"\blegitimate interest|\bprivacy (?:policy|settings|choices)|datenschutz|einwilligung|"
                             r"consentimiento|consenso|consentement|çerez|zgod[ay]|согласи", re.I)
 CONSENT_LINES = 4
+_CONSENT_ASCII = ("cookie", "consent", "partner", "vendors", "personal data", "legitimate interest", "privacy",
+                  "datenschutz", "einwilligung", "consentimiento", "consenso", "consentement", "zgod")
 HEAD_CHARS = 2000  # walls and consent notices stand at the top: their words are looked for this far
 _CONSENT_KEY_RE = re.compile("cookie|consent|partner|vendors|personal data|legitimate interest|privacy|"
                              "datenschutz|einwilligung|consentimiento|consenso|consentement|çerez|zgod|согласи")
@@ -126,12 +128,16 @@ def classify(lines: list[tuple[int, str]]) -> PageKind:
             prose_lines += 1
         elif ("19" in text or "20" in text or "ago" in text) and _STAMP.search(text):
             stamps += 1
-    lines = lines[:_LOOK_LINES]
-    head_low = "\n".join(raw for _, raw in lines)[:HEAD_CHARS].lower()  # for the keys' substring tests
-    lines = [(number, raw.strip(), " ".join(raw.split()) if len(raw) <= 400 else raw) for number, raw in lines]
+    top = lines[:_LOOK_LINES]
+    head_low = "\n".join(raw for _, raw in top)[:HEAD_CHARS].lower()  # for the keys' substring tests
+
+    def normalised():  # (number, as printed, whitespace folded) of the top lines, when phrases are looked for
+        return [(number, raw.strip(), " ".join(raw.split()) if len(raw) <= 400 else raw) for number, raw in top]
+
     if prose_chars < PROSE_CHARS:
         walls = any(map(head_low.__contains__, _WALL_KEYS))
-        for number, raw, text in lines if walls else ():
+        looked = normalised()
+        for number, raw, text in looked if walls else ():
             m = _WALL_RE.search(text) if len(text) <= 160 else None
             if m:
                 kind = m.lastgroup.replace("_", "-")
@@ -141,15 +147,16 @@ def classify(lines: list[tuple[int, str]]) -> PageKind:
         if stamps >= LISTING_STAMPS:
             return PageKind("listing", None, f"{stamps} date stamps, {prose_lines} prose lines",
                             "page.listing-shape")
-        hits = {kind: sum(1 for _, _, text in lines if len(text) <= 80 and _KIND_RE[kind].search(text))
+        whole = [" ".join(raw.split()) for _, raw in lines]
+        hits = {kind: sum(1 for text in whole if len(text) <= 80 and _KIND_RE[kind].search(text))
                 for kind in ("comments", "login", "signup")}
         for kind, count in hits.items():
             if count >= 2:
                 return PageKind(kind, None, f"{count} {kind} lines, {prose_lines} prose lines",
                                 f"page.{kind}-shape")
-    elif (_CONSENT_KEY_RE.search(head_low)
-          and sum(1 for _, _, text in lines if _CONSENT_WORDS.search(text)) >= CONSENT_LINES):
-        first = next(ln for ln in lines if _CONSENT_WORDS.search(ln[2]))
+    elif (any(map(head_low.__contains__, _CONSENT_ASCII)) if head_low.isascii() else _CONSENT_KEY_RE.search(head_low)) \
+            and sum(1 for _, _, text in normalised() if _CONSENT_WORDS.search(text)) >= CONSENT_LINES:
+        first = next(ln for ln in normalised() if _CONSENT_WORDS.search(ln[2]))
         return PageKind("consent", first[0], first[1], "page.consent-shape")
     elif stamps >= 2 * LISTING_STAMPS and stamps > 2 * prose_lines:
         return PageKind("listing", None, f"{stamps} date stamps, {prose_lines} prose lines", "page.listing-shape")

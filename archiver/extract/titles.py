@@ -139,9 +139,11 @@ DATELINE_LEADIN = re.compile(r"^[A-Z][A-Z .'’-]{2,30}(?:,[^–—-]{0,30})?(?:
 def furniture(text: str) -> bool:
     """A header line that is page furniture rather than a headline: a stamp, a relative time, a
     labelled line or number, a reading time, a caption."""
-    return bool(META_LABEL.match(text) or RELATIVE.search(text) or RELATIVE_DAY.match(text) or CAPTION.search(text)
-                or DATELINE_LEADIN.match(text)
-                or LABELLED_NUMBER.match(text) or READING_TIME.search(text))
+    digits = any(map(str.isdigit, text))
+    return bool(META_LABEL.match(text) or ((digits or "منذ" in text) and RELATIVE.search(text))
+                or RELATIVE_DAY.match(text) or CAPTION.search(text) or DATELINE_LEADIN.match(text)
+                or LABELLED_NUMBER.match(text) or (digits and READING_TIME.search(text))
+                or (not digits and ("lesezeit" in text.lower() or "reading time" in text.lower())))
 
 
 class Features(NamedTuple):
@@ -212,9 +214,14 @@ def decide(cands: list[TitleCandidate], header: list, meta: set, kept: list, is_
     stamps, bylines and codes; `kept`: the page's (number, raw) lines; `is_org(text)`: whether a text is
     an organisation's name."""
     keys: dict[str, int] = {}
-    longest = max(len(c.line.text) for c in cands) * 2 + 8  # a line holding a title twice, at most
+    # Only a line about as long as a candidate (or twice as long: a title printed twice) can repeat it.
+    sizes = set()
+    for c in cands:
+        n = len(c.line.text)
+        sizes.update(range(n - 4, n + 5))
+        sizes.update(range(2 * n - 4, 2 * n + 6))
     for _, raw in kept[:80]:
-        if len(raw) > longest:
+        if len(raw.strip()) not in sizes:
             continue
         norm = " ".join(raw.split())
         for k in {_key(norm), _key(once(norm))}:
