@@ -188,3 +188,20 @@ def test_stamps_where_pages_print_them():
                   )["published"] == "2024-02-03"
     assert fields(f"Sun 10 Mar 2024 | TEHRAN 12°C | USD 42,000 Rials\n{head}March 9, 2024 - 21:10\n\n{BODY}\n"
                   )["published"] == "2024-03-09T21:10"
+
+
+def test_wrapped_dumps_listings_of_today_stamps_and_kickers():
+    # lynx -dump: "by" alone and the name on the next line; prose wrapped at 70 characters
+    text = ("UAE announces Ramadan working hours for private sector\n\n"
+            "   by\n   [12]Meher Dutta\n\n   Published: Sun 10 Mar 2024, 6:43 PM\n\n"
+            "   The ministry said companies could adopt flexible or remote working\n"
+            "   arrangements within the limits of the daily hours set by the law, and\n"
+            "   that employees would keep their full pay during the month.\n")
+    got = fields(text)
+    assert (got["title"], got["byline"]) == ("UAE announces Ramadan working hours for private sector", "Meher Dutta")
+    listing = "NOS\nLaatste nieuws\n" + "".join(f"Binnenland\nKabinet wil meer geld voor project {i}\nvandaag, 1{i}:05\n"
+                                                   for i in range(5))
+    assert extract(listing)["title"].evidence[0].value == "listing"
+    kicked = (f"Hochwasserschutz an der Mosel\nTrier probt den Aufbau mobiler Deiche\n"
+              f"Die Stadt übt mit Feuerwehr und THW den Ernstfall an drei Stellen entlang des Ufers\n\n{BODY}\n")
+    assert fields(kicked)["title"] == "Trier probt den Aufbau mobiler Deiche"

@@ -423,7 +423,17 @@ def _fields(page, header: list, body: list) -> dict[str, Field]:
     seen_content = False  # a content line (not noise, not a story code) came before this one
 
     menu_run = _menu_runs(header)
+    # "by" alone on its line and the name on the next (lynx -dump, some reader views).
+    split_by = set()
+    for i, ln in enumerate(header[:-1]):
+        if ln.text.casefold() in bylines.BY_ALONE:
+            who = bylines.bare_name(header[i + 1].text)
+            if who:
+                byline_c.append(Candidate(who, STRONG, header[i + 1], "byline.by-line-split"))
+                split_by.update((ln.number, header[i + 1].number))
     for index, ln in enumerate(header):
+        if ln.number in split_by:
+            continue
         raw_text = ln.text
         if index == 0:
             stripped, crawler_date = titles.strip_crawler_prefix(raw_text)

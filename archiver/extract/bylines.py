@@ -181,6 +181,9 @@ _NAME_LINE = re.compile(r"^(?:[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’-]*\.?\s+){1,3}[A-ZÀ-�
 _UNCASED_NAME = re.compile(r"^(?:[^\W\d_]{2,}\s){1,3}[^\W\d_]{2,}$")
 
 
+BY_ALONE = frozenset({"by", "by:", "par", "von", "por", "di", "door", "oleh", "autor:", "автор:"})
+
+
 def bare_name(text: str) -> str | None:
     """The name of a line that is only a person's name ("Faraz Qureshi", "T. Nandakumar Menon"), or
     None. The caller decides from the neighbours (a stamp or a role under it) that it is a byline."""

@@ -19,8 +19,8 @@ open app|read in app|continue in browser|use app|
 cookie|cookies|privacy policy|privacy settings|privacy notice|terms of use|terms of service|terms and conditions|
 consent|we value your privacy|manage preferences|accept all|reject all|
 advertisement|sponsored|promoted|paid content|
-share this|share on|share article|share story|copy link|print this|email this|tweet|whatsapp|telegram|
-follow us|like us|join us|support our journalism|support independent journalism|support truly independent journalism|independent journalism|donate|become a member|contact us|about us|all rights reserved|
+share|share this|share on|share article|share story|copy link|print this|email this|tweet|whatsapp|telegram|
+follow us|like us|join us|contact|about us|especial para o|especial para|special to the|exclusivo para|exclusive to|support our journalism|support independent journalism|support truly independent journalism|independent journalism|donate|become a member|contact us|about us|all rights reserved|
 back to top|scroll to top|scroll up|scroll down|load more|show more|read more|see more|view more|
 previous article|next article|previous story|next story|related articles|related stories|related news|
 most read|most popular|trending|top stories|latest news|breaking news|live updates|

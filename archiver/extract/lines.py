@@ -462,6 +462,14 @@ def _is_prose(raw: str, words: int | None = None) -> bool:
     return words >= 25 or (words >= 12 and raw.rstrip()[-1:] in _END_OF_SENTENCE)
 
 
+def _wrapped(raw: str, following: str) -> bool:
+    """A line of running prose that a dump wrapped (lynx -dump, reader views wrap at ~70 characters):
+    eight words or more, no sentence end, and the next line (four words or more) goes on in lower case."""
+    following = following.lstrip()
+    return (following[:1].islower() and raw.rstrip()[-1:] not in _END_OF_SENTENCE
+            and len(raw.split()) >= 8 and following.count(" ") >= 3)
+
+
 def read_page(text: str, head_limit: int = 64 * 1024) -> Page:
     """The lines rules read, normalised, and where the body starts; the tail of other stories is cut."""
     if len(text) > head_limit:
@@ -502,7 +510,8 @@ def read_page(text: str, head_limit: int = 64 * 1024) -> Page:
             break
         number, raw = kept[i]
         norm = raw if plain and raw.isascii() and raw[0] != " " and raw[-1] != " " else normalise(raw)
-        if start_index is None and (i == HEAD_LINES or _is_prose(raw, norm.count(" ") + 1 if norm is raw else None)):
+        if start_index is None and (i == HEAD_LINES or _is_prose(raw, norm.count(" ") + 1 if norm is raw else None)
+                                    or _wrapped(raw, kept[i + 1][1] if i + 1 < count else "")):
             start_index = i
             head_end = min(count, i + BODY_LINES)
             header_count = len(lines)

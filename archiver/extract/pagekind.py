@@ -85,7 +85,9 @@ LISTING_STAMPS = 4      # a page with this many separate date stamps and little 
 
 _STAMP = re.compile(r"(?<!\d)(?:19|20)\d\d[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.](?:19|20)\d\d|"
                     r"\b\d{1,2}\s+[^\W\d]{3,10}\.?,?\s+(?:19|20)\d\d\b|\b[^\W\d]{3,10}\.?\s+\d{1,2},?\s+(?:19|20)\d\d\b|"
-                    r"\b\d+\s+(?:min(?:ute)?s?|hours?|hrs?|days?)\s+ago\b|(?:19|20)\d\d年\d{1,2}月\d{1,2}日", re.I)
+                    r"\b\d+\s+(?:min(?:ute)?s?|hours?|hrs?|days?)\s+ago\b|(?:19|20)\d\d年\d{1,2}月\d{1,2}日|"
+                    r"\b(?:today|yesterday|vandaag|gisteren|heute|gestern|hoy|ayer|oggi|ieri|hoje|ontem|aujourd'hui|"
+                    r"hier|сегодня|вчера|bugün|dün|dzisiaj|wczoraj)\b[,\s]+\d{1,2}[:.h]\d{2}|^\d{1,2}:\d{2}$", re.I)
 
 
 # A consent wall explains itself at length: many of its first lines speak of cookies, consent, partners.
@@ -126,7 +128,7 @@ def classify(lines: list[tuple[int, str]]) -> PageKind:
         if _is_prose(text):
             prose_chars += len(text)
             prose_lines += 1
-        elif ("19" in text or "20" in text or "ago" in text) and _STAMP.search(text):
+        elif any(map(str.isdigit, text)) and _STAMP.search(text):
             stamps += 1
     top = lines[:_LOOK_LINES]
     head_low = "\n".join(raw for _, raw in top)[:HEAD_CHARS].lower()  # for the keys' substring tests

@@ -136,11 +136,25 @@ READING_TIME = re.compile(r"\b\d+\s*(?:-\s*)?(?:min(?:ute)?s?|minuten|minutos|mi
 DATELINE_LEADIN = re.compile(r"^[A-Z][A-Z .'’-]{2,30}(?:,[^–—-]{0,30})?(?:\s*\([^)]{1,30}\))?\s*[–—-]{1,2}\s")
 
 
+# Words a headline does not end with: a line ending so is a fragment of a wrapped sentence (lynx -dump
+# and reader views wrap the body at ~70 characters).
+FRAGMENT_END = frozenset("""the a an of to and or in on at by for with from as that which but than into
+der die das des dem den und oder ein eine von zu mit im für auf el la los las del de y en con por para un una
+le les du des et au aux sur pour il lo gli di e per con da dei della o a os as do da dos das em com
+het een en van op voor met na i w z na do że и в на с по к от""".split())
+
+
+def fragment(text: str) -> bool:
+    """A line that ends in the middle of a sentence ("... subject to the")."""
+    last = text.rsplit(" ", 1)[-1].casefold() if " " in text else ""
+    return last in FRAGMENT_END or text.endswith((",", ";"))
+
+
 def furniture(text: str) -> bool:
     """A header line that is page furniture rather than a headline: a stamp, a relative time, a
     labelled line or number, a reading time, a caption."""
     digits = any(map(str.isdigit, text))
-    return bool(META_LABEL.match(text) or ((digits or "منذ" in text) and RELATIVE.search(text))
+    return bool(fragment(text) or META_LABEL.match(text) or ((digits or "منذ" in text) and RELATIVE.search(text))
                 or RELATIVE_DAY.match(text) or CAPTION.search(text) or DATELINE_LEADIN.match(text)
                 or LABELLED_NUMBER.match(text) or (digits and READING_TIME.search(text))
                 or (not digits and ("lesezeit" in text.lower() or "reading time" in text.lower())))
@@ -248,6 +262,8 @@ def decide(cands: list[TitleCandidate], header: list, meta: set, kept: list, is_
         top = run[0]
         if len(run) > 1 and (words[top] <= 3 or orgs[top]):
             top = run[1]  # a kicker or a name above the headline
+        elif len(run) > 2 and words[run[0]] < words[run[1]] < words[run[2]]:
+            top = run[1]  # kicker, headline, standfirst: each longer than the one above
         for i in run:
             c = cands[i]
             doubled = once(c.line.text) != c.line.text
