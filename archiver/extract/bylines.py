@@ -175,10 +175,8 @@ def names_line(text: str) -> str | None:
     return text
 
 
-# A person's name alone on its line: two to four capitalised words (initials allowed), or a name in a
-# script without case (two to four words of letters).
-_NAME_LINE = re.compile(r"^(?:[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’-]*\.?\s+){1,3}[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’-]+$")
-_UNCASED_NAME = re.compile(r"^(?:[^\W\d_]{2,}\s){1,3}[^\W\d_]{2,}$")
+# A person's name alone on its line: two to four capitalised words (initials allowed).
+_NAME_LINE = re.compile(r"^(?:[A-ZÀ-ÖØ-ÞĀ-ŽА-Я][\w'’-]*\.?\s+){1,3}[A-ZÀ-ÖØ-ÞĀ-ŽА-Я][\w'’-]+$")
 
 
 BY_ALONE = frozenset({"by", "by:", "par", "von", "por", "di", "door", "oleh", "autor:", "автор:"})
@@ -189,7 +187,8 @@ def bare_name(text: str) -> str | None:
     None. The caller decides from the neighbours (a stamp or a role under it) that it is a byline."""
     if len(text) > 50 or any(ch.isdigit() for ch in text):
         return None
-    if not (_NAME_LINE.match(text) or (_UNCASED_NAME.match(text) and not any(c.isupper() or c.islower() for c in text))):
+    # Only in scripts with case: without capitals a short headline and a name look alike.
+    if not _NAME_LINE.match(text):
         return None
     words = text.split()
     if any(w.casefold().strip(".") in _NOT_NAME for w in words) or outlets.canonical(text) or is_noise(text):
