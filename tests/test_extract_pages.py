@@ -205,3 +205,13 @@ def test_wrapped_dumps_listings_of_today_stamps_and_kickers():
     kicked = (f"Hochwasserschutz an der Mosel\nTrier probt den Aufbau mobiler Deiche\n"
               f"Die Stadt übt mit Feuerwehr und THW den Ernstfall an drei Stellen entlang des Ufers\n\n{BODY}\n")
     assert fields(kicked)["title"] == "Trier probt den Aufbau mobiler Deiche"
+
+
+def test_pages_in_scripts_without_spaces_or_case():
+    head = "长三角城市群开通首批跨省通勤定制公交线路\n\n"
+    assert fields(f"首頁 即時 政治 生活 社會 財經 國際\n{head}澎湃新闻记者 李想\n\n{BODY}\n")["byline"] == "李想"
+    assert fields(f"{head}{BODY}\n\n新浪公司 版权所有\n")["title"] == "长三角城市群开通首批跨省通勤定制公交线路"
+    assert fields(f"{head}{BODY}\n\n© 上海东方报业有限公司\n")["outlet"] is None  # the owner company
+    got = fields(f"مكتبات عمّان العامة تمدد ساعات عملها\n\nعمّان ـ زيد الخطيب\n\n{BODY}\n")
+    assert got["title"] == "مكتبات عمّان العامة تمدد ساعات عملها"
+    assert fields(f"{head}{BODY}\n\n© دنیا نیوز۔ جملہ حقوق محفوظ ہیں\n")["outlet"] == "دنیا نیوز"

@@ -500,6 +500,10 @@ def _fields(page, header: list, body: list) -> dict[str, Field]:
             # "BBC News, Beirut": the outlet and the author's desk
             outlet_c.append(Candidate(outlets.canonical(head) or head, MEDIUM, ln, "outlet.desk-line", head))
             continue
+        who = bylines.cjk_byline(raw_text)
+        if who:  # "澎湃新闻记者 李想", "홍길동 기자"
+            byline_c.append(Candidate(who, MEDIUM, ln, "byline.cjk-reporter", who))
+            continue
         who = bylines.by_segment(raw_text)
         if who:  # "ABC Rural / By Hannah Corbett": the "By" part of a line of separated parts
             byline_c.append(Candidate(who, STRONG, ln, "byline.by-segment", who))

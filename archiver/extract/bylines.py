@@ -20,7 +20,7 @@ _BY_WORDS = ("by", "written by", "words by", "story by", "par", "von", "por", "d
              "خبرنگار", "گزارش", "مراسل", "記者", "기자", "लेखक", "संवाददाता", "מאת", "כתב")
 BY = re.compile(r"^(?:" + "|".join(sorted(_BY_WORDS, key=len, reverse=True)) + r")\s*[:：]?\s+(?P<who>\S.*)$", re.I)
 REPORTING = re.compile(r"^(?:additional\s+)?reporting\s+by\s+(?P<who>[^;]+?)\s*(?:;|$)", re.I)
-_CUT = re.compile(r"\s*(?:\||•|·|—|–| - |,?\s+(?:published|updated|posted|on)\b|\d{1,2}\s+\w+\s+\d{4}|"
+_CUT = re.compile(r"\s*(?:,?\s*(?:edited by|editor|editing|bearbeitet von|editado por|a cura di)\b|\||•|·|—|–| - |,?\s+(?:published|updated|posted|on)\b|\d{1,2}\s+\w+\s+\d{4}|"
                   r"\b(?:19|20)\d\d-\d\d-\d\d).*$", re.I)
 MAX_WORDS = 12
 
@@ -222,3 +222,17 @@ def bio_line(text: str) -> tuple[str, str] | None:
         return None
     who = _clean(m.group("who").strip())
     return (who, m.group("org").strip()) if who else None
+
+
+# "澎湃新闻记者 李想", "记者：王明", "홍길동 기자", "（山田太郎）": bylines of Chinese, Japanese and Korean
+# pages, where the label stands before or after the name.
+CJK_BY = re.compile(r"^(?:\S{0,12}?(?:记者|記者|通讯员|通訊員|特派员|特派員))\s*[:：]?\s*"
+                    r"(?P<who>[\u4e00-\u9fff·]{2,4}(?:[\s、,，][\u4e00-\u9fff·]{2,4}){0,2})\s*$")
+KO_BY = re.compile(r"^(?:\S+\s)?(?P<who>[\uac00-\ud7af]{2,4})\s*(?:기자|특파원|선임기자)(?:\s|$|[^\uac00-\ud7af])")
+
+
+def cjk_byline(text: str) -> str | None:
+    if len(text) > 40:
+        return None
+    m = CJK_BY.match(text) or KO_BY.match(text)
+    return m.group("who") if m else None

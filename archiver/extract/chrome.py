@@ -20,7 +20,7 @@ cookie|cookies|privacy policy|privacy settings|privacy notice|terms of use|terms
 consent|we value your privacy|manage preferences|accept all|reject all|
 advertisement|sponsored|promoted|paid content|
 share|share this|share on|share article|share story|copy link|print this|email this|tweet|whatsapp|telegram|
-follow us|like us|join us|contact|about us|especial para o|especial para|special to the|exclusivo para|exclusive to|support our journalism|support independent journalism|support truly independent journalism|independent journalism|donate|become a member|contact us|about us|all rights reserved|
+follow us|like us|join us|版权所有|版權所有|著作権|저작권|all rights reserved|does not represent the views|views expressed|tidak mewakili pandangan|opinions expressed|contact|about us|especial para o|especial para|special to the|exclusivo para|exclusive to|support our journalism|support independent journalism|support truly independent journalism|independent journalism|donate|become a member|contact us|about us|all rights reserved|
 back to top|scroll to top|scroll up|scroll down|load more|show more|read more|see more|view more|
 previous article|next article|previous story|next story|related articles|related stories|related news|
 most read|most popular|trending|top stories|latest news|breaking news|live updates|
@@ -93,6 +93,13 @@ def _words(text: str) -> int:
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 
 
+def _cjk_menu(text: str) -> bool:
+    """A menu in a script without spaces between words: five or more short items (at most four
+    characters each, CJK) separated by spaces."""
+    items = text.split()
+    return len(items) >= 5 and all(len(i) <= 8 for i in items) and sum(bool(_CJK.search(i)) for i in items) >= 4
+
+
 def chrome_line(text: str) -> bool:
     """A line that is site chrome: a short line holding a phrase of the lexicon, any line holding two
     of them or one of several words, a URL or handle, or a clock. A headline may hold one chrome word
@@ -100,6 +107,8 @@ def chrome_line(text: str) -> bool:
     enough."""
     if len(text) > 200:
         return False
+    if "©" in text or "[ ]" in text or "[x]" in text.lower() or _cjk_menu(text):
+        return True  # a copyright line, a form's checkbox, a menu of CJK items
     low = text.lower()
     if _FIRST_WORDS.isdisjoint(_WORD_SPLIT.split(low)) and not _CJK.search(text):
         hits = None

@@ -455,11 +455,17 @@ FOOT_LINES = 20
 _END_OF_SENTENCE = ".!?\"”»'’:؛.。"
 
 
+_CJK_CHARS = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
+
+
 def _is_prose(raw: str, words: int | None = None) -> bool:
     """A long line, or a sentence of twelve words or more. `words`: len(raw.split()), when known."""
     if words is None:
         words = len(raw.split())
-    return words >= 25 or (words >= 12 and raw.rstrip()[-1:] in _END_OF_SENTENCE)
+    if words >= 25 or (words >= 12 and raw.rstrip()[-1:] in _END_OF_SENTENCE):
+        return True
+    # Chinese and Japanese write sentences without spaces: a long line ending a sentence is prose.
+    return words < 12 and len(raw) >= 40 and raw.rstrip()[-1:] in "。．！？" and bool(_CJK_CHARS.search(raw))
 
 
 def _wrapped(raw: str, following: str) -> bool:

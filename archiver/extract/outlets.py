@@ -198,7 +198,8 @@ def story_code_labels() -> list[str]:
 _RIGHTS = (r"all rights reserved|alle rechte vorbehalten|todos los derechos reservados|tutti i diritti riservati|"
            r"todos os direitos reservados|alle rechten voorbehouden|wszelkie prawa zastrzeżone|все права защищены|"
            r"tüm hakları saklıdır|tous droits réservés|جميع الحقوق محفوظة|کلیه حقوق|版权所有|版權所有|"
-           r"無断転載|all rights reserved worldwide")
+           r"無断転載|all rights reserved worldwide|جملہ حقوق محفوظ ہیں|جملہ حقوق محفوظ|כל הזכויות שמורות|"
+           r"저작권자|무단 전재|कॉपीराइट|सर्वाधिकार सुरक्षित|hak cipta dilindungi")
 COPYRIGHT_ANY = re.compile(rf"^(?:copyright\s*)?(?:©|\(c\)|copyright|℗)\s*(?:(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?)?"
                            rf"\s*,?\s*(?P<name>[^\d\W][^|©•·\n]{{1,60}}?)\s*(?:[.,|•·]|\s(?:{_RIGHTS})|$)", re.I)
 COPYRIGHT_AFTER = re.compile(rf"^(?P<name>[^\d\W][^|©•·\n]{{1,50}}?)\s*(?:©|\(c\))\s*(?:19|20)\d\d", re.I)
@@ -223,7 +224,8 @@ _COMPANY_FORM = re.compile(r"\s+(?:gmbh|s\.?\s?a\.?|s\.?\s?l\.?|s\.?p\.?a\.?|a\.
                            re.I)
 _COMPANY_WORDS = re.compile(r"\b(?:media|digital|group|holdings?|publishing|publications|ediciones|editora|editorial|"
                             r"streams|communications|corporation|company|enterprises|ventures|printline|verlagsgruppe|publishers|"
-                            r"medien|mediengruppe|gruppo|grupo|groupe|holding)\b", re.I)
+                            r"medien|mediengruppe|gruppo|grupo|groupe|holding)\b|有限公司|株式会社|주식회사|㈜|"
+                            r"בע\"מ|בע״מ|תקשורת|תאגיד|مؤسسة|لمؤسسة|شركة|للصحافة والنشر|للإعلام|شرکت|موسسه", re.I)
 
 
 def clean_name(name: str, owner_check: bool = False) -> str | None:
@@ -244,8 +246,26 @@ def clean_name(name: str, owner_check: bool = False) -> str | None:
     return known or name
 
 
+_RIGHTS_RE = re.compile(rf"(?:{_RIGHTS})", re.I)
+
+
+def rights_name(text: str) -> str | None:
+    """The holder of a line that reserves rights without ©: "دنیا نیوز۔ جملہ حقوق محفوظ ہیں", "כל הזכויות
+    שמורות לישראל היום" (the name is what the line holds beside the phrase)."""
+    m = _RIGHTS_RE.search(text)
+    if not m or len(text) > 120:
+        return None
+    rest = (text[:m.start()] + " " + text[m.end():]).replace("©", " ")
+    rest = re.sub(r"(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?", " ", rest)
+    rest = re.sub(r"^\s*ל", "", rest.strip(" .,:;-–—|۔")) if "שמורות" in m.group(0) else rest
+    rest = " ".join(rest.split()).strip(" .,:;-–—|۔")
+    return clean_name(rest, owner_check=True) if rest else None
+
+
 def copyright_name(text: str) -> str | None:
     """The holder named in a copyright line ("© 2024 Kathmandu Post. All rights reserved.")."""
+    if _RIGHTS_RE.search(text) and not re.search(r"all rights reserved", text, re.I):
+        return rights_name(text)
     if "©" not in text and "(c)" not in text.lower() and "copyright" not in text.lower() and "℗" not in text:
         return None
     m = COPYRIGHT_ANY.match(text) or COPYRIGHT_AFTER.match(text)
@@ -257,6 +277,10 @@ def source_name(text: str) -> str | None:
     m = SOURCE_LINE.match(text)
     if not m:
         return None
+    name = m.group("name")
+    if " - " in name or " – " in name:  # "المصدر: دبي - وام": a dateline, the agency after the dash
+        name = re.split(r"\s[-–]\s", name)[-1]
+        return clean_name(name)
     first = re.split(r"\s+(?:and|und|y|e|et|&)\s+|\s*[/,;]\s*", m.group("name"))[0]
     return clean_name(first)
 

@@ -34,24 +34,27 @@ KIND_PHRASES = {
                r"consent preferences|accept all cookies|cookie consent|wir verwenden cookies|"
                r"ihre zustimmung|zustimmen und weiter|utilizamos cookies|usamos cookies|utilizziamo i cookie|"
                r"il tuo consenso|gebruik van cookies|używamy plików cookie|мы используем cookie|"
-               r"çerez(?:ler)? kullan|nous utilisons des cookies|votre consentement",
+               r"çerez(?:ler)? kullan|nous utilisons des cookies|votre consentement|हम आपकी निजता|आपकी निजता|"
+               r"कुकीज़|クッキーを使用|쿠키를 사용|אנו משתמשים בעוגיות|我们使用cookie|隐私政策|kami menggunakan cookie|"
+               r"ما از کوکی|نستخدم ملفات تعريف الارتباط",
     "paywall": r"subscribe to (?:continue|read)|to continue reading|this (?:article|content) is (?:for|only for|"
                r"available to) subscribers|already a subscriber|subscribers only|for subscribers|premium content|"
                r"become a member to read|unlock this article|jetzt abonnieren|weiterlesen mit|"
                r"exclusivo para suscriptores|contenuto riservato agli abbonati|conteúdo exclusivo para assinantes|"
                r"alleen voor abonnees|tylko dla prenumeratorów|только для подписчиков|abonelere özel|"
-               r"réservé aux abonnés|للمشتركين فقط|ویژه مشترکان|会员专享|有料会員|유료 회원",
+               r"réservé aux abonnés|للمشتركين فقط|ویژه مشترکان|会员专享|有料会員|会員限定|読者会員|유료 회원",
     "search": r"search results|results for|no results|showing results|suchergebnisse|resultados de (?:la )?búsqueda|"
               r"risultati (?:della )?ricerca|resultados da pesquisa|zoekresultaten|wyniki wyszukiwania|"
               r"результаты поиска|arama sonuçları|résultats de (?:la )?recherche|نتائج البحث|نتایج جستجو|"
               r"搜索结果|検索結果|검색 결과|תוצאות חיפוש|hasil pencarian|खोज परिणाम",
-    "signup": r"create (?:an |your )?account|sign up for (?:our|the)|sign up now|join (?:now|for free)|"
+    "signup": r"masukkan (?:alamat )?email|daftar sekarang|berlangganan|create (?:an |your )?account|sign up for (?:our|the)|sign up now|join (?:now|for free)|"
               r"enter your email|your email address|newsletter sign.?up|konto erstellen|crea (?:una |tu )?cuenta|"
               r"crea un account|criar conta|utwórz konto|создать аккаунт|hesap oluştur|créer un compte|"
               r"إنشاء حساب|ایجاد حساب|创建账户|アカウント作成|회원가입",
     "login": r"forgot (?:your )?password|remember me|password|passwort|contraseña|senha|wachtwoord|hasło|"
              r"пароль|şifre|mot de passe|كلمة المرور|رمز عبور|密码|パスワード|비밀번호",
     "comments": r"\d+ comments?|comments? \(\d+\)|reply|replies|leave a comment|add a comment|post a comment|"
+                r"תגובות|הגב|komentar|balas|टिप्पणी|टिप्पणियां|جواب|تبصرے|تبصرہ|답글|回复|回覆|返信|"
                 r"kommentare|comentarios|commenti|comentários|reacties|komentarze|комментарии|yorumlar|"
                 r"commentaires|التعليقات|نظرات|评论|コメント|댓글",
 }
@@ -91,14 +94,14 @@ _STAMP = re.compile(r"(?<!\d)(?:19|20)\d\d[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\
 
 
 # A consent wall explains itself at length: many of its first lines speak of cookies, consent, partners.
-_CONSENT_WORDS = re.compile(r"\bcookies?\b|\bconsent|\bour partners\b|\bsuoi partner\b|\bnostri partner\b|\bvendors\b|\bpersonal data\b|"
+_CONSENT_WORDS = re.compile(r"निजता|कुकी|クッキー|쿠키|עוגיות|隐私|隱私|کوکی|ملفات تعريف الارتباط|\bcookies?\b|\bconsent|\bour partners\b|\bsuoi partner\b|\bnostri partner\b|\bvendors\b|\bpersonal data\b|"
                             r"\blegitimate interest|\bprivacy (?:policy|settings|choices)|datenschutz|einwilligung|"
                             r"consentimiento|consenso|consentement|çerez|zgod[ay]|согласи", re.I)
 CONSENT_LINES = 4
 _CONSENT_ASCII = ("cookie", "consent", "partner", "vendors", "personal data", "legitimate interest", "privacy",
                   "datenschutz", "einwilligung", "consentimiento", "consenso", "consentement", "zgod")
 HEAD_CHARS = 2000  # walls and consent notices stand at the top: their words are looked for this far
-_CONSENT_KEY_RE = re.compile("cookie|consent|partner|vendors|personal data|legitimate interest|privacy|"
+_CONSENT_KEY_RE = re.compile("निजता|कुकी|クッキー|쿠키|עוגיות|隐私|隱私|کوکی|ملفات تعريف|cookie|consent|partner|vendors|personal data|legitimate interest|privacy|"
                              "datenschutz|einwilligung|consentimiento|consenso|consentement|çerez|zgod|согласи")
 
 

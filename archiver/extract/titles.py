@@ -22,6 +22,13 @@ def strip_crawler_prefix(raw: str) -> tuple[str, str | None]:
     return raw[m.end():], m.group("date")
 
 
+# A line ending with a dash is the dateline of the first paragraph broken off ("Jakarta, CNN Indonesia --").
+DANGLING = re.compile(r"\s(?:--?|–|—)\s*$")
+# A ticker's label: "Breaking:", "تازہ ترین:", "عاجل:", "速報", "속보".
+TICKER = re.compile(r"^(?:breaking|latest|live|just in|eilmeldung|última hora|ultim'ora|urgente|срочно|son dakika|"
+                    r"عاجل|تازہ ترین|خبر فوری|فوری|速報|快讯|快訊|突发|속보|ताज़ा|ताजा|מבזק|terkini)\s*[:：|-]", re.I)
+
+
 # "Stadtentwicklung:Neuer Park ...": a kicker glued to the headline by its colon, no space after it.
 GLUED_KICKER = re.compile(r"^[^\W\d_][\w-]{2,30}:(?=[^\W\d_])")
 # "ANSA.it > Abruzzo > Cronaca > Neve sugli Appennini ...": a breadcrumb ending in the headline.
@@ -61,7 +68,8 @@ def looks_like_headline(text: str) -> bool:
     words = text.split()
     if not words or len(words) > MAX_WORDS or len(text) > MAX_CHARS:
         return False
-    if len(text) < 8 or len(words) < 2:
+    cjk = bool(_CJK.search(text))  # Chinese and Japanese write a headline without spaces
+    if (len(text) < 8 and not (cjk and len(text) >= 6)) or (len(words) < 2 and not cjk):
         return False
     first = text[0]
     if first.isalpha() and first.islower():
@@ -123,7 +131,9 @@ CAPTION = re.compile(r"\((?:photo|image|file|foto)?[:\s]*[A-Z][\w&./ -]{0,30}\)\
                      r"\b(?:getty images|shutterstock|via reuters|via ap|afp via)\b|\|\s*(?:photo|image|file)\b|"
                      r"^(?:read next|read more|also read|read also|watch|listen|related|see also)\s*[:：]|"
                      r"^(?:watch|bekijk|kijk|schauen sie|sehen sie|mira|guarda|assista|veja|смотрите)\b.{0,80}"
-                     r"\b(?:video|how|hoe|wie|cómo|come|como|как)\b", re.I)
+                     r"\b(?:video|how|hoe|wie|cómo|come|como|как)\b|"
+                     r"صورة أرشيفية|صورة من|تصوير|عکس از|عکس:|تصویر:|^[\[(（]\s*(?:사진|写真|图片|圖片|照片|फोटो|फ़ोटो|foto|صورة|عکس|צילום)|"
+                     r"(?:사진|写真|图片|圖片|照片|फोटो|फ़ोटो|צילום)\s*[:：=]", re.I)
 
 
 # "Journalist ID: 40213", "Ref. No: 12/345": a label and a number.
@@ -154,7 +164,7 @@ def furniture(text: str) -> bool:
     """A header line that is page furniture rather than a headline: a stamp, a relative time, a
     labelled line or number, a reading time, a caption."""
     digits = any(map(str.isdigit, text))
-    return bool(fragment(text) or META_LABEL.match(text) or ((digits or "منذ" in text) and RELATIVE.search(text))
+    return bool(fragment(text) or DANGLING.search(text) or (" ـ " in text and text.count(" ") <= 5) or TICKER.match(text) or META_LABEL.match(text) or ((digits or "منذ" in text) and RELATIVE.search(text))
                 or RELATIVE_DAY.match(text) or CAPTION.search(text) or DATELINE_LEADIN.match(text)
                 or LABELLED_NUMBER.match(text) or (digits and READING_TIME.search(text))
                 or (not digits and ("lesezeit" in text.lower() or "reading time" in text.lower())))
