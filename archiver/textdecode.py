@@ -96,7 +96,7 @@ def _legacy(data: bytes) -> tuple[str, str]:
                 return data.decode(CODECS[name]), name
             except UnicodeDecodeError:
                 pass  # the sample fitted, the whole file does not: fall through to the Latin pages
-    best_name, best_score, best_text = None, None, None
+    best_name, best_score = None, None
     for codec, weights in _LATIN_WEIGHTS.items():
         try:
             text = sample.decode(codec)
@@ -104,13 +104,12 @@ def _legacy(data: bytes) -> tuple[str, str]:
             continue
         score = _latin_score(text, weights)
         if best_score is None or score > best_score:  # ties keep the first: Windows-1252
-            best_name, best_score, best_text = NAMES[codec], score, text
+            best_name, best_score = NAMES[codec], score
     if best_name is not None and best_name != "windows-1252":
         try:
             return data.decode(CODECS[best_name]), best_name
         except UnicodeDecodeError:
             pass
-    del best_text
     try:
         return data.decode("windows-1252"), "windows-1252"
     except UnicodeDecodeError:

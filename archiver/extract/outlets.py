@@ -202,7 +202,7 @@ _RIGHTS = (r"all rights reserved|alle rechte vorbehalten|todos los derechos rese
            r"저작권자|무단 전재|कॉपीराइट|सर्वाधिकार सुरक्षित|hak cipta dilindungi")
 COPYRIGHT_ANY = re.compile(rf"^(?:copyright\s*)?(?:©|\(c\)|copyright|℗)\s*(?:(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?)?"
                            rf"\s*,?\s*(?P<name>[^\d\W][^|©•·\n]{{1,60}}?)\s*(?:[.,|•·]|\s(?:{_RIGHTS})|$)", re.I)
-COPYRIGHT_AFTER = re.compile(rf"^(?P<name>[^\d\W][^|©•·\n]{{1,50}}?)\s*(?:©|\(c\))\s*(?:19|20)\d\d", re.I)
+COPYRIGHT_AFTER = re.compile(r"^(?P<name>[^\d\W][^|©•·\n]{1,50}?)\s*(?:©|\(c\))\s*(?:19|20)\d\d", re.I)
 SOURCE_LINE = re.compile(r"^(?:source|sources|quelle|fuente|fonte|źródło|источник|kaynak|المصدر|منبع|来源|出典|출처)"
                          r"\s*[:：]\s*(?P<name>[^|\d\n]{2,50}?)\s*(?:[|.]|$)", re.I)
 LEADIN_ANY = re.compile(r"^(?:[^\W\d][\w'’.\- ]{0,40}?(?:,\s*[^()\n]{0,30})?\s*)?\((?P<name>[A-Z][\w&'’.\-/ ]{1,30})\)\s*[-–—:]", re.U)
