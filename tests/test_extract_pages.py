@@ -35,12 +35,46 @@ def test_non_article_pages_have_every_field_unknown_with_the_reason():
         "paywall": "Parliament approves the new budget plan\nSubscribe to continue reading\n"
                    "Already a subscriber? Sign in\n",
     }
+    signed = {"error": "The Daily Courier", "cdn-check": "example.com"}  # the site signs its own page
     for kind, text in pages.items():
         f = extract(text)
-        for name in ("title", "outlet", "published", "story_code", "byline"):
+        for name in ("title", "published", "story_code", "byline"):
             assert f[name].value is None, (kind, name)
+        assert f["outlet"].value == signed.get(kind), kind
         assert f["title"].evidence[0].outcome == "not-an-article"
         assert f["title"].evidence[0].value == kind, kind
+        assert f["outlet"].evidence[-1].outcome == "not-an-article", kind  # kept beside the reason
+
+
+def test_walls_in_other_scripts_are_walls_and_still_name_their_site():
+    paywalls = ["Parliament approves the new budget plan\n\nכדי להמשיך לקרוא את הכתבה, הירשמו\n"
+                "הכתבה זמינה למנויי הארץ בלבד\n",
+                "الخليج\nمحتوى مخصّص للمشتركين\nاشترك الآن لتقرأ هذا المقال\n"
+                "© 2024 دار الخليج للصحافة والطباعة والنشر\n"]
+    got = [extract(text) for text in paywalls]
+    assert [f["title"].evidence[0].value for f in got] == ["paywall", "paywall"]
+    assert [f["title"].value for f in got] == [None, None]
+    assert got[1]["outlet"].value == "الخليج"  # the copyright line's house, without "دار" and its trade
+    consent = ("الأهرام\nنحن نستخدم ملفات تعريف الارتباط. بموافقتك على ذلك نعالج بياناتك الشخصية\nموافق\n"
+               "إدارة الخيارات\n")
+    assert extract(consent)["title"].evidence[0].value == "consent"
+
+
+def test_copyright_lines_in_other_languages_name_the_publication_not_the_owner():
+    def outlet(foot):
+        f = extract(f"Parliament approves the new budget plan\n\n{BODY}\n\n{foot}\n")["outlet"]
+        assert f.value is None or [e.rule for e in f.evidence] == ["outlet.copyright-line"], foot
+        return f.value
+    assert outlet("人民网版权所有，未经书面授权禁止使用") == "人民网"  # only the clause beside the phrase
+    assert outlet("کاپی رائٹ © 2024 ڈان نیوز") == "ڈان نیوز"  # the word "copyright" is not the holder
+    assert outlet("Copyright © 2024 조선일보 & chosun.com") == "조선일보"
+    assert outlet("© 2024 Kompas Cyber Media Private Limited. All rights reserved.") is None  # an owner
+
+
+def test_a_breadcrumb_is_not_a_masthead():
+    f = extract(f"News / Nasional\nParliament approves the new budget plan\n\n{BODY}\n")
+    assert f["outlet"].value is None
+    assert f["title"].value == "Parliament approves the new budget plan"
 
 
 def test_a_walled_article_that_shows_its_opening_is_an_article():

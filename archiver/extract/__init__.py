@@ -384,20 +384,31 @@ def extract(text: str) -> dict[str, Field]:
         return {name: Field.unknown() for name in FIELD_NAMES}
 
 
+# Outlet rules that read the site's own signature, not a story's: on a page that is not an article
+# (a listing, a wall, an error page) only these name its outlet.
+SITE_SIGNATURES = frozenset({"outlet.masthead-line", "outlet.footer-line", "outlet.copyright-line",
+                             "outlet.domain", "outlet.web-address", "outlet.masthead-name",
+                             "outlet.masthead-confirmed"})
+
+
 def _extract(text: str) -> dict[str, Field]:
     page = read_page(text)
     if not page.lines:
         return {name: Field.unknown() for name in FIELD_NAMES}
     kind = pagekind.classify(page.kept or [])
-    if kind.kind != pagekind.ARTICLE:
-        # Not an article: nothing on it is this page's headline, author, date or id.
-        why = [Evidence(kind.line, kind.text, kind.rule, kind.kind, "not-an-article")]
-        fields = {name: Field.unknown(why) for name in FIELD_NAMES}
-        fields["language"] = _language(page.lines[:page.header_count], page.lines[page.header_count:])
-        return fields
     header = page.lines[:page.header_count]  # the lines before body_start(page)
     body = page.lines[page.header_count:]
     lang_field = _language(header, body)
+    if kind.kind != pagekind.ARTICLE:
+        # Not an article: nothing on it is this page's headline, author, date or id. The site still
+        # signs the page (its masthead, copyright line, web address): that is the page's outlet.
+        why = [Evidence(kind.line, kind.text, kind.rule, kind.kind, "not-an-article")]
+        fields = {name: Field.unknown(why) for name in FIELD_NAMES}
+        fields["language"] = lang_field
+        outlet = _fields(page, header, body)["outlet"]
+        if outlet.value is not None and all(e.rule in SITE_SIGNATURES for e in outlet.evidence if e.outcome is None):
+            fields["outlet"] = Field.found(outlet.value, list(outlet.evidence) + why)
+        return fields
     # The page's language leads (it decides 03/04/2024); month names of the other languages are still
     # read (a page quotes its stamps in the site's language, whatever the body's).
     token = _LANGUAGES.set((lang_field.value,) + tuple(c for c in dates.DEFAULT_LANGUAGES if c != lang_field.value)

@@ -160,6 +160,8 @@ def masthead_name(text: str) -> str | None:
     """The organisation's name of a masthead line: the whole line when it is a name with a strong
     organisation word, or the first part of a "Name - Descriptor" pair whose first part is such a
     name. ("Headline | The Outlet" has its name last: that is a title's suffix, not a masthead.)"""
+    if breadcrumb(text) and not _PAIR.search(text):
+        return None  # "News / Nasional": a section path
     parts = _PAIR.split(text)
     name = parts[0] if len(parts) == 2 else text
     if len(parts) > 2 or not _org_name(name, strong=True):

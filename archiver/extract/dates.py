@@ -204,6 +204,7 @@ _WORD = re.compile(r"\w{2,}")
 _DIGIT_ZEROS = (0x0660, 0x06F0, 0x07C0, 0x0966, 0x09E6, 0x0A66, 0x0AE6, 0x0B66, 0x0BE6, 0x0C66, 0x0CE6,
                 0x0D66, 0x0E50, 0x0ED0, 0x0F20, 0x1040, 0x17E0, 0x1810, 0xFF10)
 _DIGITS = {zero + i: ord("0") + i for zero in _DIGIT_ZEROS for i in range(10)}
+ASCII_DIGITS = _DIGITS  # str.translate table: digits of other scripts to ASCII
 _NON_ASCII_DIGIT = re.compile("[" + "".join(f"{chr(z)}-{chr(z + 9)}" for z in _DIGIT_ZEROS) + "]")
 
 

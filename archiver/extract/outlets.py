@@ -219,7 +219,7 @@ _NOT_ORG = re.compile(rf"^(?:{_RIGHTS}|copyright|riproduzione riservata|licencja
 # Words of a company's legal or trade name: a copyright line often names the owner ("HT Digital Streams
 # Ltd", "Gremi Media SA"), not the publication. The name is cut before a legal form; what still holds a
 # company word is the owner, and is not taken.
-_COMPANY_FORM = re.compile(r"\s+(?:gmbh|s\.?\s?a\.?|s\.?\s?l\.?|s\.?p\.?a\.?|a\.?\s?ş\.?|ltd|llc|inc|pvt|plc|ag|kg|"
+_COMPANY_FORM = re.compile(r"\s+(?:private limited|limited|gmbh|s\.?\s?a\.?|s\.?\s?l\.?|s\.?p\.?a\.?|a\.?\s?ş\.?|ltd|llc|inc|pvt|plc|ag|kg|"
                            r"b\.?v\.?|n\.?v\.?|sp\.? z o\.?o\.?|oy|ab|as|dac|pty|bhd|sdn|gazetecilik|yayıncılık|verlag|ooo|ооо|зао|оао)\b.*$",
                            re.I)
 _COMPANY_WORDS = re.compile(r"\b(?:media|digital|group|holdings?|publishing|publications|ediciones|editora|editorial|"
@@ -249,17 +249,51 @@ def clean_name(name: str, owner_check: bool = False) -> str | None:
 _RIGHTS_RE = re.compile(rf"(?:{_RIGHTS})", re.I)
 
 
+_LEGAL_ONLY = re.compile(r"^(?:inc|ltd|llc|limited|gmbh|s\.?\s?a|s\.?\s?l(?:\.?\s?u)?|s\.?p\.?a|corp|co|plc|ag|b\.?v|pvt)\.?$", re.I)
+_CLAUSE = re.compile(r"[,，、。;；!！:：]")
+# "Dar Al Khaleej for Press, Printing and Publishing": the house's descriptor after the paper's name.
+_AR_HOUSE = re.compile(r"\s+(?:لل|ل)(?:صحافة|طباعة|طبع|نشر|إعلام|اعلام)\S*.*$")
+# The word "copyright" (or "all rights") in other languages, printed before "©": "کاپی رائٹ © 2024 ڈان نیوز".
+COPYRIGHT_WORDS = re.compile(r"^(?:کاپی رائٹ|جملہ حقوق|حقوق النشر|حقوق الطبع|版权|版權|著作権|저작권|कॉपीराइट|"
+                             r"זכויות יוצרים|telif hakkı|авторское право|urheberrecht|derechos de autor|"
+                             r"direitos autorais|diritto d'autore|prawa autorskie|hak cipta|auteursrecht)$", re.I)
+
+
+def _holder(name: str) -> str:
+    """A rights holder's name as printed, reduced to the publication's: the Arabic "ل" ("to") glued
+    before it, a publishing house's "دار" and its descriptor, "& domain.com" beside the name."""
+    name = name.strip(" .,:;-–—|۔")
+    if re.match(r"[\u0600-\u06ff]", name):
+        name = re.sub(r"^لـ?\s*(?=\S)", "", name)
+        if re.match(r"دار\s+\S", name):  # "دار الخليج للصحافة والنشر": the house named after its paper
+            name = _AR_HOUSE.sub("", name[3:].strip())
+    head, amp, tail = name.partition(" & ")
+    if amp and (DOMAIN.fullmatch(tail.strip()) or re.fullmatch(r"[a-z0-9-]+", tail.strip())):
+        name = head  # "조선일보 & chosun.com": the name and its web address
+    return name
+
+
 def rights_name(text: str) -> str | None:
     """The holder of a line that reserves rights without ©: "دنیا نیوز۔ جملہ حقوق محفوظ ہیں", "כל הזכויות
-    שמורות לישראל היום" (the name is what the line holds beside the phrase)."""
+    שמורות לישראל היום" (the name is what the line holds beside the phrase, in the same clause:
+    "人民网版权所有，未经书面授权禁止使用" gives 人民网)."""
     m = _RIGHTS_RE.search(text)
     if not m or len(text) > 120:
         return None
-    rest = (text[:m.start()] + " " + text[m.end():]).replace("©", " ")
-    rest = re.sub(r"(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?", " ", rest)
-    rest = re.sub(r"^\s*ל", "", rest.strip(" .,:;-–—|۔")) if "שמורות" in m.group(0) else rest
-    rest = " ".join(rest.split()).strip(" .,:;-–—|۔")
-    return clean_name(rest, owner_check=True) if rest else None
+    # the clause beside the phrase ("S.L.U." alone is a legal form: it belongs to the clause before it)
+    before = [p for p in _CLAUSE.split(text[:m.start()]) if not _LEGAL_ONLY.match(p.strip(" ."))]
+    after = [p for p in _CLAUSE.split(text[m.end():]) if not _LEGAL_ONLY.match(p.strip(" ."))]
+    before, after = (before[-1] if before else ""), (after[0] if after else "")
+    names = []
+    for part in (before, after):
+        part = part.replace("©", " ")
+        part = re.sub(r"(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?", " ", part)
+        part = re.sub(r"^\s*ל", "", part.strip(" .,:;-–—|۔")) if "שמורות" in m.group(0) else part
+        part = " ".join(part.split()).strip(" .,:;-–—|۔")
+        if part and not COPYRIGHT_WORDS.match(part):
+            names.append(part)
+    rest = " ".join(names)
+    return clean_name(_holder(rest), owner_check=True) if rest else None
 
 
 def copyright_name(text: str) -> str | None:
@@ -268,8 +302,13 @@ def copyright_name(text: str) -> str | None:
         return rights_name(text)
     if "©" not in text and "(c)" not in text.lower() and "copyright" not in text.lower() and "℗" not in text:
         return None
-    m = COPYRIGHT_ANY.match(text) or COPYRIGHT_AFTER.match(text)
-    return clean_name(m.group("name"), owner_check=True) if m else None
+    m = COPYRIGHT_ANY.match(text)
+    if not m:
+        m = COPYRIGHT_AFTER.match(text)
+        if m and COPYRIGHT_WORDS.match(m.group("name").strip()):
+            # "کاپی رائٹ © 2024 ڈان نیوز": the word copyright, then the holder after the year
+            m = COPYRIGHT_ANY.match(text[m.start("name") + len(m.group("name")):].strip())
+    return clean_name(_holder(m.group("name")), owner_check=True) if m else None
 
 
 def source_name(text: str) -> str | None:

@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from archiver.extract.dates import ASCII_DIGITS
+
 ARTICLE = "article"
 
 KIND_PHRASES = {
@@ -36,13 +38,16 @@ KIND_PHRASES = {
                r"il tuo consenso|gebruik van cookies|używamy plików cookie|мы используем cookie|"
                r"çerez(?:ler)? kullan|nous utilisons des cookies|votre consentement|हम आपकी निजता|आपकी निजता|"
                r"कुकीज़|クッキーを使用|쿠키를 사용|אנו משתמשים בעוגיות|我们使用cookie|隐私政策|kami menggunakan cookie|"
-               r"ما از کوکی|نستخدم ملفات تعريف الارتباط",
+               r"ما از کوکی|نستخدم ملفات تعريف الارتباط|موافقتك|بياناتك الشخصية|رضایت شما|הסכמתך|согласие на обработку|"
+               r"ваше согласие|同意する|동의합니다|开启个性化|persetujuan anda",
     "paywall": r"subscribe to (?:continue|read)|to continue reading|this (?:article|content) is (?:for|only for|"
                r"available to) subscribers|already a subscriber|subscribers only|for subscribers|premium content|"
                r"become a member to read|unlock this article|jetzt abonnieren|weiterlesen mit|"
                r"exclusivo para suscriptores|contenuto riservato agli abbonati|conteúdo exclusivo para assinantes|"
                r"alleen voor abonnees|tylko dla prenumeratorów|только для подписчиков|abonelere özel|"
-               r"réservé aux abonnés|للمشتركين فقط|ویژه مشترکان|会员专享|有料会員|会員限定|読者会員|유료 회원",
+               r"réservé aux abonnés|للمشتركين فقط|مخص[ّ]?ص للمشتركين|لتقرأ هذا المقال|ویژه مشترکان|会员专享|有料会員|会員限定|"
+               r"読者会員|유료 회원|כדי להמשיך לקרוא|זמינה למנויי|למנויים בלבד|untuk pelanggan|khusus pelanggan|"
+               r"केवल सब्सक्राइबर|सब्सक्राइब करें|صرف سبسکرائبرز",
     "search": r"search results|results for|no results|showing results|suchergebnisse|resultados de (?:la )?búsqueda|"
               r"risultati (?:della )?ricerca|resultados da pesquisa|zoekresultaten|wyniki wyszukiwania|"
               r"результаты поиска|arama sonuçları|résultats de (?:la )?recherche|نتائج البحث|نتایج جستجو|"
@@ -56,9 +61,13 @@ KIND_PHRASES = {
     "comments": r"\d+ comments?|comments? \(\d+\)|reply|replies|leave a comment|add a comment|post a comment|"
                 r"תגובות|הגב|komentar|balas|टिप्पणी|टिप्पणियां|جواب|تبصرے|تبصرہ|답글|回复|回覆|返信|"
                 r"kommentare|comentarios|commenti|comentários|reacties|komentarze|комментарии|yorumlar|"
-                r"commentaires|التعليقات|نظرات|评论|コメント|댓글",
+                r"commentaires|التعليقات|نظرات|پاسخ|评论|コメント|댓글",
 }
-_KIND_RE = {kind: re.compile(rf"(?<!\w)(?:{pattern})(?!\w)", re.I) for kind, pattern in KIND_PHRASES.items()}
+# A phrase stands as whole words in scripts that space their words (Latin, Greek, Cyrillic); in
+# Arabic (prefixes glue on: "للمشتركين"), Hebrew and the CJK scripts (no spaces) it stands anywhere.
+_EDGE_BEFORE = r"(?<![0-9A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff_])"
+_EDGE_AFTER = r"(?![0-9A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff_])"
+_KIND_RE = {kind: re.compile(rf"{_EDGE_BEFORE}(?:{pattern}){_EDGE_AFTER}", re.I) for kind, pattern in KIND_PHRASES.items()}
 # Kinds whose phrase decides with little prose; "comments", "login" and "signup" (whose phrases are
 # also the chrome of article pages: "Sign up for our newsletter") need two lines of them.
 def literal_keys(alternation: str) -> tuple[str, ...]:
@@ -76,8 +85,10 @@ def literal_keys(alternation: str) -> tuple[str, ...]:
 
 
 _WALLS = ("cdn-check", "error", "paywall", "consent", "search")
-_WALL_KEYS = tuple(k for kind in _WALLS for k in literal_keys(KIND_PHRASES[kind]))
-_WALL_RE = re.compile("|".join(rf"(?P<{kind.replace('-', '_')}>(?<!\w)(?:{KIND_PHRASES[kind]})(?!\w))"
+_KEYS_OF = [literal_keys(KIND_PHRASES[kind]) for kind in _WALLS]
+# No prefilter when a kind's phrases have an alternative without a literal key (empty tuple).
+_WALL_KEYS = None if not all(_KEYS_OF) else tuple(k for keys in _KEYS_OF for k in keys)
+_WALL_RE = re.compile("|".join(rf"(?P<{kind.replace('-', '_')}>{_EDGE_BEFORE}(?:{KIND_PHRASES[kind]}){_EDGE_AFTER})"
                                for kind in _WALLS), re.I)
 _LOOK_LINES = 25
 # A wall over an article often leaves its standfirst and first paragraph: that much prose is the article.
@@ -86,15 +97,15 @@ TEASER_CHARS = 250
 PROSE_CHARS = 600       # an article's body has at least this much running prose
 LISTING_STAMPS = 4      # a page with this many separate date stamps and little prose is a listing
 
-_STAMP = re.compile(r"(?<!\d)(?:19|20)\d\d[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.](?:19|20)\d\d|"
-                    r"\b\d{1,2}\s+[^\W\d]{3,10}\.?,?\s+(?:19|20)\d\d\b|\b[^\W\d]{3,10}\.?\s+\d{1,2},?\s+(?:19|20)\d\d\b|"
+_STAMP = re.compile(r"(?<!\d)(?:19|20|13|14)\d\d[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.](?:19|20|13|14)\d\d|"
+                    r"\b\d{1,2}\s+[^\W\d]{2,12}\.?,?\s+(?:19|20)\d\d\b|\b[^\W\d]{3,10}\.?\s+\d{1,2},?\s+(?:19|20)\d\d\b|"
                     r"\b\d+\s+(?:min(?:ute)?s?|hours?|hrs?|days?)\s+ago\b|(?:19|20)\d\d年\d{1,2}月\d{1,2}日|"
                     r"\b(?:today|yesterday|vandaag|gisteren|heute|gestern|hoy|ayer|oggi|ieri|hoje|ontem|aujourd'hui|"
                     r"hier|сегодня|вчера|bugün|dün|dzisiaj|wczoraj)\b[,\s]+\d{1,2}[:.h]\d{2}|^\d{1,2}:\d{2}$", re.I)
 
 
 # A consent wall explains itself at length: many of its first lines speak of cookies, consent, partners.
-_CONSENT_WORDS = re.compile(r"निजता|कुकी|クッキー|쿠키|עוגיות|隐私|隱私|کوکی|ملفات تعريف الارتباط|\bcookies?\b|\bconsent|\bour partners\b|\bsuoi partner\b|\bnostri partner\b|\bvendors\b|\bpersonal data\b|"
+_CONSENT_WORDS = re.compile(r"بياناتك|الشركاء|المصلحة المشروعة|موافقت|निजता|कुकी|クッキー|쿠키|עוגיות|隐私|隱私|کوکی|ملفات تعريف الارتباط|\bcookies?\b|\bconsent|\bour partners\b|\bsuoi partner\b|\bnostri partner\b|\bvendors\b|\bpersonal data\b|"
                             r"\blegitimate interest|\bprivacy (?:policy|settings|choices)|datenschutz|einwilligung|"
                             r"consentimiento|consenso|consentement|çerez|zgod[ay]|согласи", re.I)
 CONSENT_LINES = 4
@@ -126,12 +137,14 @@ def classify(lines: list[tuple[int, str]]) -> PageKind:
     prose_chars = 0
     prose_lines = 0
     stamps = 0
+    prose = []
     for _, raw in lines:
         text = raw.strip()
         if _is_prose(text):
             prose_chars += len(text)
             prose_lines += 1
-        elif any(map(str.isdigit, text)) and _STAMP.search(text):
+            prose.append(text)
+        elif any(map(str.isdigit, text)) and _STAMP.search(text if text.isascii() else text.translate(ASCII_DIGITS)):
             stamps += 1
     top = lines[:_LOOK_LINES]
     head_low = "\n".join(raw for _, raw in top)[:HEAD_CHARS].lower()  # for the keys' substring tests
@@ -140,14 +153,19 @@ def classify(lines: list[tuple[int, str]]) -> PageKind:
         return [(number, raw.strip(), " ".join(raw.split()) if len(raw) <= 400 else raw) for number, raw in top]
 
     if prose_chars < PROSE_CHARS:
-        walls = any(map(head_low.__contains__, _WALL_KEYS))
+        walls = _WALL_KEYS is None or any(map(head_low.__contains__, _WALL_KEYS))
         looked = normalised()
         for number, raw, text in looked if walls else ():
             m = _WALL_RE.search(text) if len(text) <= 160 else None
             if m:
                 kind = m.lastgroup.replace("_", "-")
                 if kind in _TEASER_KINDS and prose_chars >= TEASER_CHARS:
-                    continue  # a paywalled or consent-gated article that still shows its opening
+                    # a paywalled or consent-gated article that still shows its opening; a consent
+                    # notice's own explanation (cookies, partners, personal data) is not that opening
+                    shown = prose_chars if kind != "consent" else sum(
+                        len(t) for t in prose if not _CONSENT_WORDS.search(t))
+                    if shown >= TEASER_CHARS:
+                        continue
                 return PageKind(kind, number, raw, f"page.{kind}-phrase")
         if stamps >= LISTING_STAMPS:
             return PageKind("listing", None, f"{stamps} date stamps, {prose_lines} prose lines",
