@@ -102,6 +102,32 @@ class Finding:
         return f"{self.severity.upper()} {self.code}{where} {self.message} [{self.rule}]"
 
 
+EXCERPT = 300   # characters of any one field a message quotes; the rest is counted, not quoted
+
+
+class _Excerpt(str):
+    """The first EXCERPT characters of a longer field, shown (with or without !r) with its length."""
+
+    def __new__(cls, value: str):
+        self = super().__new__(cls, value[:EXCERPT])
+        self.total = len(value)
+        return self
+
+    def __repr__(self) -> str:
+        return f"{str.__repr__(self)}… ({self.total:,} characters)"
+
+    def __format__(self, spec: str) -> str:
+        return f"{str(self)}… ({self.total:,} characters)"
+
+
 def finding(code: str, path: str | None = None, **fields) -> Finding:
+    """The Finding of `code` about `path` (bag-relative, or None for the bag), its message made from
+    the code's template and `fields`.
+
+    A field comes from the bag, which may be hostile: a string field longer than EXCERPT characters is
+    quoted only in part, with its length, so that no finding is larger than its template plus a few
+    hundred characters per field (a 1 MB manifest line or a record's expanded YAML stays out of it).
+    """
     severity, rule, template = CODES[code]
+    fields = {k: _Excerpt(v) if isinstance(v, str) and len(v) > EXCERPT else v for k, v in fields.items()}
     return Finding(code, severity, path, template.format(**fields), rule)

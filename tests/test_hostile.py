@@ -1,0 +1,68 @@
+"""Regression tests for the faults hostile testing found (issue 16): each builds the hostile input on
+real files and runs the real code path (the CLI, or the Python API where the CLI adds nothing)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bagbuild import build, digest, retag
+from conftest import run
+from archiver.validate import validate_path
+from archiver.validate.bagit_rules import safe_path
+from archiver.validate.findings import EXCERPT
+
+
+@pytest.fixture
+def seeds_bag(seeds_copy, tmp_path):
+    out = tmp_path / "seeds-bag"
+    assert run("bag", seeds_copy, "-o", out, "--quiet").exit_code == 0
+    return out
+
+
+def validate_json(path, *args) -> tuple[int, dict]:
+    result = run("validate", path, "--format", "json", *args)
+    return result.exit_code, json.loads(result.stdout)
+
+
+# --- 1. YAML aliases in provenance records; findings quote a short excerpt ------------------------------
+
+def alias_bomb(levels: int, width: int) -> str:
+    """A provenance record whose source path is `width ** levels` strings, written with nested aliases
+    in a few hundred bytes (the 'billion laughs' of YAML)."""
+    lines = ['record: "archiver/provenance/1"', f"l0: &l0 [{', '.join(['lol'] * width)}]"]
+    for n in range(1, levels):
+        lines.append(f"l{n}: &l{n} [{', '.join([f'*l{n - 1}'] * width)}]")
+    lines += ["source:", f"  path: *l{levels - 1}", "  bytes: 1",
+              f'  sha256: "{"0" * 64}"', f'  sha512: "{"0" * 128}"']
+    return "\n".join(lines) + "\n"
+
+
+def test_record_with_yaml_aliases_is_refused_not_expanded(seeds_bag):
+    record = sorted((seeds_bag / "metadata" / "provenance").glob("*.yaml"))[0]
+    bomb = alias_bomb(levels=5, width=10)          # 100,000 strings in well under 1 KB
+    assert len(bomb) < 1024
+    record.write_text(bomb)
+    retag(seeds_bag)
+    code, doc = validate_json(seeds_bag)
+    assert code == 1
+    rel = record.relative_to(seeds_bag).as_posix()
+    about = [f for f in doc["findings"] if f["path"] == rel]
+    assert [f["code"] for f in about] == ["A004"]
+    assert "alias" in about[0]["message"]
+    # No finding quotes the expansion (before the fix: an A003 of ~700 KB naming every string).
+    assert max(len(f["message"]) for f in doc["findings"]) < 1000
+
+
+def test_findings_quote_a_short_excerpt_of_a_huge_field(tmp_path):
+    bag = tmp_path / "bag"
+    name = "../" + "x" * 100_000
+    build(bag, {"a.txt": b"A"}, extra_lines={"sha256": [f"{digest('sha256', b'A')}  {name}"]})
+    report = validate_path(bag)
+    [outside] = [f for f in report.findings if f.code == "B008"]
+    assert len(outside.message) < 2 * EXCERPT
+    quoted = f"{name} ({safe_path(name)})"      # what B008 quotes: the name and why it is outside
+    assert f"({len(quoted):,} characters)" in outside.message
+    assert outside.message.startswith("line 2 names a path outside the bag: ")
+    assert "../" + "x" * (EXCERPT - 3) in outside.message
