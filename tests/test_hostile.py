@@ -66,3 +66,20 @@ def test_findings_quote_a_short_excerpt_of_a_huge_field(tmp_path):
     assert f"({len(quoted):,} characters)" in outside.message
     assert outside.message.startswith("line 2 names a path outside the bag: ")
     assert "../" + "x" * (EXCERPT - 3) in outside.message
+
+
+# --- 2. payload only in fetch.txt and absent: not complete, hence not valid -------------------------------
+
+def test_bag_whose_payload_is_only_in_fetch_txt_is_invalid(tmp_path):
+    bag = build(tmp_path / "holey", {"a.txt": b"A", "b.txt": b"B"}, bag_info="Bagging-Date: 2024-01-01\n")
+    for name in ("a.txt", "b.txt"):
+        (bag / "data" / name).unlink()
+    (bag / "fetch.txt").write_text("https://example.org/a.txt 1 data/a.txt\nhttps://example.org/b.txt - data/b.txt\n")
+    retag(bag)
+    result = run("validate", bag)
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert [line.split()[:3] for line in lines[:-1]] == [["ERROR", "B023", "data/a.txt:"],
+                                                         ["ERROR", "B023", "data/b.txt:"]]
+    assert all("archiver never fetches" in line for line in lines[:-1])
+    assert lines[-1].startswith(f"INVALID: {bag}: 2 errors")

@@ -407,9 +407,7 @@ def _manifest_line(state: BagState, manifest: str, algorithm: str, payload: bool
         return
     entries[name] = digest
     if target is None:
-        if name in state.fetch:
-            state.add("B023", name)
-        else:
+        if name not in state.fetch:   # else reported once, by check_fetch
             state.add("B013", name, manifest=manifest)
         return
     if form:
@@ -419,6 +417,8 @@ def _manifest_line(state: BagState, manifest: str, algorithm: str, payload: bool
 
 
 def check_fetch(state: BagState) -> None:
+    """Read fetch.txt into state.fetch; each listed file that is not in the bag is a B023 error: the
+    bag is not complete, hence not valid (RFC 8493 §3), and archiver never fetches."""
     if "fetch.txt" not in state.walk.files:
         return
     lines = _lines(state, "fetch.txt", state.encoding)
@@ -433,6 +433,8 @@ def check_fetch(state: BagState) -> None:
         if safe_path(name) or not name.startswith("data/"):
             state.add("B024", "fetch.txt", line=number, text=line[:80])
             continue
+        if name not in state.fetch and _resolve(state, name)[0] is None:
+            state.add("B023", name)
         state.fetch.add(name)
 
 

@@ -37,7 +37,7 @@ CODES: dict[str, tuple[str, str, str]] = {
     "B020": (WARNING, "RFC 8493 §2.1.3", "the name matches a file only after Unicode normalization ({form}); another system may not find it"),
     "B021": (ERROR, "RFC 8493 §5 (archiver: links are never followed)", "a symbolic link is in the bag (pointing to {target!r})"),
     "B022": (ERROR, "RFC 8493 §2 (archiver)", "not a regular file or directory (device, FIFO or socket)"),
-    "B023": (WARNING, "RFC 8493 §2.2.3", "listed in fetch.txt and not present: the bag is not complete (archiver never fetches)"),
+    "B023": (ERROR, "RFC 8493 §3, §2.2.3", "listed in fetch.txt and not present: the bag is not complete, hence not valid (archiver never fetches: fetch the file, then validate)"),
     "B024": (ERROR, "RFC 8493 §2.2.3", "fetch.txt line {line} is not '<url> <length> <path>' with a path under data/: {text!r}"),
     "B025": (ERROR, "RFC 8493 §2.1.3", "cannot be read as {encoding}: {detail}"),
     "B026": (WARNING, "RFC 8493 §2.1.3", "line {line} marks the file as binary with '*' (md5sum style); the name is read without it"),
