@@ -3,6 +3,8 @@ real files and runs the real code path (the CLI, or the Python API where the CLI
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -83,3 +85,35 @@ def test_bag_whose_payload_is_only_in_fetch_txt_is_invalid(tmp_path):
                                                          ["ERROR", "B023", "data/b.txt:"]]
     assert all("archiver never fetches" in line for line in lines[:-1])
     assert lines[-1].startswith(f"INVALID: {bag}: 2 errors")
+
+
+# --- 3. bag-info.txt parsed in linear time ---------------------------------------------------------------
+
+GENEROUS = 120   # seconds for a validation that takes well under one; the quadratic parser took hours
+
+
+def validate_in_child(bag: Path) -> dict:
+    """`archiver validate --format json` in a child process that may not run longer than GENEROUS
+    seconds (a hang or a quadratic parse is a failure, not a stuck test run)."""
+    proc = subprocess.run([sys.executable, "-m", "archiver", "validate", "--format", "json", str(bag)],
+                          capture_output=True, text=True, timeout=GENEROUS)
+    assert proc.returncode in (0, 1), proc.stderr
+    return json.loads(proc.stdout)
+
+
+def test_a_megabyte_line_of_spaces_in_bag_info_is_one_finding(tmp_path):
+    line = "Label" + " " * (1 << 20)         # no colon: the old pattern backtracked over every space
+    bag = build(tmp_path / "bag", {"a.txt": b"A"}, bag_info=f"Payload-Oxum: 1.1\n{line}\n")
+    doc = validate_in_child(bag)
+    assert [(f["code"], f["path"]) for f in doc["findings"]] == [("B017", "bag-info.txt")]
+    assert doc["findings"][0]["message"].startswith("bag-info.txt line 2 is not 'Label: value': 'Label ")
+
+
+def test_a_megabyte_of_continuation_lines_in_bag_info_is_one_value(tmp_path):
+    pieces = (1 << 20) // 3                 # lines of " 1": each one continues Payload-Oxum's value
+    bag = build(tmp_path / "bag", {"a.txt": b"A"}, bag_info="Payload-Oxum: 1\n" + " 1\n" * pieces)
+    doc = validate_in_child(bag)
+    assert [f["code"] for f in doc["findings"]] == ["B018"]     # '1 1 1 …' is not '<bytes>.<files>'
+    value = " ".join(["1"] * (pieces + 1))
+    assert f"({len(value):,} characters)" in doc["findings"][0]["message"]
+
