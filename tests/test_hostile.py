@@ -117,3 +117,24 @@ def test_a_megabyte_of_continuation_lines_in_bag_info_is_one_value(tmp_path):
     value = " ".join(["1"] * (pieces + 1))
     assert f"({len(value):,} characters)" in doc["findings"][0]["message"]
 
+
+# --- 4. a Tag-File-Character-Encoding that is not a character encoding -----------------------------------
+
+@pytest.mark.parametrize("codec", ["base64", "zlib", "rot13", "hex", "quopri"])
+def test_a_codec_that_is_not_a_text_encoding_is_a_finding(tmp_path, codec):
+    bagit_txt = f"BagIt-Version: 1.0\nTag-File-Character-Encoding: {codec}\n".encode()
+    bag = build(tmp_path / "bag", {"a.txt": b"A"}, bagit_txt=bagit_txt)
+    code, doc = validate_json(bag)               # before: a traceback from the codec
+    assert code == 1
+    assert [(f["code"], f["path"]) for f in doc["findings"]] == [("B033", "bagit.txt")]
+    assert repr(codec) in doc["findings"][0]["message"]
+
+
+def test_a_text_encoding_that_fails_to_decode_is_a_finding(tmp_path):
+    # UTF-16 without a byte-order mark raises UnicodeError, not UnicodeDecodeError.
+    bagit_txt = b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-16\n"
+    bag = build(tmp_path / "bag", {"a.txt": b"A"}, bagit_txt=bagit_txt)
+    code, doc = validate_json(bag)
+    assert code == 1
+    assert {(f["code"], f["path"]) for f in doc["findings"]} >= {("B025", "bag-info.txt"),
+                                                                 ("B025", "manifest-sha256.txt")}

@@ -140,7 +140,7 @@ def _lines(state: BagState, name: str, encoding: str) -> list[str] | None:
         return None
     try:
         text = data.decode(encoding)
-    except (UnicodeDecodeError, LookupError) as exc:
+    except (UnicodeError, LookupError) as exc:   # UnicodeError: e.g. UTF-16 without a byte-order mark
         state.add("B025", name, encoding=encoding, detail=str(exc)[:120])
         return None
     if text.startswith("\ufeff"):
@@ -181,10 +181,16 @@ def check_bagit_txt(state: BagState) -> bool:
         state.add("B002", "bagit.txt", detail="no 'Tag-File-Character-Encoding: …' line")
     else:
         try:
-            codecs.lookup(encoding)
-            state.encoding = encoding
+            known = codecs.lookup(encoding)
         except LookupError:
             state.add("B004", "bagit.txt", encoding=encoding)
+        else:
+            # Python also knows codecs that turn bytes into bytes or str into str (base64, zlib,
+            # rot13, hex): not a character encoding; the tag files are then read as UTF-8.
+            if getattr(known, "_is_text_encoding", True):
+                state.encoding = encoding
+            else:
+                state.add("B033", "bagit.txt", encoding=encoding)
     return True
 
 
@@ -348,7 +354,7 @@ def read_manifest(state: BagState, manifest: str, algorithm: str, payload: bool)
                     pending = [piece[cut:]]
                 else:
                     pending.append(piece)
-    except (UnicodeDecodeError, LookupError) as exc:
+    except (UnicodeError, LookupError) as exc:   # UnicodeError: e.g. UTF-16 without a byte-order mark
         del state.findings[mark:]
         state.add("B025", manifest, encoding=state.encoding, detail=str(exc)[:120])
         return {}

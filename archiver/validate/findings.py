@@ -47,6 +47,7 @@ CODES: dict[str, tuple[str, str, str]] = {
     "B030": (ERROR, "RFC 8493 §2.1.3", "tag manifest line {line} lists a payload file: {name!r}"),
     "B031": (ERROR, "RFC 8493 §2.1.1", "bagit.txt starts with a byte-order mark"),
     "B032": (WARNING, "RFC 8493 §2.2.2", "Bag-Size {value!r} is not a size such as '90 MB' or '1.5 GB'"),
+    "B033": (ERROR, "RFC 8493 §2.1.1", "tag file encoding {encoding!r} declared in bagit.txt is not a character encoding (the tag files were read as UTF-8)"),
     # --- A: archiver's own rules ----------------------------------------------------------------
     "A001": (ERROR, "archiver: one provenance record per payload file", "payload file has no provenance record ({record})"),
     "A002": (ERROR, "archiver: records describe their payload", "provenance record is for no payload file"),
