@@ -3,6 +3,8 @@ real files and runs the real code path (the CLI, or the Python API where the CLI
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -11,8 +13,7 @@ import pytest
 
 from bagbuild import build, digest, retag
 from conftest import run
-from archiver.validate import validate_path
-from archiver.validate.bagit_rules import safe_path
+from archiver.validate import bagit_rules, validate_path
 from archiver.validate.findings import EXCERPT
 
 
@@ -64,7 +65,7 @@ def test_findings_quote_a_short_excerpt_of_a_huge_field(tmp_path):
     report = validate_path(bag)
     [outside] = [f for f in report.findings if f.code == "B008"]
     assert len(outside.message) < 2 * EXCERPT
-    quoted = f"{name} ({safe_path(name)})"      # what B008 quotes: the name and why it is outside
+    quoted = f"{name} ({bagit_rules.safe_path(name)})"      # what B008 quotes: the name and why it is outside
     assert f"({len(quoted):,} characters)" in outside.message
     assert outside.message.startswith("line 2 names a path outside the bag: ")
     assert "../" + "x" * (EXCERPT - 3) in outside.message
@@ -138,3 +139,49 @@ def test_a_text_encoding_that_fails_to_decode_is_a_finding(tmp_path):
     assert code == 1
     assert {(f["code"], f["path"]) for f in doc["findings"]} >= {("B025", "bag-info.txt"),
                                                                  ("B025", "manifest-sha256.txt")}
+
+
+# --- 5. validate never opens a file that is not regular -------------------------------------------------
+
+@pytest.fixture
+def alarm():
+    """Fail (rather than hang the test run) when the test blocks for GENEROUS seconds."""
+    def expired(signum, frame):
+        signal.alarm(1)    # again, should the code under test swallow this failure and block anew
+        pytest.fail(f"blocked for {GENEROUS} s")   # not an OSError, which the code under test catches
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.alarm(GENEROUS)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, previous)
+
+
+SWAPPED = ["bagit.txt", "bag-info.txt", "manifest-sha256.txt", "tagmanifest-sha512.txt",
+           "data/001_0fd100e6b7384ea1.txt", "metadata/provenance/001_0fd100e6b7384ea1.txt.yaml",
+           "metadata/dublin-core.xml", "metadata/dublin-core.csv"]
+
+
+@pytest.mark.parametrize("rel", SWAPPED)
+def test_a_file_replaced_by_a_fifo_after_the_walk_is_a_finding_not_a_hang(seeds_bag, monkeypatch, alarm, rel):
+    target = seeds_bag / rel
+    assert target.is_file()
+    walk = bagit_rules.walk
+
+    def walk_then_swap(state):   # the bag is walked as it is, then the file becomes a FIFO
+        walk(state)
+        target.unlink()
+        os.mkfifo(target)
+
+    monkeypatch.setattr(bagit_rules, "walk", walk_then_swap)
+    code, doc = validate_json(seeds_bag)
+    assert code == 1
+    about = [f for f in doc["findings"] if f["path"] == rel and f["code"] == "B028"]
+    assert about and "not a regular file" in about[0]["message"]
+
+
+def test_a_fifo_in_the_bag_from_the_start_is_a_finding(seeds_bag, alarm):
+    rel = "metadata/provenance/001_0fd100e6b7384ea1.txt.yaml"
+    (seeds_bag / rel).unlink()
+    os.mkfifo(seeds_bag / rel)
+    code, doc = validate_json(seeds_bag)
+    assert code == 1 and ("B022", rel) in {(f["code"], f["path"]) for f in doc["findings"]}

@@ -8,13 +8,14 @@ loader that refuses aliases, only to say precisely what is wrong.
 from __future__ import annotations
 
 import csv
+import io
 import os
 import re
 from xml.parsers import expat
 
 from archiver.bagit_names import decode_index_path
 from archiver.dublincore import INDEX_NS
-from archiver.validate.bagit_rules import BagState
+from archiver.validate.bagit_rules import BagState, open_regular
 
 RECORDS = "metadata/provenance/"
 _SOURCE = re.compile(
@@ -194,7 +195,8 @@ def check(state: BagState, fast: bool = False, indexes: IndexCheck | None = None
                 and expected(state, record, listings)):
             continue  # checked while it was hashed
         try:
-            src, problem = read_source_safely((state.root / record).read_bytes())
+            with open_regular(state.root / record) as fh:
+                src, problem = read_source_safely(fh.read())
         except OSError as exc:
             src, problem = None, exc.strerror or str(exc)
         check_record(state, record, src, problem)
@@ -245,7 +247,7 @@ def _check_xml(state: BagState, payload: list[str]) -> None:
     parser = expat.ParserCreate(namespace_separator="}")
     parser.StartElementHandler = start
     try:
-        with open(state.root / "metadata" / "dublin-core.xml", "rb") as fh:
+        with open_regular(state.root / "metadata" / "dublin-core.xml") as fh:
             parser.ParseFile(fh)
     except (expat.ExpatError, OSError) as exc:
         state.add("A008", index, index=index, detail=str(exc)[:160])
@@ -262,7 +264,8 @@ def _check_csv(state: BagState, payload: list[str]) -> None:
     canon = state.walk.canon
     listed = []
     try:
-        with open(state.root / "metadata" / "dublin-core.csv", encoding="utf-8", newline="") as fh:
+        with io.TextIOWrapper(open_regular(state.root / "metadata" / "dublin-core.csv"), encoding="utf-8",
+                              newline="") as fh:
             rows = csv.reader(fh)
             header = next(rows, None)
             if not header or header[:1] != ["filename"]:

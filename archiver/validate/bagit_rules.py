@@ -7,6 +7,7 @@ opened. Checksums are verified separately (`hashing`), against the manifests rea
 from __future__ import annotations
 
 import codecs
+import errno
 import os
 import re
 import stat
@@ -132,9 +133,33 @@ def _add_file(w: Walk, rel: str, size: int) -> None:
         w.nfc.setdefault(unicodedata.normalize("NFC", rel), []).append(rel)
 
 
+_OPEN_FLAGS = (os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+               | getattr(os, "O_CLOEXEC", 0))
+
+
+def open_regular(path, buffering: int = -1):
+    """A binary file object reading `path`, a file of the bag that the walk found regular.
+
+    Opened without following a link (O_NOFOLLOW) and without waiting (O_NONBLOCK: opening a FIFO
+    for reading otherwise blocks until something writes to it, forever), then checked with fstat:
+    a file replaced after the walk by a link, FIFO, socket or device is never read.
+    Raises OSError: ELOOP for a link, EINVAL ("not a regular file …") for anything else not regular.
+    """
+    fd = os.open(path, _OPEN_FLAGS)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file (a FIFO, device or socket replaced it "
+                                        "after the bag was walked)")
+        return open(fd, "rb", buffering=buffering)
+    except BaseException:
+        os.close(fd)
+        raise
+
+
 def _lines(state: BagState, name: str, encoding: str) -> list[str] | None:
     try:
-        data = (state.root / name).read_bytes()
+        with open_regular(state.root / name) as fh:
+            data = fh.read()
     except OSError as exc:
         state.add("B028", name, detail=exc.strerror or str(exc))
         return None
@@ -153,7 +178,13 @@ def check_bagit_txt(state: BagState) -> bool:
         state.add("B001", "bagit.txt")
         state.is_bag = False
         return False
-    raw = (state.root / "bagit.txt").read_bytes()
+    try:
+        with open_regular(state.root / "bagit.txt") as fh:
+            raw = fh.read()
+    except OSError as exc:
+        state.add("B028", "bagit.txt", detail=exc.strerror or str(exc))
+        state.is_bag = False
+        return False
     if raw.startswith(codecs.BOM_UTF8):
         state.add("B031", "bagit.txt")
         raw = raw[3:]
@@ -291,7 +322,7 @@ def read_manifest(state: BagState, manifest: str, algorithm: str, payload: bool)
     """
     entries: dict[str, bytes] = {}
     try:
-        fh = open(state.root / manifest, "rb")
+        fh = open_regular(state.root / manifest)
     except OSError as exc:
         state.add("B028", manifest, detail=exc.strerror or str(exc))
         return entries
