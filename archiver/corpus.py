@@ -15,6 +15,13 @@ from typing import NamedTuple
 from archiver.errors import SourceError
 
 
+class _Followed(NamedTuple):
+    """A followed link's walk entry: its name in SOURCE, the path of its target (links resolved)."""
+
+    name: str
+    path: str
+
+
 class SourceFile(NamedTuple):
     """One file of the corpus. `relpath` is POSIX, relative to the corpus root, as on disk (no normalisation).
     A named tuple: made once per file of corpora of 100,000 files (a frozen dataclass costs 3x as much)."""
@@ -105,6 +112,8 @@ def discover(source: str | os.PathLike, *, follow_links_inside: bool = False) ->
                 except OSError:
                     refused.append(f"{rel} (broken symbolic link)")
                     continue
+                # Read through the target's own path: a source file is opened without following links.
+                entry = _Followed(entry.name, target)
             if stat.S_ISDIR(st.st_mode):
                 if st.st_ino in seen_dirs:
                     refused.append(f"{rel} (directory loop)")

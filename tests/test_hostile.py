@@ -145,13 +145,19 @@ def test_a_text_encoding_that_fails_to_decode_is_a_finding(tmp_path):
 
 @pytest.fixture
 def alarm():
-    """Fail (rather than hang the test run) when the test blocks for GENEROUS seconds."""
+    """Fail (rather than hang the test run) when the test blocks for GENEROUS seconds. The test may
+    add to the yielded list functions that release what blocks (run first, e.g. opening a FIFO's
+    other end, so that worker processes stuck on it end too)."""
+    releases = []
+
     def expired(signum, frame):
         signal.alarm(1)    # again, should the code under test swallow this failure and block anew
+        for release in releases:
+            release()
         pytest.fail(f"blocked for {GENEROUS} s")   # not an OSError, which the code under test catches
     previous = signal.signal(signal.SIGALRM, expired)
     signal.alarm(GENEROUS)
-    yield
+    yield releases
     signal.alarm(0)
     signal.signal(signal.SIGALRM, previous)
 
@@ -185,3 +191,51 @@ def test_a_fifo_in_the_bag_from_the_start_is_a_finding(seeds_bag, alarm):
     os.mkfifo(seeds_bag / rel)
     code, doc = validate_json(seeds_bag)
     assert code == 1 and ("B022", rel) in {(f["code"], f["path"]) for f in doc["findings"]}
+
+
+# --- 6. bag: a source file swapped for a link or a FIFO after the walk ------------------------------------
+
+def leftovers(parent: Path) -> list[str]:
+    return sorted(p.name for p in parent.iterdir()) if parent.exists() else []
+
+
+def corpus(root: Path, files: int) -> Path:
+    root.mkdir()
+    for i in range(files):
+        (root / f"{i:03d}.txt").write_text(f"Article {i}\n\nBy A. Writer\n\nText of article {i}.\n")
+    return root
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+@pytest.mark.parametrize("swap", ["symlink", "fifo"])
+def test_a_source_file_swapped_after_the_walk_is_refused_and_named(tmp_path, monkeypatch, alarm, swap, jobs):
+    # 100 files: with --jobs 2 they are read in worker processes (more than workers.SERIAL_FILES).
+    src = corpus(tmp_path / "src", 100)
+    secret = tmp_path / "secret.txt"
+    secret.write_text("outside SOURCE\n")
+    victim = src / "042.txt"
+    from archiver import bag
+    discover = bag.discover
+
+    def discover_then_swap(*args, **kwargs):   # SOURCE is walked as it is; then the file is replaced
+        found = discover(*args, **kwargs)
+        victim.unlink()
+        if swap == "symlink":
+            victim.symlink_to(secret)
+        else:
+            os.mkfifo(victim)
+        return found
+
+    def release_readers():   # a process blocked opening the FIFO goes on (and reads nothing)
+        try:
+            os.close(os.open(victim, os.O_WRONLY | os.O_NONBLOCK))
+        except OSError:
+            pass
+
+    alarm.append(release_readers)
+    monkeypatch.setattr(bag, "discover", discover_then_swap)
+    out = tmp_path / "out" / "bag"
+    result = run("bag", src, "-o", out, "--jobs", jobs)
+    assert result.exit_code == 2, result.stderr          # bad input (README, Exit codes)
+    assert "042.txt" in result.stderr and ("symbolic link" if swap == "symlink" else "FIFO") in result.stderr
+    assert not out.exists() and leftovers(tmp_path / "out") == []
