@@ -115,13 +115,23 @@ class _HashingWriter:
         return {alg: h.hexdigest() for alg, h in self.hashes.items()}
 
 
+EPOCH_MAX = (1 << 32) - 1   # the gzip header's 32-bit unsigned time (tar and zip reach further)
+
+
 def bagging_date() -> str:
-    """Today's date (UTC), or the date of SOURCE_DATE_EPOCH when it is set (reproducible builds)."""
+    """Today's date (UTC), or the date of SOURCE_DATE_EPOCH when it is set (reproducible builds).
+
+    Raises ArchiverError (exit 2) for a SOURCE_DATE_EPOCH that is not a whole number of seconds from
+    0 to EPOCH_MAX: outside it an archive's member times cannot be written (gzip's header)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch is None or epoch == "":
         return datetime.now(timezone.utc).date().isoformat()
     try:
-        return datetime.fromtimestamp(int(epoch), timezone.utc).date().isoformat()
+        seconds = int(epoch)
+        if not 0 <= seconds <= EPOCH_MAX:
+            raise ArchiverError(f"SOURCE_DATE_EPOCH must be from 0 (1970-01-01) to {EPOCH_MAX} (2106-02-07), "
+                                f"the times archive formats can hold, not {epoch!r}")
+        return datetime.fromtimestamp(seconds, timezone.utc).date().isoformat()
     except (ValueError, OverflowError, OSError) as exc:
         raise ArchiverError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, not {epoch!r}") from exc
 

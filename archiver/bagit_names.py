@@ -10,6 +10,14 @@ import re
 
 _DECODE = re.compile(r"%(0[aAdD]|25)")
 _DECODED = {"0a": "\n", "0d": "\r", "25": "%"}
+# Characters other than LF and CR that str.splitlines() takes for line breaks: bagit-python and archiver's
+# own validator read manifests that way, so a manifest line naming such a file is cut in two. archiver
+# refuses such names in SOURCE (corpus.discover) rather than write a bag its validator rejects.
+LINE_BREAKS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+# A file's provenance record is named <name>.yaml; with this many bytes of name (NAME_MAX, 255 on
+# ext4, XFS, btrfs, APFS and NTFS) and more the record's name could not be created.
+NAME_MAX = 255
+RECORD_SUFFIX = ".yaml"
 # Characters XML 1.0 cannot hold at all; in index files they are percent-encoded as well.
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 

@@ -239,3 +239,93 @@ def test_a_source_file_swapped_after_the_walk_is_refused_and_named(tmp_path, mon
     assert result.exit_code == 2, result.stderr          # bad input (README, Exit codes)
     assert "042.txt" in result.stderr and ("symbolic link" if swap == "symlink" else "FIFO") in result.stderr
     assert not out.exists() and leftovers(tmp_path / "out") == []
+
+
+# --- 7. names bag would write but validate reject; SOURCE_DATE_EPOCH out of range ---------------------
+
+BREAKS = ["\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"]
+
+
+def test_names_with_other_line_breaks_are_refused_up_front(tmp_path):
+    src = tmp_path / "src"
+    (src / "sub\u2028dir").mkdir(parents=True)
+    (src / "ok.txt").write_text("Fine\n")
+    (src / "sub\u2028dir" / "inner.txt").write_text("In a directory whose name breaks lines\n")
+    for i, c in enumerate(BREAKS):
+        (src / f"name{i}{c}x.txt").write_text(f"Article {i}\n")
+    out = tmp_path / "out" / "bag"
+    result = run("bag", src, "-o", out)
+    assert result.exit_code == 2
+    assert f"{len(BREAKS) + 1} entries cannot be bagged" in result.stderr
+    for i, c in enumerate(BREAKS):
+        assert f"name{i}\\u{ord(c):04x}x.txt (file name holds a character" in result.stderr
+    assert "sub\\u2028dir (file name holds a character" in result.stderr
+    assert not any(c in result.stderr for c in BREAKS)    # shown escaped, one refusal a line
+    assert leftovers(tmp_path / "out") == []
+
+
+def test_every_name_bag_accepts_validates(tmp_path):
+    # What bag does not refuse, validate accepts: the awkward names that remain allowed.
+    src = tmp_path / "src"
+    src.mkdir()
+    for i, name in enumerate(["line\nbreak.txt", "carriage\rreturn.txt", "tab\there.txt", "%0A.txt",
+                              "nbsp\u00a0x.txt", "zero\u200bwidth.txt", "bell\x07.txt", "esc\x1b.txt",
+                              "us\x1f.txt", "nel-less\u0084.txt"]):
+        (src / name).write_text(f"Article {i}\n")
+    out = tmp_path / "bag"
+    assert run("bag", src, "-o", out).exit_code == 0
+    code, doc = validate_json(out)
+    assert code == 0, doc["findings"]
+
+
+def test_names_equal_after_normalization_are_refused_naming_both(tmp_path):
+    import unicodedata
+    src = tmp_path / "src"
+    src.mkdir()
+    nfc, nfd = unicodedata.normalize("NFC", "caf\u00e9.txt"), unicodedata.normalize("NFD", "caf\u00e9.txt")
+    assert nfc != nfd
+    (src / nfc).write_text("one\n")
+    (src / nfd).write_text("two\n")
+    result = run("bag", src, "-o", tmp_path / "out" / "bag")
+    assert result.exit_code == 2
+    assert repr(nfc) in result.stderr and repr(nfd) in result.stderr
+    assert "equal after Unicode normalization" in result.stderr
+    assert leftovers(tmp_path / "out") == []
+
+
+@pytest.mark.parametrize("length", [250, 251, 255])
+def test_names_too_long_for_their_record_are_refused_up_front(tmp_path, length):
+    from archiver.bagit_names import NAME_MAX, RECORD_SUFFIX
+    src = tmp_path / "src"
+    src.mkdir()
+    name = "\u00e9" * ((length - 4) // 2) + "x" * ((length - 4) % 2) + ".txt"     # é is 2 bytes
+    assert len(name.encode()) == length
+    (src / name).write_text("Long name\n")
+    out = tmp_path / "out" / "bag"
+    result = run("bag", src, "-o", out)
+    if length + len(RECORD_SUFFIX) <= NAME_MAX:
+        assert result.exit_code == 0, result.stderr
+        assert validate_json(out)[0] == 0
+    else:
+        assert result.exit_code == 2
+        assert f"{name} (file name of {length} bytes" in result.stderr
+        assert ".partial" not in result.stderr             # before: a temporary path was named
+        assert leftovers(tmp_path / "out") == []
+
+
+@pytest.mark.parametrize("epoch", ["-1", "-86400", str(1 << 32), "99999999999"])
+@pytest.mark.parametrize("fmt", ["tar.gz", "zip"])
+def test_source_date_epoch_outside_1970_to_2106_is_a_clear_error(seeds_copy, tmp_path, monkeypatch, epoch, fmt):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    result = run("bag", seeds_copy, "-o", tmp_path / "out" / "bag", "--archive", fmt)
+    assert result.exit_code == 2
+    assert "SOURCE_DATE_EPOCH must be from 0" in result.stderr and repr(epoch) in result.stderr
+    assert leftovers(tmp_path / "out") == []
+
+
+@pytest.mark.parametrize("epoch", ["0", str((1 << 32) - 1)])
+def test_source_date_epoch_at_both_ends_gives_an_archive_that_validates(seeds_copy, tmp_path, monkeypatch, epoch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    out = tmp_path / "bag"
+    assert run("bag", seeds_copy, "-o", out, "--archive", "tar.gz", "--quiet").exit_code == 0
+    assert validate_json(tmp_path / "bag.tar.gz")[0] == 0
