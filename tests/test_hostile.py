@@ -329,3 +329,27 @@ def test_source_date_epoch_at_both_ends_gives_an_archive_that_validates(seeds_co
     out = tmp_path / "bag"
     assert run("bag", seeds_copy, "-o", out, "--archive", "tar.gz", "--quiet").exit_code == 0
     assert validate_json(tmp_path / "bag.tar.gz")[0] == 0
+
+
+# --- 8. temporary files beside OUTPUT: never by a name a planted link could redirect -------------------
+
+@pytest.mark.parametrize("update", [False, True])
+def test_a_link_planted_at_the_state_files_temporary_name_is_never_written_through(seeds_copy, tmp_path, update):
+    out = tmp_path / "out" / "seeds"
+    out.parent.mkdir()
+    if update:
+        assert run("bag", seeds_copy, "-o", out, "--quiet").exit_code == 0
+        (seeds_copy / "000_a1b928136f395d30.txt").write_text("Edited since the first bag\n")
+    victim = tmp_path / "precious.txt"
+    victim.write_bytes(b"not archiver's to overwrite\n")
+    planted = out.parent / f".{out.name}.archiver-state.partial"   # the name archiver used to write
+    planted.symlink_to(victim)
+    args = ["--update"] if update else []
+    assert run("bag", seeds_copy, "-o", out, "--quiet", *args).exit_code == 0
+    assert victim.read_bytes() == b"not archiver's to overwrite\n"
+    assert planted.is_symlink()                                       # left alone, not followed
+    state = out.parent / f".{out.name}.archiver-state"
+    assert state.is_file() and not state.is_symlink()
+    assert sorted(p.name for p in out.parent.iterdir()) == sorted(
+        [out.name, planted.name, state.name] + ([f".{out.name}.archiver-spare"] if update else []))
+    assert validate_json(out)[0] == 0
