@@ -353,3 +353,52 @@ def test_a_link_planted_at_the_state_files_temporary_name_is_never_written_throu
     assert sorted(p.name for p in out.parent.iterdir()) == sorted(
         [out.name, planted.name, state.name] + ([f".{out.name}.archiver-spare"] if update else []))
     assert validate_json(out)[0] == 0
+
+
+# --- 8b. no recursion on depth --------------------------------------------------------------------------
+
+DEPTH = 1000   # the default recursion limit is 1,000 frames
+
+
+@pytest.fixture
+def deep_tmp(tmp_path):
+    """tmp_path, emptied at the end without recursion (pytest's own clean-up would recurse)."""
+    yield tmp_path
+    from archiver.bagit_names import remove_tree
+    for child in tmp_path.iterdir():
+        remove_tree(child)
+
+
+def test_a_source_1000_directories_deep_is_bagged_archived_and_validated(deep_tmp):
+    src = deep_tmp / "src"
+    leaf = Path(src, *["d"] * DEPTH)
+    path = src
+    for _ in range(DEPTH + 1):             # os.makedirs would itself recurse once per level
+        path.mkdir()
+        path = path / "d"
+    (leaf / "deep.txt").write_text("At the bottom\n")
+    out = deep_tmp / "out" / "bag"
+    for args in ([], ["--force"], ["--update"]):
+        result = run("bag", src, "-o", out, "--quiet", *args)
+        assert result.exit_code == 0, result.stderr
+        assert validate_json(out)[0] == 0
+    for fmt in ("tar.gz", "zip"):
+        result = run("bag", src, "-o", deep_tmp / "out" / "archived", "--quiet", "--archive", fmt)
+        assert result.exit_code == 0, result.stderr
+        code, doc = validate_json(deep_tmp / "out" / f"archived.{fmt}")
+        assert code == 0 and doc["summary"]["payload_files"] == 1
+    assert sorted(p.name for p in (deep_tmp / "out").iterdir()) == [
+        ".bag.archiver-spare", ".bag.archiver-state", "archived.tar.gz", "archived.zip", "bag"]
+
+
+def test_records_of_a_source_1000_directories_deep_are_written(deep_tmp):
+    src = deep_tmp / "src"
+    path = src
+    for _ in range(DEPTH + 1):
+        path.mkdir()
+        path = path / "d"
+    (path.parent / "deep.txt").write_text("At the bottom\n")
+    out = deep_tmp / "records"
+    assert run("manifest", src, "-o", out).exit_code == 0
+    assert Path(out, *["d"] * DEPTH, "deep.txt.yaml").is_file()
+    assert run("manifest", src, "-o", out, "--check").exit_code == 0
