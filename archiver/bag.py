@@ -11,7 +11,6 @@ import contextlib
 import functools
 import hashlib
 import os
-import shutil
 import tempfile
 import time
 from array import array
@@ -21,7 +20,7 @@ from pathlib import Path
 from typing import Callable
 
 from archiver import __version__
-from archiver.bagit_names import encode_path
+from archiver.bagit_names import encode_path, makedirs, remove_tree
 from archiver.corpus import Corpus, discover
 from archiver.dublincore import XML_FOOTER, DublinCoreRecord, csv_header, csv_row, xml_header, xml_record
 from archiver.errors import ArchiverError, OutputExistsError, OverrideError, SourceError
@@ -115,13 +114,23 @@ class _HashingWriter:
         return {alg: h.hexdigest() for alg, h in self.hashes.items()}
 
 
+EPOCH_MAX = (1 << 32) - 1   # the gzip header's 32-bit unsigned time (tar and zip reach further)
+
+
 def bagging_date() -> str:
-    """Today's date (UTC), or the date of SOURCE_DATE_EPOCH when it is set (reproducible builds)."""
+    """Today's date (UTC), or the date of SOURCE_DATE_EPOCH when it is set (reproducible builds).
+
+    Raises ArchiverError (exit 2) for a SOURCE_DATE_EPOCH that is not a whole number of seconds from
+    0 to EPOCH_MAX: outside it an archive's member times cannot be written (gzip's header)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch is None or epoch == "":
         return datetime.now(timezone.utc).date().isoformat()
     try:
-        return datetime.fromtimestamp(int(epoch), timezone.utc).date().isoformat()
+        seconds = int(epoch)
+        if not 0 <= seconds <= EPOCH_MAX:
+            raise ArchiverError(f"SOURCE_DATE_EPOCH must be from 0 (1970-01-01) to {EPOCH_MAX} (2106-02-07), "
+                                f"the times archive formats can hold, not {epoch!r}")
+        return datetime.fromtimestamp(seconds, timezone.utc).date().isoformat()
     except (ValueError, OverflowError, OSError) as exc:
         raise ArchiverError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, not {epoch!r}") from exc
 
@@ -275,7 +284,7 @@ def _discard(tmp: Path) -> None:
     """Remove the temporary directory, with the bag it holds after a failure or the replaced bag after
     --force and --update. The bag's subtrees (data/, metadata/) are removed by two threads at once:
     unlinks in different directories run in parallel in the kernel (for a 40,000-file bag, measured
-    0.28 s in one thread, 0.18 s in two). Never follows a link (shutil.rmtree's fd-based walk)."""
+    0.28 s in one thread, 0.18 s in two). Never follows a link (bagit_names.remove_tree)."""
     subtrees = []
     try:
         for top in os.scandir(tmp):
@@ -286,8 +295,8 @@ def _discard(tmp: Path) -> None:
     if len(subtrees) > 1:
         from concurrent.futures import ThreadPoolExecutor
         with ThreadPoolExecutor(max_workers=2) as pool:
-            list(pool.map(lambda path: shutil.rmtree(path, ignore_errors=True), subtrees))
-    shutil.rmtree(tmp, ignore_errors=True)
+            list(pool.map(remove_tree, subtrees))
+    remove_tree(tmp)
 
 
 _RENAME_EXCHANGE = 2
@@ -372,8 +381,8 @@ def _write_bag(corpus: Corpus, bag_dir: Path, info: dict, jobs: int | None, over
         _clear_spare(bag_dir, carry, parents, trash)
     for parent in sorted(parents):
         parts = parent.split("/") if parent else []
-        os.makedirs(os.path.join(data_dir, *parts), exist_ok=True)
-        os.makedirs(os.path.join(records_dir, *parts), exist_ok=True)
+        makedirs(os.path.join(data_dir, *parts))
+        makedirs(os.path.join(records_dir, *parts))
 
     background = _Background()
     manifests = {alg: _HashingWriter(str(bag_dir / f"manifest-{alg}.txt"), background) for alg in ALGORITHMS}

@@ -7,12 +7,27 @@ hidden files are bagged and named in a warning, because a receiver may not expec
 from __future__ import annotations
 
 import os
+import re
 import stat
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
+from archiver.bagit_names import LINE_BREAKS, NAME_MAX, RECORD_SUFFIX
 from archiver.errors import SourceError
+
+
+_LINE_BREAK = re.compile(f"[{LINE_BREAKS}]")
+# A name of fewer characters than this cannot be too long in bytes (UTF-8: at most 4 bytes a character).
+_SHORT_NAME = (NAME_MAX - len(RECORD_SUFFIX)) // 4
+
+
+class _Followed(NamedTuple):
+    """A followed link's walk entry: its name in SOURCE, the path of its target (links resolved)."""
+
+    name: str
+    path: str
 
 
 class SourceFile(NamedTuple):
@@ -42,6 +57,18 @@ def _inside(root_real: str, target: str) -> bool:
         return os.path.commonpath([root_real, target]) == root_real
     except ValueError:
         return False
+
+
+def _same_after_normalization(files: list[SourceFile]) -> list[str]:
+    """A refusal for each set of paths equal after Unicode normalization (NFC, hence NFD too): a
+    validator matching names by their normalized form cannot tell them apart, and a file system that
+    normalizes names (macOS) cannot hold both."""
+    groups: dict[str, list[str]] = {}
+    for f in files:
+        if not f.relpath.isascii():
+            groups.setdefault(unicodedata.normalize("NFC", f.relpath), []).append(f.relpath)
+    return [f"{' and '.join(repr(p) for p in sorted(paths))} (names equal after Unicode normalization; "
+            "rename all but one)" for paths in groups.values() if len(paths) > 1]
 
 
 def discover(source: str | os.PathLike, *, follow_links_inside: bool = False) -> Corpus:
@@ -82,6 +109,12 @@ def discover(source: str | os.PathLike, *, follow_links_inside: bool = False) ->
                 shown = os.fsencode(rel).decode("utf-8", "backslashreplace")
                 refused.append(f"{shown} (file name is not valid UTF-8, which BagIt manifests require)")
                 continue
+            if _LINE_BREAK.search(entry.name):
+                shown = "".join(f"\\u{ord(c):04x}" if c in LINE_BREAKS else c for c in rel)
+                refused.append(f"{shown} (file name holds a character that BagIt manifest readers take for "
+                               "a line break (U+000B, U+000C, U+001C-U+001E, U+0085, U+2028 or U+2029); "
+                               "rename it)")
+                continue
             if "\\" in entry.name:
                 # archiver validate (B008), like any careful validator, refuses a backslash in a manifest
                 # path: on Windows it is a separator, so the path would name another file there.
@@ -105,6 +138,8 @@ def discover(source: str | os.PathLike, *, follow_links_inside: bool = False) ->
                 except OSError:
                     refused.append(f"{rel} (broken symbolic link)")
                     continue
+                # Read through the target's own path: a source file is opened without following links.
+                entry = _Followed(entry.name, target)
             if stat.S_ISDIR(st.st_mode):
                 if st.st_ino in seen_dirs:
                     refused.append(f"{rel} (directory loop)")
@@ -112,11 +147,17 @@ def discover(source: str | os.PathLike, *, follow_links_inside: bool = False) ->
                 seen_dirs.add(st.st_ino)
                 stack.append((entry.path, rel + "/"))
             elif stat.S_ISREG(st.st_mode):
+                if len(entry.name) > _SHORT_NAME and len(os.fsencode(entry.name)) + len(RECORD_SUFFIX) > NAME_MAX:
+                    refused.append(f"{rel} (file name of {len(os.fsencode(entry.name))} bytes: its provenance "
+                                   f"record's name, {len(RECORD_SUFFIX)} bytes longer, would exceed the "
+                                   f"{NAME_MAX}-byte limit of file names; rename it)")
+                    continue
                 if entry.name.startswith("."):
                     hidden.append(rel)
                 files.append(new_file((rel, entry.path, st.st_size, st.st_mtime_ns, st.st_ino)))
             else:
                 refused.append(f"{rel} (not a regular file)")
+    refused += _same_after_normalization(files)
     if refused:
         listing = "\n  ".join(sorted(refused))
         raise SourceError(

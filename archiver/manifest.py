@@ -7,11 +7,11 @@ source file), so that a repository can keep its records under version control an
 from __future__ import annotations
 
 import os
-import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from archiver.bagit_names import makedirs, remove_tree
 from archiver.corpus import discover
 from archiver.errors import ArchiverError, OverrideError
 from archiver.records import preload, process_chunk
@@ -41,14 +41,29 @@ def _records(source, overrides, jobs, follow_links_inside=False):
 
 
 def _existing_records(out: Path) -> set[str]:
+    """The POSIX paths, relative to OUT, of everything under it but directories (as os.walk lists
+    them: a link to a directory is neither listed nor entered), walked with a stack, not recursion
+    (os.walk recursed once per level: RecursionError at 1,000)."""
     found = set()
     if not out.is_dir():
         return found
-    for dirpath, dirnames, filenames in os.walk(out):
-        rel_dir = os.path.relpath(dirpath, out)
-        for name in filenames:
-            rel = name if rel_dir == "." else f"{rel_dir}/{name}".replace(os.sep, "/")
-            found.add(rel)
+    stack = [(str(out), "")]
+    while stack:
+        dirpath, prefix = stack.pop()
+        try:
+            entries = list(os.scandir(dirpath))
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            if is_dir:
+                if not entry.is_symlink():
+                    stack.append((entry.path, prefix + entry.name + "/"))
+            else:
+                found.add(prefix + entry.name)
     return found
 
 
@@ -71,7 +86,7 @@ def write_records(source, out, *, overrides=None, jobs=None, follow_links_inside
             if outcome.override_problem:
                 stale.append(f"{outcome.relpath}: {outcome.override_problem}")
             dest = staged.joinpath(*(outcome.relpath + ".yaml").split("/"))
-            dest.parent.mkdir(parents=True, exist_ok=True)
+            makedirs(str(dest.parent))
             dest.write_bytes(data)
             count += 1
         if stale:
@@ -80,7 +95,7 @@ def write_records(source, out, *, overrides=None, jobs=None, follow_links_inside
             os.rename(out, tmp / "replaced")
         os.rename(staged, out)
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        remove_tree(tmp)
     return count
 
 

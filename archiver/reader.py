@@ -18,10 +18,11 @@ import errno
 import hashlib
 import mmap
 import os
+import stat
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from archiver.errors import ArchiverError, UnreadableFileError
+from archiver.errors import ArchiverError, SourceError, UnreadableFileError
 from archiver.newfiles import Recycled, finish, open_new
 from archiver.textdecode import decode_head
 
@@ -36,6 +37,13 @@ DIRECT_ALIGN = 4096
 assert BLOCK >= TEXT_LIMIT and BLOCK % DIRECT_ALIGN == 0
 _O_DIRECT = getattr(os, "O_DIRECT", 0)
 _buffers: tuple | None = None   # this process's two aligned buffers (mmap memory is page-aligned)
+_SOURCE_FLAGS = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+def _source_opener(path: str, flags: int) -> int:
+    """Open a source file without following a link (O_NOFOLLOW) or waiting for a writer (O_NONBLOCK):
+    the walk saw a regular file, but it may have been replaced since."""
+    return os.open(path, flags | _SOURCE_FLAGS)
 
 
 @dataclass
@@ -56,18 +64,29 @@ def read_source(relpath: str, abspath: str, dest: str | None = None, link: bool 
     """Hash `abspath` in one read, copying it to `dest` (or hard-linking it with `link`) on the way;
     with `recycled`, the copy is written over that file, moved to `dest` (archiver.newfiles).
 
-    Raises UnreadableFileError naming the file when it cannot be read (or the copy cannot be written).
+    Raises UnreadableFileError naming the file when it cannot be read (or the copy cannot be written);
+    SourceError (bad input, exit 2) when the file is no longer a regular file of SOURCE: replaced, after
+    SOURCE was walked, by a symbolic link (never followed) or a FIFO, socket or device (never read).
     """
     h256 = hashlib.sha256()
     h512 = hashlib.sha512()
     size = 0
     head = b""
     try:
-        with open(abspath, "rb", buffering=0) as src:
+        with open(abspath, "rb", buffering=0, opener=_source_opener) as src:
+            opened = os.fstat(src.fileno())
+            if not stat.S_ISREG(opened.st_mode):
+                raise SourceError("is no longer a regular file (replaced by a FIFO, socket or device after "
+                                  "SOURCE was walked); nothing was written", relpath)
             out = None
             if dest is not None:
                 if link:
-                    os.link(abspath, dest)
+                    os.link(abspath, dest, follow_symlinks=False)
+                    linked = os.lstat(dest)
+                    if (linked.st_ino, linked.st_dev) != (opened.st_ino, opened.st_dev):
+                        os.unlink(dest)   # replaced between the open and the link: not the file read
+                        raise SourceError("was replaced while it was being bagged; nothing was written",
+                                          relpath)
                 else:
                     out = open_new(dest, recycled)   # never through an existing file (it may be a link)
             try:
@@ -91,6 +110,9 @@ def read_source(relpath: str, abspath: str, dest: str | None = None, link: bool 
                 if out is not None:
                     out.close()
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise SourceError("is a symbolic link now (replaced after SOURCE was walked), which is not "
+                              "followed; nothing was written", relpath) from exc
         if link and exc.errno == errno.EXDEV:
             raise ArchiverError("--link needs SOURCE and OUTPUT on the same file system", relpath) from exc
         raise UnreadableFileError(f"cannot read: {exc.strerror or exc}", relpath) from exc

@@ -27,6 +27,7 @@ import zipfile
 import zlib
 from pathlib import Path
 
+from archiver.bagit_names import makedirs, remove_tree
 from archiver.errors import CannotValidateError
 from archiver.validate.bagit_rules import safe_path
 from archiver.validate.findings import Finding, finding
@@ -60,18 +61,26 @@ def is_archive_path(path) -> bool:
 # ---------------------------------------------------------------------------------------------- writing
 
 def _entries(bag_dir: Path):
-    """(relative POSIX path, is_dir, absolute path), sorted, each directory before its contents."""
+    """(relative POSIX path, is_dir, absolute path), sorted, each directory before its contents.
+    Walked with a stack of directories being listed, not by recursion (no limit on depth)."""
     out = []
 
-    def visit(directory: Path, prefix: str):
-        for entry in sorted(os.scandir(directory), key=lambda e: e.name):
-            rel = prefix + entry.name
-            if entry.is_dir(follow_symlinks=False):
-                out.append((rel, True, entry.path))
-                visit(Path(entry.path), rel + "/")
-            elif entry.is_file(follow_symlinks=False):
-                out.append((rel, False, entry.path))
-    visit(bag_dir, "")
+    def listing(directory):
+        return iter(sorted(os.scandir(directory), key=lambda e: e.name))
+
+    stack = [(listing(bag_dir), "")]
+    while stack:
+        entries, prefix = stack[-1]
+        entry = next(entries, None)
+        if entry is None:
+            stack.pop()
+            continue
+        rel = prefix + entry.name
+        if entry.is_dir(follow_symlinks=False):
+            out.append((rel, True, entry.path))
+            stack.append((listing(entry.path), rel + "/"))
+        elif entry.is_file(follow_symlinks=False):
+            out.append((rel, False, entry.path))
     return out
 
 
@@ -200,14 +209,14 @@ class _Unpacker:
         return os.path.join(self.root, *name.rstrip("/").split("/"))
 
     def make_dir(self, name: str) -> None:
-        os.makedirs(self._target(name), mode=0o700, exist_ok=True)
+        makedirs(self._target(name), mode=0o700)
 
     def write_file(self, name: str, declared: int | None, stream) -> None:
         if declared is not None and self.written + declared > self.limit:
             self.refuse("S005", None, limit=self.limit, reason=self.limit_reason)
             raise ArchiveRefused(self.findings)
         target = self._target(name)
-        os.makedirs(os.path.dirname(target), mode=0o700, exist_ok=True)
+        makedirs(os.path.dirname(target), mode=0o700)
         head = b""
         # O_EXCL|O_NOFOLLOW: never write through something already there (there can be no link,
         # since we never create one, but this costs nothing).
@@ -323,4 +332,4 @@ def open_serialized(path, tmp_parent=None):
         top = next(iter(up.tops))
         yield Path(tmp) / top, kind
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        remove_tree(tmp)

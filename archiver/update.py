@@ -43,6 +43,7 @@ import json
 import os
 import stat
 import sys
+import tempfile
 from array import array
 from dataclasses import dataclass
 from pathlib import Path
@@ -167,9 +168,11 @@ def write_state(bag_dir: Path, corpus, deps: dict, starts: dict[str, int], linea
     """`starts`: {name in ENTRY_FILES: offset of its first payload file's entry in the file as written,
     which is then at bag_dir/name}; `gens`: the generation in which each file's payload and record were
     written; `dirs`: the bag's fingerprint(); `lengths`: {name in ENTRY_FILES: the byte length of each
-    payload file's entry there}."""
+    payload file's entry there}.
+
+    Written to a new file beside it, created exclusively under an unpredictable name (mkstemp:
+    O_EXCL, never through a link planted at a name known in advance), then renamed into place."""
     path = state_path(bag_dir)
-    tmp = path.with_name(path.name + ".partial")
     files = corpus.files
     names = b"".join(f.relpath.encode("utf-8") + b"\0" for f in files)
     recorded = {name: [start] + _identity(os.lstat(bag_dir / name)) for name, start in starts.items()}
@@ -177,12 +180,17 @@ def write_state(bag_dir: Path, corpus, deps: dict, starts: dict[str, int], linea
               "dirs": dirs, "count": len(files), "names": len(names)}
     columns = (_column("q", (f.size for f in files)), _column("q", (f.mtime_ns for f in files)),
                _column("q", (f.inode for f in files)), _column("q", gens))
-    with open(tmp, "wb") as out:
-        out.write(json.dumps(header, sort_keys=True, ensure_ascii=False).encode("utf-8") + b"\n")
-        out.write(names)
-        for col in columns + tuple(lengths[name] for name in ENTRY_FILES):
-            out.write(_to_bytes(col))
-    os.replace(tmp, path)
+    fd, tmp = tempfile.mkstemp(prefix=path.name + ".partial-", dir=path.parent)
+    try:
+        with open(fd, "wb") as out:
+            out.write(json.dumps(header, sort_keys=True, ensure_ascii=False).encode("utf-8") + b"\n")
+            out.write(names)
+            for col in columns + tuple(lengths[name] for name in ENTRY_FILES):
+                out.write(_to_bytes(col))
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
 
 
 @dataclass

@@ -212,12 +212,12 @@ def test_a_byte_order_mark_in_bagit_txt_is_an_error(tmp_path):
     assert not report.valid and "B031" in codes(report, "bagit.txt")
 
 
-def test_files_in_fetch_txt_not_present_are_a_warning_and_an_unsafe_fetch_path_an_error(tmp_path):
-    # The conformance suite's holey-bag (fetch.txt names absent files) is a valid bag: we warn, never fetch.
+def test_files_in_fetch_txt_not_present_are_an_error_and_an_unsafe_fetch_path_too(tmp_path):
+    # A bag with unfetched files is not complete, hence not valid (RFC 8493 §3); archiver never fetches.
     bag = build(tmp_path / "bag", {"a.txt": b"A"}, extra_lines={"sha256": [f"{digest('sha256', b'B')}  data/b.txt"]})
     (bag / "fetch.txt").write_text("https://example.org/b.txt 1 data/b.txt\n")
     report = validate_path(bag)
-    assert report.valid and "B023" in codes(report, "data/b.txt") and "B013" not in codes(report)
+    assert not report.valid and codes(report) == {"B023"} and "B023" in codes(report, "data/b.txt")
     (bag / "fetch.txt").write_text("https://example.org/b.txt 1 ../b.txt\n")
     assert "B024" in codes(validate_path(bag), "fetch.txt")
 

@@ -2,19 +2,20 @@
 
 They apply to bags that carry `metadata/provenance/` or name archiver's profile; a plain bag from
 another tool gets no A findings. Records are read with a strict pattern for the `source:` block that
-archiver writes (fast, and no YAML is executed); a record that does not fit is parsed with
-yaml.safe_load only to say precisely what is wrong.
+archiver writes (fast, and no YAML is executed); a record that does not fit is parsed with a safe
+loader that refuses aliases, only to say precisely what is wrong.
 """
 from __future__ import annotations
 
 import csv
+import io
 import os
 import re
 from xml.parsers import expat
 
 from archiver.bagit_names import decode_index_path
 from archiver.dublincore import INDEX_NS
-from archiver.validate.bagit_rules import BagState
+from archiver.validate.bagit_rules import BagState, open_regular
 
 RECORDS = "metadata/provenance/"
 _SOURCE = re.compile(
@@ -46,12 +47,37 @@ def _read_source(data: bytes) -> dict:
             "sha512": src.get("sha512")}
 
 
+_NO_ALIAS_LOADER = None
+
+
+def _no_alias_loader():
+    """yaml.SafeLoader refusing every alias (`*name`): a record archiver writes never holds one, and
+    nested aliases let a 500-byte record stand for 10^7 nodes (14 GB when expanded, e.g. by repr in a
+    finding). Made on first use, so that PyYAML is imported only for records that need it."""
+    global _NO_ALIAS_LOADER
+    if _NO_ALIAS_LOADER is None:
+        import yaml
+
+        class NoAliasLoader(yaml.SafeLoader):
+            def compose_node(self, parent, index):
+                if self.check_event(yaml.AliasEvent):
+                    line = self.peek_event().start_mark.line + 1
+                    raise yaml.composer.ComposerError(
+                        None, None, f"line {line}: a YAML alias (*name) is refused in a record", None)
+                return super().compose_node(parent, index)
+
+        _NO_ALIAS_LOADER = NoAliasLoader
+    return _NO_ALIAS_LOADER
+
+
 def _yaml_load(text: str):
-    """yaml.safe_load, imported only for the records that need it (importing PyYAML costs ~14 ms of
-    every validation's start-up); its errors become ValueError."""
+    """The YAML document `text`, read safely and with aliases refused (`_no_alias_loader`).
+
+    Raises ValueError for YAML that is malformed or holds an alias. PyYAML is imported only for the
+    records that need it (importing it costs ~14 ms of every validation's start-up)."""
     import yaml
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_no_alias_loader())  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         raise ValueError(str(exc) or type(exc).__name__) from exc
 
@@ -169,7 +195,8 @@ def check(state: BagState, fast: bool = False, indexes: IndexCheck | None = None
                 and expected(state, record, listings)):
             continue  # checked while it was hashed
         try:
-            src, problem = read_source_safely((state.root / record).read_bytes())
+            with open_regular(state.root / record) as fh:
+                src, problem = read_source_safely(fh.read())
         except OSError as exc:
             src, problem = None, exc.strerror or str(exc)
         check_record(state, record, src, problem)
@@ -220,7 +247,7 @@ def _check_xml(state: BagState, payload: list[str]) -> None:
     parser = expat.ParserCreate(namespace_separator="}")
     parser.StartElementHandler = start
     try:
-        with open(state.root / "metadata" / "dublin-core.xml", "rb") as fh:
+        with open_regular(state.root / "metadata" / "dublin-core.xml") as fh:
             parser.ParseFile(fh)
     except (expat.ExpatError, OSError) as exc:
         state.add("A008", index, index=index, detail=str(exc)[:160])
@@ -237,7 +264,8 @@ def _check_csv(state: BagState, payload: list[str]) -> None:
     canon = state.walk.canon
     listed = []
     try:
-        with open(state.root / "metadata" / "dublin-core.csv", encoding="utf-8", newline="") as fh:
+        with io.TextIOWrapper(open_regular(state.root / "metadata" / "dublin-core.csv"), encoding="utf-8",
+                              newline="") as fh:
             rows = csv.reader(fh)
             header = next(rows, None)
             if not header or header[:1] != ["filename"]:

@@ -37,7 +37,7 @@ CODES: dict[str, tuple[str, str, str]] = {
     "B020": (WARNING, "RFC 8493 §2.1.3", "the name matches a file only after Unicode normalization ({form}); another system may not find it"),
     "B021": (ERROR, "RFC 8493 §5 (archiver: links are never followed)", "a symbolic link is in the bag (pointing to {target!r})"),
     "B022": (ERROR, "RFC 8493 §2 (archiver)", "not a regular file or directory (device, FIFO or socket)"),
-    "B023": (WARNING, "RFC 8493 §2.2.3", "listed in fetch.txt and not present: the bag is not complete (archiver never fetches)"),
+    "B023": (ERROR, "RFC 8493 §3, §2.2.3", "listed in fetch.txt and not present: the bag is not complete, hence not valid (archiver never fetches: fetch the file, then validate)"),
     "B024": (ERROR, "RFC 8493 §2.2.3", "fetch.txt line {line} is not '<url> <length> <path>' with a path under data/: {text!r}"),
     "B025": (ERROR, "RFC 8493 §2.1.3", "cannot be read as {encoding}: {detail}"),
     "B026": (WARNING, "RFC 8493 §2.1.3", "line {line} marks the file as binary with '*' (md5sum style); the name is read without it"),
@@ -47,6 +47,7 @@ CODES: dict[str, tuple[str, str, str]] = {
     "B030": (ERROR, "RFC 8493 §2.1.3", "tag manifest line {line} lists a payload file: {name!r}"),
     "B031": (ERROR, "RFC 8493 §2.1.1", "bagit.txt starts with a byte-order mark"),
     "B032": (WARNING, "RFC 8493 §2.2.2", "Bag-Size {value!r} is not a size such as '90 MB' or '1.5 GB'"),
+    "B033": (ERROR, "RFC 8493 §2.1.1", "tag file encoding {encoding!r} declared in bagit.txt is not a character encoding (the tag files were read as UTF-8)"),
     # --- A: archiver's own rules ----------------------------------------------------------------
     "A001": (ERROR, "archiver: one provenance record per payload file", "payload file has no provenance record ({record})"),
     "A002": (ERROR, "archiver: records describe their payload", "provenance record is for no payload file"),
@@ -102,6 +103,32 @@ class Finding:
         return f"{self.severity.upper()} {self.code}{where} {self.message} [{self.rule}]"
 
 
+EXCERPT = 300   # characters of any one field a message quotes; the rest is counted, not quoted
+
+
+class _Excerpt(str):
+    """The first EXCERPT characters of a longer field, shown (with or without !r) with its length."""
+
+    def __new__(cls, value: str):
+        self = super().__new__(cls, value[:EXCERPT])
+        self.total = len(value)
+        return self
+
+    def __repr__(self) -> str:
+        return f"{str.__repr__(self)}… ({self.total:,} characters)"
+
+    def __format__(self, spec: str) -> str:
+        return f"{str(self)}… ({self.total:,} characters)"
+
+
 def finding(code: str, path: str | None = None, **fields) -> Finding:
+    """The Finding of `code` about `path` (bag-relative, or None for the bag), its message made from
+    the code's template and `fields`.
+
+    A field comes from the bag, which may be hostile: a string field longer than EXCERPT characters is
+    quoted only in part, with its length, so that no finding is larger than its template plus a few
+    hundred characters per field (a 1 MB manifest line or a record's expanded YAML stays out of it).
+    """
     severity, rule, template = CODES[code]
+    fields = {k: _Excerpt(v) if isinstance(v, str) and len(v) > EXCERPT else v for k, v in fields.items()}
     return Finding(code, severity, path, template.format(**fields), rule)

@@ -8,11 +8,10 @@ from __future__ import annotations
 import hashlib
 import os
 
-from archiver.validate.bagit_rules import DIGEST_LENGTHS, BagState
+from archiver.validate.bagit_rules import DIGEST_LENGTHS, BagState, open_regular
 from archiver.workers import chunks, run_groups
 
 BLOCK = 1 << 20
-_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
 _SHARED: tuple | None = None   # (state, listings, check_records, sorted walk) for the workers: verify()
@@ -46,9 +45,9 @@ def _hash_file(root: str, rel: str, algorithms: tuple[str, ...]) -> tuple:
     first = None
     blocks = 0
     try:
-        # O_NOFOLLOW: a file swapped for a link after the walk is refused, not followed.
-        fd = os.open(os.path.join(root, *rel.split("/")), os.O_RDONLY | _NOFOLLOW)
-        with open(fd, "rb", buffering=0) as fh:
+        # A file swapped for a link, FIFO or device after the walk is refused, never followed or
+        # waited on (open_regular).
+        with open_regular(os.path.join(root, *rel.split("/")), buffering=0) as fh:
             while True:
                 block = fh.read(BLOCK)
                 if not block:

@@ -1,0 +1,404 @@
+"""Regression tests for the faults hostile testing found (issue 16): each builds the hostile input on
+real files and runs the real code path (the CLI, or the Python API where the CLI adds nothing)."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bagbuild import build, digest, retag
+from conftest import run
+from archiver.validate import bagit_rules, validate_path
+from archiver.validate.findings import EXCERPT
+
+
+@pytest.fixture
+def seeds_bag(seeds_copy, tmp_path):
+    out = tmp_path / "seeds-bag"
+    assert run("bag", seeds_copy, "-o", out, "--quiet").exit_code == 0
+    return out
+
+
+def validate_json(path, *args) -> tuple[int, dict]:
+    result = run("validate", path, "--format", "json", *args)
+    return result.exit_code, json.loads(result.stdout)
+
+
+# --- 1. YAML aliases in provenance records; findings quote a short excerpt ------------------------------
+
+def alias_bomb(levels: int, width: int) -> str:
+    """A provenance record whose source path is `width ** levels` strings, written with nested aliases
+    in a few hundred bytes (the 'billion laughs' of YAML)."""
+    lines = ['record: "archiver/provenance/1"', f"l0: &l0 [{', '.join(['lol'] * width)}]"]
+    for n in range(1, levels):
+        lines.append(f"l{n}: &l{n} [{', '.join([f'*l{n - 1}'] * width)}]")
+    lines += ["source:", f"  path: *l{levels - 1}", "  bytes: 1",
+              f'  sha256: "{"0" * 64}"', f'  sha512: "{"0" * 128}"']
+    return "\n".join(lines) + "\n"
+
+
+def test_record_with_yaml_aliases_is_refused_not_expanded(seeds_bag):
+    record = sorted((seeds_bag / "metadata" / "provenance").glob("*.yaml"))[0]
+    bomb = alias_bomb(levels=5, width=10)          # 100,000 strings in well under 1 KB
+    assert len(bomb) < 1024
+    record.write_text(bomb)
+    retag(seeds_bag)
+    code, doc = validate_json(seeds_bag)
+    assert code == 1
+    rel = record.relative_to(seeds_bag).as_posix()
+    about = [f for f in doc["findings"] if f["path"] == rel]
+    assert [f["code"] for f in about] == ["A004"]
+    assert "alias" in about[0]["message"]
+    # No finding quotes the expansion (before the fix: an A003 of ~700 KB naming every string).
+    assert max(len(f["message"]) for f in doc["findings"]) < 1000
+
+
+def test_findings_quote_a_short_excerpt_of_a_huge_field(tmp_path):
+    bag = tmp_path / "bag"
+    name = "../" + "x" * 100_000
+    build(bag, {"a.txt": b"A"}, extra_lines={"sha256": [f"{digest('sha256', b'A')}  {name}"]})
+    report = validate_path(bag)
+    [outside] = [f for f in report.findings if f.code == "B008"]
+    assert len(outside.message) < 2 * EXCERPT
+    quoted = f"{name} ({bagit_rules.safe_path(name)})"      # what B008 quotes: the name and why it is outside
+    assert f"({len(quoted):,} characters)" in outside.message
+    assert outside.message.startswith("line 2 names a path outside the bag: ")
+    assert "../" + "x" * (EXCERPT - 3) in outside.message
+
+
+# --- 2. payload only in fetch.txt and absent: not complete, hence not valid -------------------------------
+
+def test_bag_whose_payload_is_only_in_fetch_txt_is_invalid(tmp_path):
+    bag = build(tmp_path / "holey", {"a.txt": b"A", "b.txt": b"B"}, bag_info="Bagging-Date: 2024-01-01\n")
+    for name in ("a.txt", "b.txt"):
+        (bag / "data" / name).unlink()
+    (bag / "fetch.txt").write_text("https://example.org/a.txt 1 data/a.txt\nhttps://example.org/b.txt - data/b.txt\n")
+    retag(bag)
+    result = run("validate", bag)
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert [line.split()[:3] for line in lines[:-1]] == [["ERROR", "B023", "data/a.txt:"],
+                                                         ["ERROR", "B023", "data/b.txt:"]]
+    assert all("archiver never fetches" in line for line in lines[:-1])
+    assert lines[-1].startswith(f"INVALID: {bag}: 2 errors")
+
+
+# --- 3. bag-info.txt parsed in linear time ---------------------------------------------------------------
+
+GENEROUS = 120   # seconds for a validation that takes well under one; the quadratic parser took hours
+
+
+def validate_in_child(bag: Path) -> dict:
+    """`archiver validate --format json` in a child process that may not run longer than GENEROUS
+    seconds (a hang or a quadratic parse is a failure, not a stuck test run)."""
+    proc = subprocess.run([sys.executable, "-m", "archiver", "validate", "--format", "json", str(bag)],
+                          capture_output=True, text=True, timeout=GENEROUS)
+    assert proc.returncode in (0, 1), proc.stderr
+    return json.loads(proc.stdout)
+
+
+def test_a_megabyte_line_of_spaces_in_bag_info_is_one_finding(tmp_path):
+    line = "Label" + " " * (1 << 20)         # no colon: the old pattern backtracked over every space
+    bag = build(tmp_path / "bag", {"a.txt": b"A"}, bag_info=f"Payload-Oxum: 1.1\n{line}\n")
+    doc = validate_in_child(bag)
+    assert [(f["code"], f["path"]) for f in doc["findings"]] == [("B017", "bag-info.txt")]
+    assert doc["findings"][0]["message"].startswith("bag-info.txt line 2 is not 'Label: value': 'Label ")
+
+
+def test_a_megabyte_of_continuation_lines_in_bag_info_is_one_value(tmp_path):
+    pieces = (1 << 20) // 3                 # lines of " 1": each one continues Payload-Oxum's value
+    bag = build(tmp_path / "bag", {"a.txt": b"A"}, bag_info="Payload-Oxum: 1\n" + " 1\n" * pieces)
+    doc = validate_in_child(bag)
+    assert [f["code"] for f in doc["findings"]] == ["B018"]     # '1 1 1 …' is not '<bytes>.<files>'
+    value = " ".join(["1"] * (pieces + 1))
+    assert f"({len(value):,} characters)" in doc["findings"][0]["message"]
+
+
+# --- 4. a Tag-File-Character-Encoding that is not a character encoding -----------------------------------
+
+@pytest.mark.parametrize("codec", ["base64", "zlib", "rot13", "hex", "quopri"])
+def test_a_codec_that_is_not_a_text_encoding_is_a_finding(tmp_path, codec):
+    bagit_txt = f"BagIt-Version: 1.0\nTag-File-Character-Encoding: {codec}\n".encode()
+    bag = build(tmp_path / "bag", {"a.txt": b"A"}, bagit_txt=bagit_txt)
+    code, doc = validate_json(bag)               # before: a traceback from the codec
+    assert code == 1
+    assert [(f["code"], f["path"]) for f in doc["findings"]] == [("B033", "bagit.txt")]
+    assert repr(codec) in doc["findings"][0]["message"]
+
+
+def test_a_text_encoding_that_fails_to_decode_is_a_finding(tmp_path):
+    # UTF-16 without a byte-order mark raises UnicodeError, not UnicodeDecodeError.
+    bagit_txt = b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-16\n"
+    bag = build(tmp_path / "bag", {"a.txt": b"A"}, bagit_txt=bagit_txt)
+    code, doc = validate_json(bag)
+    assert code == 1
+    assert {(f["code"], f["path"]) for f in doc["findings"]} >= {("B025", "bag-info.txt"),
+                                                                 ("B025", "manifest-sha256.txt")}
+
+
+# --- 5. validate never opens a file that is not regular -------------------------------------------------
+
+@pytest.fixture
+def alarm():
+    """Fail (rather than hang the test run) when the test blocks for GENEROUS seconds. The test may
+    add to the yielded list functions that release what blocks (run first, e.g. opening a FIFO's
+    other end, so that worker processes stuck on it end too)."""
+    releases = []
+
+    def expired(signum, frame):
+        signal.alarm(1)    # again, should the code under test swallow this failure and block anew
+        for release in releases:
+            release()
+        pytest.fail(f"blocked for {GENEROUS} s")   # not an OSError, which the code under test catches
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.alarm(GENEROUS)
+    yield releases
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, previous)
+
+
+SWAPPED = ["bagit.txt", "bag-info.txt", "manifest-sha256.txt", "tagmanifest-sha512.txt",
+           "data/001_0fd100e6b7384ea1.txt", "metadata/provenance/001_0fd100e6b7384ea1.txt.yaml",
+           "metadata/dublin-core.xml", "metadata/dublin-core.csv"]
+
+
+@pytest.mark.parametrize("rel", SWAPPED)
+def test_a_file_replaced_by_a_fifo_after_the_walk_is_a_finding_not_a_hang(seeds_bag, monkeypatch, alarm, rel):
+    target = seeds_bag / rel
+    assert target.is_file()
+    walk = bagit_rules.walk
+
+    def walk_then_swap(state):   # the bag is walked as it is, then the file becomes a FIFO
+        walk(state)
+        target.unlink()
+        os.mkfifo(target)
+
+    monkeypatch.setattr(bagit_rules, "walk", walk_then_swap)
+    code, doc = validate_json(seeds_bag)
+    assert code == 1
+    about = [f for f in doc["findings"] if f["path"] == rel and f["code"] == "B028"]
+    assert about and "not a regular file" in about[0]["message"]
+
+
+def test_a_fifo_in_the_bag_from_the_start_is_a_finding(seeds_bag, alarm):
+    rel = "metadata/provenance/001_0fd100e6b7384ea1.txt.yaml"
+    (seeds_bag / rel).unlink()
+    os.mkfifo(seeds_bag / rel)
+    code, doc = validate_json(seeds_bag)
+    assert code == 1 and ("B022", rel) in {(f["code"], f["path"]) for f in doc["findings"]}
+
+
+# --- 6. bag: a source file swapped for a link or a FIFO after the walk ------------------------------------
+
+def leftovers(parent: Path) -> list[str]:
+    return sorted(p.name for p in parent.iterdir()) if parent.exists() else []
+
+
+def corpus(root: Path, files: int) -> Path:
+    root.mkdir()
+    for i in range(files):
+        (root / f"{i:03d}.txt").write_text(f"Article {i}\n\nBy A. Writer\n\nText of article {i}.\n")
+    return root
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+@pytest.mark.parametrize("swap", ["symlink", "fifo"])
+def test_a_source_file_swapped_after_the_walk_is_refused_and_named(tmp_path, monkeypatch, alarm, swap, jobs):
+    # 100 files: with --jobs 2 they are read in worker processes (more than workers.SERIAL_FILES).
+    src = corpus(tmp_path / "src", 100)
+    secret = tmp_path / "secret.txt"
+    secret.write_text("outside SOURCE\n")
+    victim = src / "042.txt"
+    from archiver import bag
+    discover = bag.discover
+
+    def discover_then_swap(*args, **kwargs):   # SOURCE is walked as it is; then the file is replaced
+        found = discover(*args, **kwargs)
+        victim.unlink()
+        if swap == "symlink":
+            victim.symlink_to(secret)
+        else:
+            os.mkfifo(victim)
+        return found
+
+    def release_readers():   # a process blocked opening the FIFO goes on (and reads nothing)
+        try:
+            os.close(os.open(victim, os.O_WRONLY | os.O_NONBLOCK))
+        except OSError:
+            pass
+
+    alarm.append(release_readers)
+    monkeypatch.setattr(bag, "discover", discover_then_swap)
+    out = tmp_path / "out" / "bag"
+    result = run("bag", src, "-o", out, "--jobs", jobs)
+    assert result.exit_code == 2, result.stderr          # bad input (README, Exit codes)
+    assert "042.txt" in result.stderr and ("symbolic link" if swap == "symlink" else "FIFO") in result.stderr
+    assert not out.exists() and leftovers(tmp_path / "out") == []
+
+
+# --- 7. names bag would write but validate reject; SOURCE_DATE_EPOCH out of range ---------------------
+
+BREAKS = ["\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"]
+
+
+def test_names_with_other_line_breaks_are_refused_up_front(tmp_path):
+    src = tmp_path / "src"
+    (src / "sub\u2028dir").mkdir(parents=True)
+    (src / "ok.txt").write_text("Fine\n")
+    (src / "sub\u2028dir" / "inner.txt").write_text("In a directory whose name breaks lines\n")
+    for i, c in enumerate(BREAKS):
+        (src / f"name{i}{c}x.txt").write_text(f"Article {i}\n")
+    out = tmp_path / "out" / "bag"
+    result = run("bag", src, "-o", out)
+    assert result.exit_code == 2
+    assert f"{len(BREAKS) + 1} entries cannot be bagged" in result.stderr
+    for i, c in enumerate(BREAKS):
+        assert f"name{i}\\u{ord(c):04x}x.txt (file name holds a character" in result.stderr
+    assert "sub\\u2028dir (file name holds a character" in result.stderr
+    assert not any(c in result.stderr for c in BREAKS)    # shown escaped, one refusal a line
+    assert leftovers(tmp_path / "out") == []
+
+
+def test_every_name_bag_accepts_validates(tmp_path):
+    # What bag does not refuse, validate accepts: the awkward names that remain allowed.
+    src = tmp_path / "src"
+    src.mkdir()
+    for i, name in enumerate(["line\nbreak.txt", "carriage\rreturn.txt", "tab\there.txt", "%0A.txt",
+                              "nbsp\u00a0x.txt", "zero\u200bwidth.txt", "bell\x07.txt", "esc\x1b.txt",
+                              "us\x1f.txt", "nel-less\u0084.txt"]):
+        (src / name).write_text(f"Article {i}\n")
+    out = tmp_path / "bag"
+    assert run("bag", src, "-o", out).exit_code == 0
+    code, doc = validate_json(out)
+    assert code == 0, doc["findings"]
+
+
+def test_names_equal_after_normalization_are_refused_naming_both(tmp_path):
+    import unicodedata
+    src = tmp_path / "src"
+    src.mkdir()
+    nfc, nfd = unicodedata.normalize("NFC", "caf\u00e9.txt"), unicodedata.normalize("NFD", "caf\u00e9.txt")
+    assert nfc != nfd
+    (src / nfc).write_text("one\n")
+    (src / nfd).write_text("two\n")
+    result = run("bag", src, "-o", tmp_path / "out" / "bag")
+    assert result.exit_code == 2
+    assert repr(nfc) in result.stderr and repr(nfd) in result.stderr
+    assert "equal after Unicode normalization" in result.stderr
+    assert leftovers(tmp_path / "out") == []
+
+
+@pytest.mark.parametrize("length", [250, 251, 255])
+def test_names_too_long_for_their_record_are_refused_up_front(tmp_path, length):
+    from archiver.bagit_names import NAME_MAX, RECORD_SUFFIX
+    src = tmp_path / "src"
+    src.mkdir()
+    name = "\u00e9" * ((length - 4) // 2) + "x" * ((length - 4) % 2) + ".txt"     # é is 2 bytes
+    assert len(name.encode()) == length
+    (src / name).write_text("Long name\n")
+    out = tmp_path / "out" / "bag"
+    result = run("bag", src, "-o", out)
+    if length + len(RECORD_SUFFIX) <= NAME_MAX:
+        assert result.exit_code == 0, result.stderr
+        assert validate_json(out)[0] == 0
+    else:
+        assert result.exit_code == 2
+        assert f"{name} (file name of {length} bytes" in result.stderr
+        assert ".partial" not in result.stderr             # before: a temporary path was named
+        assert leftovers(tmp_path / "out") == []
+
+
+@pytest.mark.parametrize("epoch", ["-1", "-86400", str(1 << 32), "99999999999"])
+@pytest.mark.parametrize("fmt", ["tar.gz", "zip"])
+def test_source_date_epoch_outside_1970_to_2106_is_a_clear_error(seeds_copy, tmp_path, monkeypatch, epoch, fmt):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    result = run("bag", seeds_copy, "-o", tmp_path / "out" / "bag", "--archive", fmt)
+    assert result.exit_code == 2
+    assert "SOURCE_DATE_EPOCH must be from 0" in result.stderr and repr(epoch) in result.stderr
+    assert leftovers(tmp_path / "out") == []
+
+
+@pytest.mark.parametrize("epoch", ["0", str((1 << 32) - 1)])
+def test_source_date_epoch_at_both_ends_gives_an_archive_that_validates(seeds_copy, tmp_path, monkeypatch, epoch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    out = tmp_path / "bag"
+    assert run("bag", seeds_copy, "-o", out, "--archive", "tar.gz", "--quiet").exit_code == 0
+    assert validate_json(tmp_path / "bag.tar.gz")[0] == 0
+
+
+# --- 8. temporary files beside OUTPUT: never by a name a planted link could redirect -------------------
+
+@pytest.mark.parametrize("update", [False, True])
+def test_a_link_planted_at_the_state_files_temporary_name_is_never_written_through(seeds_copy, tmp_path, update):
+    out = tmp_path / "out" / "seeds"
+    out.parent.mkdir()
+    if update:
+        assert run("bag", seeds_copy, "-o", out, "--quiet").exit_code == 0
+        (seeds_copy / "000_a1b928136f395d30.txt").write_text("Edited since the first bag\n")
+    victim = tmp_path / "precious.txt"
+    victim.write_bytes(b"not archiver's to overwrite\n")
+    planted = out.parent / f".{out.name}.archiver-state.partial"   # the name archiver used to write
+    planted.symlink_to(victim)
+    args = ["--update"] if update else []
+    assert run("bag", seeds_copy, "-o", out, "--quiet", *args).exit_code == 0
+    assert victim.read_bytes() == b"not archiver's to overwrite\n"
+    assert planted.is_symlink()                                       # left alone, not followed
+    state = out.parent / f".{out.name}.archiver-state"
+    assert state.is_file() and not state.is_symlink()
+    assert sorted(p.name for p in out.parent.iterdir()) == sorted(
+        [out.name, planted.name, state.name] + ([f".{out.name}.archiver-spare"] if update else []))
+    assert validate_json(out)[0] == 0
+
+
+# --- 8b. no recursion on depth --------------------------------------------------------------------------
+
+DEPTH = 1000   # the default recursion limit is 1,000 frames
+
+
+@pytest.fixture
+def deep_tmp(tmp_path):
+    """tmp_path, emptied at the end without recursion (pytest's own clean-up would recurse)."""
+    yield tmp_path
+    from archiver.bagit_names import remove_tree
+    for child in tmp_path.iterdir():
+        remove_tree(child)
+
+
+def test_a_source_1000_directories_deep_is_bagged_archived_and_validated(deep_tmp):
+    src = deep_tmp / "src"
+    leaf = Path(src, *["d"] * DEPTH)
+    path = src
+    for _ in range(DEPTH + 1):             # os.makedirs would itself recurse once per level
+        path.mkdir()
+        path = path / "d"
+    (leaf / "deep.txt").write_text("At the bottom\n")
+    out = deep_tmp / "out" / "bag"
+    for args in ([], ["--force"], ["--update"]):
+        result = run("bag", src, "-o", out, "--quiet", *args)
+        assert result.exit_code == 0, result.stderr
+        assert validate_json(out)[0] == 0
+    for fmt in ("tar.gz", "zip"):
+        result = run("bag", src, "-o", deep_tmp / "out" / "archived", "--quiet", "--archive", fmt)
+        assert result.exit_code == 0, result.stderr
+        code, doc = validate_json(deep_tmp / "out" / f"archived.{fmt}")
+        assert code == 0 and doc["summary"]["payload_files"] == 1
+    assert sorted(p.name for p in (deep_tmp / "out").iterdir()) == [
+        ".bag.archiver-spare", ".bag.archiver-state", "archived.tar.gz", "archived.zip", "bag"]
+
+
+def test_records_of_a_source_1000_directories_deep_are_written(deep_tmp):
+    src = deep_tmp / "src"
+    path = src
+    for _ in range(DEPTH + 1):
+        path.mkdir()
+        path = path / "d"
+    (path.parent / "deep.txt").write_text("At the bottom\n")
+    out = deep_tmp / "records"
+    assert run("manifest", src, "-o", out).exit_code == 0
+    assert Path(out, *["d"] * DEPTH, "deep.txt.yaml").is_file()
+    assert run("manifest", src, "-o", out, "--check").exit_code == 0
