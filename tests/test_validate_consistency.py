@@ -13,7 +13,8 @@ import yaml
 from bagbuild import retag
 from conftest import REPO, run
 from archiver.validate import validate_path
-from archiver.validate.consistency import read_record
+from archiver.validate import consistency
+from archiver.validate.consistency import read_fields, record_fields
 
 PAGE = ("Farmers Count the Cost of Late Rains\n"
         "By Jane Doe\n"
@@ -176,14 +177,41 @@ def test_evidence_the_extractor_folded_is_found_on_its_line(tmp_path):
     assert validate_path(bag).findings == []
 
 
-def test_the_fast_record_reader_reads_what_yaml_reads(tmp_path):
-    """Every record of tests/corpus (escaped paths and values included) reads the same by the fast
-    reader as by PyYAML; a record in another YAML form is read by PyYAML."""
+def test_the_fast_record_reader_reads_what_yaml_reads(tmp_path, seeds_copy):
+    """Every record of tests/corpus (escaped paths and values included) and an asserted record give
+    the same fields and evidence by the fast reader as by PyYAML, and take the fast path; a record in
+    another YAML form is read by PyYAML."""
     out = tmp_path / "records"
     assert run("manifest", REPO / "tests" / "corpus", "-o", out, "--quiet").exit_code == 0
-    records = sorted(out.rglob("*.yaml"))
+    name = "002_925810d536abd4d2.txt"
+    overrides = tmp_path / "ov.yaml"
+    overrides.write_text(yaml.safe_dump({"overrides": [{
+        "path": name, "by": "J. Curator", "note": "print edition",
+        "fields": {"outlet": "Islam \"Times\" Print", "byline": "Staff\tWriter"}}]}), encoding="utf-8")
+    bag = tmp_path / "bag"
+    assert run("bag", seeds_copy, "-o", bag, "--quiet", "--overrides", overrides).exit_code == 0
+    records = sorted(out.rglob("*.yaml")) + [_record(bag, name)]
     assert len(records) > 100
     for record in records:
-        assert read_record(record.read_bytes()) == yaml.safe_load(record.read_bytes())
-    flow = yaml.safe_dump(yaml.safe_load(records[0].read_bytes()), default_flow_style=True).encode()
-    assert read_record(flow) == yaml.safe_load(records[0].read_bytes())
+        data = record.read_bytes()
+        full = yaml.safe_load(data)
+        assert read_fields(data) == (full["source"]["encoding"], record_fields(full))
+        consistency._read_ours(data.decode("utf-8"))           # the fast path, not PyYAML
+    assert any(ev for _, ev in record_fields(full)["outlet"][1:])   # the asserted field's extracted evidence
+    flow = yaml.safe_dump(full, default_flow_style=True).encode()
+    assert read_fields(flow) == (full["source"]["encoding"], record_fields(full))
+    assert validate_path(bag).findings == []
+
+
+def test_an_edit_hidden_behind_a_commented_copy_of_the_record_is_found(small_bag):
+    """The original text of a record, kept in an XML comment before the edited one, fools nothing."""
+    xml = small_bag / "metadata" / "dublin-core.xml"
+    text = xml.read_text(encoding="utf-8")
+    start = text.index('  <idx:record path="data/a.txt">')
+    end = text.index("</idx:record>\n", start) + len("</idx:record>\n")
+    original = text[start:end]
+    edited = original.replace("<dc:type>Text</dc:type>", "<dc:type>Image</dc:type>")
+    xml.write_text(text[:start] + f"<!--\n{original}-->\n" + edited + text[end:], encoding="utf-8")
+    retag(small_bag)
+    [a011] = validate_path(small_bag).findings
+    assert (a011.code, a011.path) == ("A011", "data/a.txt") and "dc:type 'Image'" in a011.message

@@ -42,7 +42,6 @@ CSV_INDEX = "metadata/dublin-core.csv"
 DC_ELEMENTS = ("title", "creator", "publisher", "date", "identifier", "type", "format", "language")
 # The CSV's value columns (read by header name: columns this version does not know are ignored).
 CSV_VALUE_COLUMNS = tuple(c for c in CSV_COLUMNS if c.startswith("dc."))
-_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
@@ -61,28 +60,55 @@ def check(state: BagState, jobs: int | None = None) -> None:
              and RECORDS + rel[len("data/"):] + ".yaml" in files]
     if not pairs:
         return
-    xml_values = _read_xml(state)
+    xml_chunks = _xml_chunks(state)
     csv_values = _read_csv(state)
     sizes = {rel: files[rel] for rel in pairs}
     results = run_chunks(_examine_chunk, pairs, lambda rel: min(sizes[rel], 1 << 18), (str(state.root),), jobs)
-    for rel, expected, found in results:
+    unlike: dict[str, str] = {}       # payload path -> its expected XML record, where the text differs
+    for rel, xml_text, csv_text, found in results:
         state.findings.extend(found)
-        if expected is None:
+        if xml_text is None:
             continue
-        xml_expected, csv_expected = expected
-        if xml_values is not None and rel in xml_values:
-            actual = xml_values[rel]
-            for element in DC_ELEMENTS:
-                want, have = xml_expected.get(element, []), actual.get(element, [])
-                if want != have:
-                    state.add("A011", rel, index=XML_INDEX, element=f"dc:{element}", actual=_shown(have),
-                              expected=_shown(want))
+        if xml_chunks is not None and xml_chunks.get(rel) != xml_text:
+            unlike[rel] = xml_text
         if csv_values is not None and rel in csv_values:
             row = csv_values[rel]
-            for column, want in csv_expected.items():
+            for column, want in _csv_cells(csv_text).items():
                 if column in row and row[column] != want:
                     state.add("A011", rel, index=CSV_INDEX, element=column, actual=_shown([row[column]]),
                               expected=_shown([want]))
+    if unlike:
+        _compare_xml(state, unlike)
+
+
+def _compare_xml(state: BagState, unlike: dict[str, str]) -> None:
+    """Element by element, for the files whose record in dublin-core.xml is not, to the byte, the
+    text xml_record writes for them (the same values written otherwise agree; an element no record
+    value gives, such as a dc:description note, is not compared)."""
+    actual = _read_xml(state)
+    if actual is None:
+        return
+    from archiver.dublincore import XML_FOOTER, xml_header
+    expected = _parse_xml((xml_header() + "".join(unlike.values()) + XML_FOOTER).encode("utf-8"),
+                          state.walk.canon)
+    for rel in sorted(unlike):
+        if rel not in actual:
+            continue      # no entry at all: A006
+        want_all, have_all = expected.get(rel, {}), actual[rel]
+        for element in DC_ELEMENTS:
+            want, have = want_all.get(element, []), have_all.get(element, [])
+            if want != have:
+                state.add("A011", rel, index=XML_INDEX, element=f"dc:{element}", actual=_shown(have),
+                          expected=_shown(want))
+
+
+def _csv_cells(row: str) -> dict[str, str]:
+    """The value columns of one row as csv_row writes it."""
+    if '"' not in row:           # nothing was quoted: the cells are the text between commas
+        cells = row[:-2].split(",") if row.endswith("\r\n") else row.split(",")
+    else:
+        cells = next(csv.reader(io.StringIO(row, newline="")))
+    return {c: v for c, v in zip(CSV_COLUMNS, cells) if c in CSV_VALUE_COLUMNS}
 
 
 def _shown(values: list[str]) -> str:
@@ -94,14 +120,59 @@ def _shown(values: list[str]) -> str:
 
 # --- the indexes ----------------------------------------------------------------------------------
 
-def _read_xml(state: BagState) -> dict | None:
-    """{payload path: {element: [values in order]}} from dublin-core.xml, the first entry of a path
-    kept; None when the file is missing or is not well-formed XML (A005/A008 say so)."""
+_RAW_RECORD = re.compile(r'  <idx:record path="([^"<&]*)">\n.*?  </idx:record>\n', re.S)
+
+
+def _xml_chunks(state: BagState) -> dict | None:
+    """{payload path: the text of its <idx:record> element}, where every record is laid out as
+    xml_record writes it, and nothing (a comment, a CDATA section, a DTD) can make a text mean
+    something else; a file that is not so gives {}. A path listed twice is left out. None when the
+    file is missing or is not UTF-8 (A005/A008). A path that is not here is compared element by
+    element."""
     if XML_INDEX not in state.walk.files:
         return None
+    try:
+        with open(_open(state.root, XML_INDEX), "rb") as fh:
+            text = fh.read().decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    if "<!" in text:      # a comment, CDATA or DTD: what a record's text says is not what it means
+        return {}
+    canon = state.walk.canon
+    out: dict[str, str] = {}
+    repeated = set()
+    count = 0
+    for m in _RAW_RECORD.finditer(text):
+        count += 1
+        path = decode_index_path(m.group(1))
+        path = canon.get(path, path)
+        if path in out:
+            repeated.add(path)
+        out[path] = m.group()
+    if count != text.count("<idx:record"):
+        return {}         # some records are laid out otherwise: read them all as XML
+    for path in repeated:
+        del out[path]
+    return out
+
+
+def _read_xml(state: BagState) -> dict | None:
+    """{payload path: {element: [values in order]}} of dublin-core.xml; None when the file is
+    missing or is not well-formed XML (A005/A008 say so)."""
+    if XML_INDEX not in state.walk.files:
+        return None
+    try:
+        with open(_open(state.root, XML_INDEX), "rb") as fh:
+            return _parse_xml(fh, state.walk.canon)
+    except (expat.ExpatError, OSError):
+        return None
+
+
+def _parse_xml(source, canon: dict) -> dict:
+    """{payload path: {element: [values]}} of an index document (bytes or a binary file), the first
+    record of a path kept. Raises expat.ExpatError when it is not well-formed."""
     record_tag = f"{INDEX_NS}}}record"
     dc_prefix = f"{DC_NS}}}"
-    canon = state.walk.canon
     out: dict[str, dict[str, list[str]]] = {}
     current: list = [None, None, []]      # the record's elements, the element being read, its text
 
@@ -131,11 +202,10 @@ def _read_xml(state: BagState) -> dict | None:
     parser.EndElementHandler = end
     parser.CharacterDataHandler = text
     parser.buffer_text = True
-    try:
-        with open(_open(state.root, XML_INDEX), "rb") as fh:
-            parser.ParseFile(fh)
-    except (expat.ExpatError, OSError):
-        return None
+    if isinstance(source, bytes):
+        parser.Parse(source, True)
+    else:
+        parser.ParseFile(source)
     return out
 
 
@@ -181,38 +251,24 @@ def _examine_chunk(chunk: list[str], root: str) -> list:
 
 
 def _examine(root: str, rel: str) -> tuple:
-    """(rel, (expected XML elements, expected CSV cells) or None, [findings]) of one payload file."""
+    """(rel, its expected XML record, its expected CSV row, [findings]) of one payload file; the
+    two texts are None when its record cannot be read."""
+    from archiver.dublincore import xml_record
     record = RECORDS + rel[len("data/"):] + ".yaml"
     try:
         with open(_open(root, record), "rb") as fh:
             data = fh.read()
     except OSError:
-        return rel, None, []          # B028 from the hashing
+        return rel, None, None, []          # B028 from the hashing
     try:
-        doc = read_record(data)
+        encoding, fields = read_fields(data)
+    except FieldsError as exc:
+        return rel, None, None, [finding("A010", record, detail=str(exc))]
     except ValueError:
-        return rel, None, []          # the whole record cannot be read: A004 from archiver_rules
-    if not isinstance(doc, dict) or not isinstance(doc.get("source"), dict):
-        return rel, None, []
-    try:
-        fields = record_fields(doc)
-    except ValueError as exc:
-        return rel, None, [finding("A010", record, detail=str(exc))]
+        return rel, None, None, []          # the whole record cannot be read: A004 from archiver_rules
     values = {name: value for name, (value, _evidence) in fields.items() if value is not None}
-    is_text = doc["source"].get("encoding") is not None
-    dc = DublinCoreRecord.from_values(rel, values, is_text)
-    xml_expected: dict[str, list[str]] = {}
-    for element, value in dc.elements:
-        xml_expected.setdefault(element, []).append(_as_xml_reads(value))
-    cells = next(csv.reader(io.StringIO(csv_row(dc), newline="")))
-    csv_expected = {c: v for c, v in zip(CSV_COLUMNS, cells) if c in CSV_VALUE_COLUMNS}
-    return rel, (xml_expected, csv_expected), _check_evidence(root, rel, record, fields)
-
-
-def _as_xml_reads(value: str) -> str:
-    """A value as an XML parser reads it back from `xml_record`: forbidden characters replaced, line
-    ends normalised (XML 1.0 §2.11)."""
-    return _XML_FORBIDDEN.sub("\ufffd", value).replace("\r\n", "\n").replace("\r", "\n")
+    dc = DublinCoreRecord.from_values(rel, values, encoding is not None)
+    return rel, xml_record(dc), csv_row(dc), _check_evidence(root, rel, record, fields)
 
 
 def _check_evidence(root: str, rel: str, record: str, fields: dict) -> list[Finding]:
@@ -253,57 +309,90 @@ def _on_line(quoted: str, line: str) -> bool:
 # --- reading a record -----------------------------------------------------------------------------
 
 def record_fields(doc: dict) -> dict[str, tuple]:
-    """{field name: (value, [(line or None, text), ...])} of a parsed record: the evidence of a field
-    and, for an asserted one, of what the extractor had found. Raises ValueError naming what is
-    wrong with the `fields` block."""
+    """{field name: (value, [(line, text), ...])} of a parsed record: the evidence lines a field cites
+    and, for an asserted one, those of what the extractor had found. Raises ValueError naming what is
+    wrong with the `fields` block (FieldsError)."""
     fields = doc.get("fields")
     if not isinstance(fields, dict):
-        raise ValueError("no 'fields' mapping")
+        raise FieldsError("no 'fields' mapping")
     out = {}
     for name in FIELD_NAMES:
         f = fields.get(name)
         if f is None:
             continue           # a record of an older extractor lacks the newer fields
         if not isinstance(f, dict) or "value" not in f:
-            raise ValueError(f"field {name!r} is not a mapping with a 'value'")
+            raise FieldsError(f"field {name!r} is not a mapping with a 'value'")
         value = f["value"]
         if value is not None and not isinstance(value, str):
-            raise ValueError(f"the value of {name!r} is not a string or null")
+            raise FieldsError(f"the value of {name!r} is not a string or null")
         evidence = []
         for holder in (f, f.get("extracted")):
             if not isinstance(holder, dict):
                 continue
             items = holder.get("evidence", [])
             if not isinstance(items, list):
-                raise ValueError(f"the evidence of {name!r} is not a list")
+                raise FieldsError(f"the evidence of {name!r} is not a list")
             for ev in items:
                 if not isinstance(ev, dict) or not isinstance(ev.get("text"), str):
-                    raise ValueError(f"an evidence item of {name!r} has no 'text'")
+                    raise FieldsError(f"an evidence item of {name!r} has no 'text'")
                 line = ev.get("line")
                 if line is not None and (type(line) is not int):
-                    raise ValueError(f"an evidence item of {name!r} has a line that is not a number")
-                evidence.append((line, ev["text"]))
+                    raise FieldsError(f"an evidence item of {name!r} has a line that is not a number")
+                if line is not None:        # whole-document evidence (language) cites no line
+                    evidence.append((line, ev["text"]))
         out[name] = (value, evidence)
     return out
 
 
-_LINE = re.compile(r'( *)(- )?([A-Za-z_][A-Za-z0-9_]*):(?: (.*))?\Z')
-_QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"\Z')
-_NUMBER = re.compile(r"-?\d+\Z")
-_FLOAT = re.compile(r"-?\d+(?:\.\d+)?(?:e[-+]?\d+)?\Z")
+_Q = r'"(?:[^"\\\n]|\\.)*"'          # a double-quoted scalar on one line, as yamlout.quote writes it
+_OPT = rf"(?:null|{_Q})"
+
+
+def _field_pattern(pad: str, nested: bool) -> str:
+    """One field's block at indentation `pad`, as provenance._field_lines writes it."""
+    item = (rf"{pad}  - line: (?:\d+|null)\n{pad}    text: {_Q}\n{pad}    rule: {_Q}\n"
+            rf"(?:{pad}    value: {_Q}\n)?(?:{pad}    outcome: {_Q}\n)?"
+            rf"(?:{pad}    score: -?\d+(?:\.\d+)?(?:e[-+]?\d+)?\n)?(?:{pad}    features: {_Q}\n)?")
+    evidence = rf"{pad}evidence: \[\]\n|{pad}evidence:\n(?:{item})+"
+    head = rf'{pad}value: {_OPT}\n{pad}status: "(?:extracted|unknown|asserted)"\n'
+    if not nested:
+        return rf"{head}(?:{evidence})"
+    asserted = rf"{pad}by: {_OPT}\n{pad}note: {_OPT}\n{pad}extracted:\n{_field_pattern(pad + '  ', False)}"
+    return rf"{head}(?:{evidence}|{asserted})"
+
+
+# The whole of a record in the form ProvenanceRecord.to_yaml writes: only a text that matches all of
+# it is read by the fast reader below (fields in any order; a repeated field goes to PyYAML).
+_OURS = re.compile(
+    rf'record: "archiver/provenance/1"\nsource:\n  path: {_Q}\n  bytes: \d+\n'
+    rf'  sha256: "[0-9a-f]{{64}}"\n  sha512: "[0-9a-f]{{128}}"\n  encoding: {_OPT}\n'
+    rf'extractor:\n  name: {_Q}\n  version: {_Q}\n'
+    rf'fields:\n(?:  [a-z_]+:\n{_field_pattern("    ", True)})*')
+_ENCODING = re.compile(rf"\n  encoding: ({_OPT})\n")
+# A field's first line, or an evidence line with a line number. Each starts with the line break
+# before it (a literal prefix lets the search skip ahead) and leaves the one after it to the next.
+_ITEMS = re.compile(rf"\n(?:  ([a-z_]+):\n    value: ({_OPT})(?=\n)| +- line: (\d+)\n +text: ({_Q})(?=\n))")
 _ESCAPE = re.compile(r'\\(x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)')
 _SHORT = {"\\": "\\", '"': '"', "n": "\n", "r": "\r", "t": "\t", "0": "\x00", "N": "\x85",
           "L": "\u2028", "P": "\u2029", "/": "/", " ": " ", "a": "\x07", "b": "\x08", "e": "\x1b",
           "v": "\x0b", "f": "\x0c", "_": "\xa0"}
 
 
+class FieldsError(ValueError):
+    """The record's `fields` block cannot be read (A010), though the record is YAML."""
+
+
 class _NotOurs(Exception):
     """The text is not in the form ProvenanceRecord.to_yaml writes."""
 
 
-def read_record(data: bytes):
-    """A provenance record parsed: by the fast reader when it is in archiver's own form, else by
-    yaml.safe_load. Raises ValueError when it is neither (not UTF-8, or not YAML)."""
+def read_fields(data: bytes) -> tuple[str | None, dict[str, tuple]]:
+    """(the source's encoding, `record_fields` of the record) of a provenance record's bytes.
+
+    A record in archiver's own form is read by a regular expression over the whole of it and only
+    what the checks need is taken out; any other form by yaml.safe_load. Raises FieldsError when the
+    fields block cannot be read, ValueError when the record is not UTF-8 YAML with a `source` mapping.
+    """
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -314,77 +403,42 @@ def read_record(data: bytes):
         pass
     import yaml
     try:
-        return yaml.safe_load(text)
+        doc = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise ValueError(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from exc
     except RecursionError as exc:
         raise ValueError("nested too deeply") from exc
+    if not isinstance(doc, dict) or not isinstance(doc.get("source"), dict):
+        raise ValueError("not an archiver/provenance/1 record")
+    return doc["source"].get("encoding"), record_fields(doc)
 
 
-def _read_ours(text: str) -> dict:
-    """Block mappings and sequences of `key: scalar` lines, as `ProvenanceRecord.to_yaml` writes
-    them: indentation by spaces, scalars double-quoted strings, integers, floats, null or []."""
-    root: dict = {}
-    stack: list[tuple[int, object]] = [(0, root)]     # (indentation of its keys or dashes, container)
-    pending = None                                   # (container, key, indentation): "key:" alone
-    for raw in text.split("\n"):
-        if not raw:
-            continue
-        m = _LINE.match(raw)
-        if m is None:
-            raise _NotOurs
-        indent, dash, key, value = len(m.group(1)), m.group(2), m.group(3), m.group(4)
-        if pending is not None:
-            holder, pkey, pindent = pending
-            pending = None
-            if indent <= pindent:
-                raise _NotOurs
-            child: object = [] if dash else {}
-            holder[pkey] = child
-            stack.append((indent, child))
-        while stack[-1][0] > indent:
-            stack.pop()
-        top_indent, top = stack[-1]
-        if top_indent != indent:
-            raise _NotOurs
-        if dash:
-            if not isinstance(top, list):
-                raise _NotOurs
-            item: dict = {}
-            top.append(item)
-            stack.append((indent + 2, item))
-            holder, key_indent = item, indent + 2
-        else:
-            if not isinstance(top, dict):
-                raise _NotOurs
-            holder, key_indent = top, indent
-        if key in holder:
-            raise _NotOurs                           # let YAML decide what a repeated key means
-        if value is None:
-            pending = (holder, key, key_indent)
-        else:
-            holder[key] = _scalar(value)
-    if pending is not None:
+def _read_ours(text: str) -> tuple[str | None, dict[str, tuple]]:
+    if _OURS.fullmatch(text) is None:
         raise _NotOurs
-    return root
+    fields: dict[str, tuple] = {}
+    cited: list = []
+    # findall builds the tuples in C; a field's line gives (name, value, "", ""), an evidence line
+    # ("", "", line, text). Most scalars hold no escape: their text is what stands between the quotes.
+    for name, value, line, quoted in _ITEMS.findall(text):
+        if name:
+            if name in fields:
+                raise _NotOurs            # let YAML decide what a repeated key means
+            cited = []
+            fields[name] = (None if value == "null" else value[1:-1] if "\\" not in value else _scalar(value),
+                            cited)
+        else:
+            cited.append((int(line), quoted[1:-1] if "\\" not in quoted else _scalar(quoted)))
+    return (_scalar(_ENCODING.search(text).group(1)),
+            {name: fields[name] for name in FIELD_NAMES if name in fields})
 
 
-def _scalar(text: str):
-    if text.startswith('"'):
-        m = _QUOTED.match(text)
-        if m is None:
-            raise _NotOurs
-        inner = m.group(1)
-        return _ESCAPE.sub(_unescape, inner) if "\\" in inner else inner
+def _scalar(text: str) -> str | None:
+    """null, or a double-quoted scalar's text (escapes undone as YAML does)."""
     if text == "null":
         return None
-    if text == "[]":
-        return []
-    if _NUMBER.match(text):
-        return int(text)
-    if _FLOAT.match(text):
-        return float(text)
-    raise _NotOurs
+    inner = text[1:-1]
+    return _ESCAPE.sub(_unescape, inner) if "\\" in inner else inner
 
 
 def _unescape(m: re.Match) -> str:
