@@ -18,11 +18,13 @@ They read every record and the head of every payload file, so they run in a full
 never with `--fast` (which reads nothing but the tag files). Records that archiver wrote are parsed
 with a small reader of exactly the YAML that `ProvenanceRecord.to_yaml` writes (nothing is executed;
 a record in any other form is read with `yaml.safe_load`): parsing 20,000 records with PyYAML would
-cost several seconds. The per-file work runs in worker processes; the indexes are parsed here.
+cost several seconds. The per-file work runs in worker processes; the indexes are streamed here
+(see `check` for how little of them is kept).
 """
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import os
 import re
@@ -53,6 +55,11 @@ def check(state: BagState, jobs: int | None = None) -> None:
     record, records without a payload, and missing or unreadable index files are reported by
     `archiver_rules` (A001, A002, A005, A008) and skipped here; so is a record whose `source:` block
     cannot be read (A004).
+
+    Memory stays small at 100,000 files: the indexes are streamed, and of each file's entries only a
+    digest is kept (16 bytes each); a worker sends back the digests of the texts `xml_record` and
+    `csv_row` write for the file. Only a file whose digests differ is looked at again, here, value
+    by value, to say what differs.
     """
     from archiver.workers import run_chunks
     files = state.walk.files
@@ -60,39 +67,59 @@ def check(state: BagState, jobs: int | None = None) -> None:
              and RECORDS + rel[len("data/"):] + ".yaml" in files]
     if not pairs:
         return
-    xml_chunks = _xml_chunks(state)
-    csv_values = _read_csv(state)
-    sizes = {rel: files[rel] for rel in pairs}
-    results = run_chunks(_examine_chunk, pairs, lambda rel: min(sizes[rel], 1 << 18), (str(state.root),), jobs)
-    unlike: dict[str, str] = {}       # payload path -> its expected XML record, where the text differs
-    for rel, xml_text, csv_text, found in results:
+    xml_digests = _xml_digests(state)
+    columns, csv_digests = _csv_digests(state)
+    results = run_chunks(_examine_chunk, pairs, lambda rel: min(files[rel], 1 << 18),
+                         (str(state.root), columns), jobs)
+    xml_unlike: list[str] = []
+    csv_unlike: list[str] = []
+    for rel, xml_digest, csv_digest, found in results:
         state.findings.extend(found)
-        if xml_text is None:
+        if xml_digest is None:
             continue
-        if xml_chunks is not None and xml_chunks.get(rel) != xml_text:
-            unlike[rel] = xml_text
-        if csv_values is not None and rel in csv_values:
-            row = csv_values[rel]
-            for column, want in _csv_cells(csv_text).items():
-                if column in row and row[column] != want:
-                    state.add("A011", rel, index=CSV_INDEX, element=column, actual=_shown([row[column]]),
-                              expected=_shown([want]))
-    if unlike:
-        _compare_xml(state, unlike)
+        if xml_digests is not None and xml_digests.get(rel) != xml_digest:
+            xml_unlike.append(rel)
+        if csv_digests is not None and rel in csv_digests and csv_digests[rel] != csv_digest:
+            csv_unlike.append(rel)
+    if xml_unlike:
+        _compare_xml(state, xml_unlike)
+    if csv_unlike:
+        _compare_csv(state, csv_unlike, columns)
 
 
-def _compare_xml(state: BagState, unlike: dict[str, str]) -> None:
+def _digest(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+def _expected(root, rel: str) -> tuple[str, str] | None:
+    """The texts xml_record and csv_row write for a payload file, from its record (None: unreadable)."""
+    from archiver.dublincore import xml_record
+    try:
+        with open(_open(root, RECORDS + rel[len("data/"):] + ".yaml"), "rb") as fh:
+            encoding, fields = read_fields(fh.read())
+    except (OSError, ValueError):
+        return None
+    values = {name: value for name, (value, _evidence) in fields.items() if value is not None}
+    dc = DublinCoreRecord.from_values(rel, values, encoding is not None)
+    return xml_record(dc), csv_row(dc)
+
+
+def _compare_xml(state: BagState, unlike: list[str]) -> None:
     """Element by element, for the files whose record in dublin-core.xml is not, to the byte, the
     text xml_record writes for them (the same values written otherwise agree; an element no record
     value gives, such as a dc:description note, is not compared)."""
-    actual = _read_xml(state)
-    if actual is None:
-        return
     from archiver.dublincore import XML_FOOTER, xml_header
-    expected = _parse_xml((xml_header() + "".join(unlike.values()) + XML_FOOTER).encode("utf-8"),
-                          state.walk.canon)
-    for rel in sorted(unlike):
-        if rel not in actual:
+    keep = set(unlike)
+    try:
+        with open(_open(state.root, XML_INDEX), "rb") as fh:
+            actual = _parse_xml(fh, state.walk.canon, keep)
+    except (expat.ExpatError, OSError):
+        return            # A008
+    texts = {rel: _expected(state.root, rel) for rel in unlike}
+    expected = _parse_xml((xml_header() + "".join(t[0] for t in texts.values() if t) + XML_FOOTER)
+                          .encode("utf-8", "surrogatepass"), state.walk.canon, keep)
+    for rel in unlike:
+        if rel not in actual or texts[rel] is None:
             continue      # no entry at all: A006
         want_all, have_all = expected.get(rel, {}), actual[rel]
         for element in DC_ELEMENTS:
@@ -102,6 +129,28 @@ def _compare_xml(state: BagState, unlike: dict[str, str]) -> None:
                           expected=_shown(want))
 
 
+def _compare_csv(state: BagState, unlike: list[str], columns: tuple[str, ...]) -> None:
+    """Column by column, for the files whose row's value columns differ from csv_row's."""
+    keep = set(unlike)
+    actual: dict[str, dict[str, str]] = {}
+    try:
+        for path, cells in _csv_rows(state, columns) or ():
+            if path in keep and path not in actual:
+                actual[path] = dict(zip(columns, cells))
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return            # A008
+    for rel in unlike:
+        texts = _expected(state.root, rel)
+        if texts is None or rel not in actual:
+            continue
+        want_all = _csv_cells(texts[1])
+        for column in columns:
+            want, have = want_all.get(column, ""), actual[rel][column]
+            if want != have:
+                state.add("A011", rel, index=CSV_INDEX, element=column, actual=_shown([have]),
+                          expected=_shown([want]))
+
+
 def _csv_cells(row: str) -> dict[str, str]:
     """The value columns of one row as csv_row writes it."""
     if '"' not in row:           # nothing was quoted: the cells are the text between commas
@@ -109,6 +158,11 @@ def _csv_cells(row: str) -> dict[str, str]:
     else:
         cells = next(csv.reader(io.StringIO(row, newline="")))
     return {c: v for c, v in zip(CSV_COLUMNS, cells) if c in CSV_VALUE_COLUMNS}
+
+
+def _csv_key(cells) -> bytes:
+    """The digest of a row's value cells (in `columns` order): what is compared for every file."""
+    return _digest("\x1f".join(cells))
 
 
 def _shown(values: list[str]) -> str:
@@ -121,56 +175,104 @@ def _shown(values: list[str]) -> str:
 # --- the indexes ----------------------------------------------------------------------------------
 
 _RAW_RECORD = re.compile(r'  <idx:record path="([^"<&]*)">\n.*?  </idx:record>\n', re.S)
+_BLOCK = 1 << 20
 
 
-def _xml_chunks(state: BagState) -> dict | None:
-    """{payload path: the text of its <idx:record> element}, where every record is laid out as
-    xml_record writes it, and nothing (a comment, a CDATA section, a DTD) can make a text mean
-    something else; a file that is not so gives {}. A path listed twice is left out. None when the
-    file is missing or is not UTF-8 (A005/A008). A path that is not here is compared element by
-    element."""
+def _xml_digests(state: BagState) -> dict | None:
+    """{payload path: digest of the text of its <idx:record> element}, read in blocks, where every
+    record is laid out as xml_record writes it and nothing (a comment, a CDATA section, a DTD) can
+    make a text mean something else; a file that is not so gives {} (every file is then compared
+    element by element). A path listed twice is left out (A009; compared element by element). None
+    when the file is missing or is not UTF-8 (A005/A008)."""
     if XML_INDEX not in state.walk.files:
         return None
+    canon = state.walk.canon
+    out: dict[str, bytes] = {}
+    repeated = set()
+    matched = opened = 0
+    rest = ""
     try:
-        with open(_open(state.root, XML_INDEX), "rb") as fh:
-            text = fh.read().decode("utf-8")
+        with open(_open(state.root, XML_INDEX), encoding="utf-8", newline="") as fh:
+            while True:
+                block = fh.read(_BLOCK)
+                text = rest + block
+                end = 0
+                for m in _RAW_RECORD.finditer(text):
+                    matched += 1
+                    path = decode_index_path(m.group(1))
+                    path = canon.get(path, path)
+                    if path in out:
+                        repeated.add(path)
+                    out[path] = _digest(m.group())
+                    end = m.end()
+                done, rest = (text, "") if not block else (text[:end], text[end:])
+                if len(rest) > 4 * _BLOCK:
+                    return {}     # records of another layout: none of them matches
+                if "<!" in done:
+                    return {}
+                opened += done.count("<idx:record")
+                if not block:
+                    break
     except (OSError, UnicodeDecodeError):
         return None
-    if "<!" in text:      # a comment, CDATA or DTD: what a record's text says is not what it means
-        return {}
-    canon = state.walk.canon
-    out: dict[str, str] = {}
-    repeated = set()
-    count = 0
-    for m in _RAW_RECORD.finditer(text):
-        count += 1
-        path = decode_index_path(m.group(1))
-        path = canon.get(path, path)
-        if path in out:
-            repeated.add(path)
-        out[path] = m.group()
-    if count != text.count("<idx:record"):
-        return {}         # some records are laid out otherwise: read them all as XML
+    if matched != opened:
+        return {}         # some records are laid out otherwise: compare them all as XML
     for path in repeated:
         del out[path]
     return out
 
 
-def _read_xml(state: BagState) -> dict | None:
-    """{payload path: {element: [values in order]}} of dublin-core.xml; None when the file is
-    missing or is not well-formed XML (A005/A008 say so)."""
-    if XML_INDEX not in state.walk.files:
-        return None
+def _csv_rows(state: BagState, columns: tuple[str, ...]):
+    """(payload path, [its cells in `columns`]) of each row of dublin-core.csv, streamed; None when
+    the file is missing or its header is not archiver's (A005/A008)."""
     try:
-        with open(_open(state.root, XML_INDEX), "rb") as fh:
-            return _parse_xml(fh, state.walk.canon)
-    except (expat.ExpatError, OSError):
+        fh = open(_open(state.root, CSV_INDEX), encoding="utf-8", newline="")
+    except OSError:
         return None
+    canon = state.walk.canon
+
+    def rows():
+        with fh:
+            reader = csv.reader(fh)
+            header = next(reader, None)
+            where = {name: i for i, name in reversed(list(enumerate(header or [])))}
+            at = [where[c] for c in columns]
+            for row in reader:
+                if row:
+                    path = decode_index_path(row[0])
+                    yield canon.get(path, path), [row[i] if i < len(row) else "" for i in at]
+    return rows()
 
 
-def _parse_xml(source, canon: dict) -> dict:
-    """{payload path: {element: [values]}} of an index document (bytes or a binary file), the first
-    record of a path kept. Raises expat.ExpatError when it is not well-formed."""
+def _csv_digests(state: BagState) -> tuple[tuple[str, ...], dict | None]:
+    """(the value columns dublin-core.csv has, {payload path: digest of its row's cells in them}).
+    A value column it lacks is A008, once; a column this version does not know is ignored."""
+    if CSV_INDEX not in state.walk.files:
+        return (), None
+    try:
+        with open(_open(state.root, CSV_INDEX), encoding="utf-8", newline="") as fh:
+            header = next(csv.reader(fh), None)
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return (), None
+    if not header or header[:1] != ["filename"]:
+        return (), None     # A008 from archiver_rules
+    for column in CSV_VALUE_COLUMNS:
+        if column not in header:
+            state.add("A008", CSV_INDEX, index=CSV_INDEX, detail=f"it has no column {column!r}")
+    columns = tuple(c for c in CSV_VALUE_COLUMNS if c in header)
+    out: dict[str, bytes] = {}
+    try:
+        for path, cells in _csv_rows(state, columns) or ():
+            out.setdefault(path, _csv_key(cells))
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return columns, None
+    return columns, out
+
+
+def _parse_xml(source, canon: dict, keep: set) -> dict:
+    """{payload path: {element: [values]}} of the records of the paths in `keep` in an index
+    document (bytes or a binary file), the first record of a path. Raises expat.ExpatError when it
+    is not well-formed."""
     record_tag = f"{INDEX_NS}}}record"
     dc_prefix = f"{DC_NS}}}"
     out: dict[str, dict[str, list[str]]] = {}
@@ -180,7 +282,7 @@ def _parse_xml(source, canon: dict) -> dict:
         if name == record_tag:
             path = decode_index_path(attrs.get("path") or "")
             path = canon.get(path, path)
-            current[0] = out.setdefault(path, {}) if path not in out else None   # a repeat: A009
+            current[0] = out.setdefault(path, {}) if path in keep and path not in out else None
         elif current[0] is not None and name.startswith(dc_prefix):
             current[1] = name[len(dc_prefix):]
             current[2] = []
@@ -209,50 +311,18 @@ def _parse_xml(source, canon: dict) -> dict:
     return out
 
 
-def _read_csv(state: BagState) -> dict | None:
-    """{payload path: {column: value}} of dublin-core.csv's value columns, found by header name (a
-    column this version does not know is ignored; a known one that is missing is A008, once)."""
-    if CSV_INDEX not in state.walk.files:
-        return None
-    canon = state.walk.canon
-    out: dict[str, dict[str, str]] = {}
-    try:
-        with open(_open(state.root, CSV_INDEX), encoding="utf-8", newline="") as fh:
-            rows = csv.reader(fh)
-            header = next(rows, None)
-            if not header or header[:1] != ["filename"]:
-                return None     # A008 from archiver_rules
-            where = {name: i for i, name in reversed(list(enumerate(header)))}
-            for column in CSV_VALUE_COLUMNS:
-                if column not in where:
-                    state.add("A008", CSV_INDEX, index=CSV_INDEX, detail=f"it has no column {column!r}")
-            columns = [(c, where[c]) for c in CSV_VALUE_COLUMNS if c in where]
-            for row in rows:
-                if not row:
-                    continue
-                path = decode_index_path(row[0])
-                path = canon.get(path, path)
-                if path not in out:
-                    out[path] = {c: (row[i] if i < len(row) else "") for c, i in columns}
-    except (OSError, UnicodeDecodeError, csv.Error):
-        return None
-    return out
-
-
-# --- one payload file and its record (in worker processes) ----------------------------------------
-
 def _open(root, rel: str) -> int:
     """A file descriptor of a walked file, opened by components without following a link."""
     return os.open(os.path.join(str(root), *rel.split("/")), os.O_RDONLY | _NOFOLLOW)
 
 
-def _examine_chunk(chunk: list[str], root: str) -> list:
-    return [_examine(root, rel) for rel in chunk]
+def _examine_chunk(chunk: list[str], root: str, columns: tuple[str, ...]) -> list:
+    return [_examine(root, rel, columns) for rel in chunk]
 
 
-def _examine(root: str, rel: str) -> tuple:
-    """(rel, its expected XML record, its expected CSV row, [findings]) of one payload file; the
-    two texts are None when its record cannot be read."""
+def _examine(root: str, rel: str, columns: tuple[str, ...]) -> tuple:
+    """(rel, digest of its expected XML record, digest of its expected CSV cells in `columns`,
+    [findings]) of one payload file; the digests are None when its record cannot be read."""
     from archiver.dublincore import xml_record
     record = RECORDS + rel[len("data/"):] + ".yaml"
     try:
@@ -268,7 +338,9 @@ def _examine(root: str, rel: str) -> tuple:
         return rel, None, None, []          # the whole record cannot be read: A004 from archiver_rules
     values = {name: value for name, (value, _evidence) in fields.items() if value is not None}
     dc = DublinCoreRecord.from_values(rel, values, encoding is not None)
-    return rel, xml_record(dc), csv_row(dc), _check_evidence(root, rel, record, fields)
+    cells = _csv_cells(csv_row(dc))
+    return (rel, _digest(xml_record(dc)), _csv_key(cells.get(c, "") for c in columns),
+            _check_evidence(root, rel, record, fields))
 
 
 def _check_evidence(root: str, rel: str, record: str, fields: dict) -> list[Finding]:
