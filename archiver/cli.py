@@ -158,25 +158,70 @@ def manifest(source, out, check, overrides, jobs, follow_internal_links, quiet):
         click.echo(f"Wrote {count} records -> {out}")
 
 
-@main.command()
-@click.argument("path", type=click.Path(path_type=str))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              help="text: one finding a line and a summary; json: one document.")
+class _ValidateCommand(click.Command):
+    """`validate` keeps its promise of JSON on stdout even when its arguments cannot be used: with
+    `--format json` among them, a usage error is written as a JSON document (exit 2), not as
+    click's text on stderr alone."""
+
+    def parse_args(self, ctx, args):
+        raw = list(args)       # click's parser consumes the list it is given
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as exc:
+            if not _asks_for_json(raw):
+                raise
+            from archiver.validate.batch import usage_error_json
+            click.echo(usage_error_json(exc.format_message()))
+            click.echo(f"archiver: error: {exc.format_message()}", err=True)
+            ctx.exit(EXIT_USAGE)
+
+
+def _asks_for_json(args) -> bool:
+    """Whether the raw arguments hold `--format json` (or `--format=json`) before any `--`."""
+    for i, arg in enumerate(args):
+        if arg == "--":
+            return False
+        if arg == "--format=json" or (arg == "--format" and args[i + 1:i + 2] == ["json"]):
+            return True
+    return False
+
+
+@main.command(cls=_ValidateCommand)
+@click.argument("paths", metavar="PATH...", nargs=-1, required=True, type=click.Path(path_type=str))
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
+              help="text: one finding a line and a summary line per bag; json: one document (also on a "
+                   "usage error); github: GitHub Actions annotations (::error file=...,title=CODE::...).")
 @click.option("--fast", is_flag=True,
-              help="Check structure, Payload-Oxum and completeness without hashing.")
+              help="Check structure, Payload-Oxum and completeness without hashing (and without reading "
+                   "records or indexes).")
 @click.option("--profile", type=click.Path(dir_okay=False, path_type=str), default=None,
               help="Also check against this BagIt profile (a local JSON file; never fetched).")
 @JOBS_OPTION
 @_errors_to_exit_codes
-def validate(path, fmt, fast, profile, jobs):
-    """Validate a bag directory or a serialized bag (.tar, .tar.gz, .tgz, .zip).
+def validate(paths, fmt, fast, profile, jobs):
+    """Validate bag directories or serialized bags (.tar, .tar.gz, .tgz, .zip), each once.
 
-    Exit 0 valid (warnings allowed), 1 invalid, 2 could not validate at all.
+    One summary line per bag. Exit 0 all valid (warnings allowed), 1 any invalid, 2 any could not be
+    validated at all (or bad usage).
+
+    \b
+    Example:
+      archiver validate bags/*                   every bag, one summary line each
+      archiver validate --format github bags/*   annotations in a GitHub Actions log
     """
-    from archiver.validate import validate_path
-    report = validate_path(path, fast=fast, profile=profile, jobs=jobs)
-    click.echo(report.to_json() if fmt == "json" else report.to_text())
-    sys.exit(report.exit_code)
+    from archiver.validate import batch
+    try:
+        outcomes = batch.validate_paths(paths, fast=fast, profile=profile, jobs=jobs)
+    except ArchiverError as exc:
+        if fmt == "json":      # still one JSON document on stdout
+            click.echo(batch.usage_error_json(str(exc)))
+        raise
+    for outcome in outcomes:
+        if isinstance(outcome, batch.Undecided):
+            click.echo(f"archiver: error: {outcome.path}: {outcome.message}", err=True)
+    render = {"json": batch.to_json, "github": batch.to_github}.get(fmt, batch.to_text)
+    click.echo(render(outcomes))
+    sys.exit(batch.exit_code(outcomes))
 
 
 if __name__ == "__main__":  # pragma: no cover

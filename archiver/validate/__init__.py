@@ -64,6 +64,9 @@ def validate_bag_dir(root: Path, *, fast=False, profile=None, jobs=None, shown=N
             hashing.verify(state, jobs, check_records=ours)
         if ours:
             archiver_rules.check(state, fast=fast, indexes=indexes)
+            if not fast:
+                from archiver.validate import consistency
+                consistency.check(state, jobs)
         if profile is not None:
             state.findings.extend(check_profile(state, profile, serialization))
         elif state.info_value("BagIt-Profile-Identifier") == ARCHIVER_PROFILE_ID:

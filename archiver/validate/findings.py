@@ -58,6 +58,9 @@ CODES: dict[str, tuple[str, str, str]] = {
     "A007": (ERROR, "archiver: the Dublin Core index covers the payload", "{index} has an entry for no payload file: {name!r}"),
     "A008": (ERROR, "archiver: the Dublin Core index covers the payload", "{index} cannot be read: {detail}"),
     "A009": (ERROR, "archiver: the Dublin Core index covers the payload", "{index} lists {name!r} more than once"),
+    "A010": (ERROR, "archiver: records are archiver/provenance/1 YAML", "the record's fields cannot be read: {detail}"),
+    "A011": (ERROR, "archiver: the Dublin Core index agrees with the records", "{index} gives {element} {actual}, the file's provenance record gives {expected}"),
+    "A012": (ERROR, "archiver: evidence is quoted from its payload", "the {field} evidence cites line {line} as {text!r}, which is not on that line of the payload ({why})"),
     # --- P: BagIt profiles ----------------------------------------------------------------------
     "P001": (ERROR, "BagIt Profiles: profile file", "the profile cannot be used: {detail}"),
     "P002": (ERROR, "BagIt Profiles: Accept-BagIt-Version", "BagIt version {version!r} is not accepted by the profile ({accepted})"),
