@@ -124,11 +124,10 @@ def _evidence_lines(e: dict, highlight: bool) -> list[str]:
     width = len(str(e["context"][-1]["line"])) if e["context"] else 1
     for c in e["context"]:
         text = clean(c["text"])
-        if c["cited"]:
-            body = f"{BOLD_ON}{text}{BOLD_OFF}" if highlight else text
-            out.append(f"    > {c['line']:>{width}} | {body}")
-        else:
-            out.append(f"      {c['line']:>{width}} | {text}")
+        if c["cited"] and highlight and text:
+            text = f"{BOLD_ON}{text}{BOLD_OFF}"
+        mark = ">" if c["cited"] else " "
+        out.append(f"    {mark} {c['line']:>{width}} |" + (f" {text}" if text else ""))
     return out
 
 

@@ -266,3 +266,14 @@ def test_the_python_api_gives_what_the_cli_prints(seeds_bag):
     assert summary.to_text() + "\n" == run("info", seeds_bag, "--top", "3").stdout
     view = archiver.show_file(seeds_bag, "data/002_925810d536abd4d2.txt")
     assert view.to_text() + "\n" == run("show", seeds_bag, "002_925810d536abd4d2.txt").stdout
+
+
+def test_readme_shows_what_info_prints_for_the_seeds(seeds_copy, tmp_path, monkeypatch):
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    block = readme.split("$ archiver info bags/seeds\n", 1)[1].split("```", 1)[0]
+    monkeypatch.chdir(tmp_path)
+    assert run("bag", seeds_copy, "--quiet").exit_code == 0       # into bags/seeds, as make bag does
+    printed = run("info", "bags/seeds").stdout
+    # The bagging date is the day `make bag` ran; everything else must be the same.
+    strip = lambda text: [line for line in text.splitlines() if not line.startswith("Bagged:")]  # noqa: E731
+    assert strip(block) == strip(printed)
