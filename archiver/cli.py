@@ -188,8 +188,11 @@ BAG_ARGUMENT = click.argument("bag", metavar="BAG", type=click.Path(path_type=st
               help="text: for a person; json: one document.")
 @click.option("--top", type=click.IntRange(min=0), default=10, show_default=True,
               help="How many outlets (most files first) and files with conflicts to list.")
+@click.option("--xlsx", "xlsx", type=click.Path(dir_okay=False, path_type=str), default=None,
+              help="Also write the bag's Dublin Core index to this .xlsx file, every cell typed as text "
+                   "(no cell can run as a formula). Needs: pip install 'archiver[xlsx]'.")
 @_errors_to_exit_codes
-def info(bag, fmt, top):
+def info(bag, fmt, top, xlsx):
     """Summarize BAG: size, files, outlets, dates, how each field is known, conflicts, profile, last
     fixity check.
 
@@ -204,10 +207,13 @@ def info(bag, fmt, top):
     Example:
       archiver info bags/seeds --top 5
       archiver info bags/seeds.tar.gz --format json
+      archiver info bags/seeds --xlsx seeds-index.xlsx
     """
     from archiver.summary import summarize
-    summary = summarize(bag, top=top)
+    summary = summarize(bag, top=top, xlsx=xlsx)
     click.echo(summary.to_json() if fmt == "json" else summary.to_text())
+    if xlsx is not None:
+        click.echo(f"Wrote the Dublin Core index, every cell as text -> {xlsx}", err=True)
     sys.exit(EXIT_INVALID if summary.problems else 0)
 
 

@@ -109,15 +109,20 @@ def clean(text: str) -> str:
                    else f"\\u{ord(c):04x}" for c in text)
 
 
-def summarize(path, top: int = 10) -> BagSummary:
-    """Summarize the bag at `path` (a directory or a serialized bag); see BagSummary.
+def summarize(path, top: int = 10, xlsx: str | None = None) -> BagSummary:
+    """Summarize the bag at `path` (a directory or a serialized bag); see BagSummary. With `xlsx`, also
+    write the bag's Dublin Core index there as a spreadsheet of text cells (archiver.spreadsheet).
 
     Raises BagReadError (exit 2) when `path` is not a readable bag. Records that are missing or cannot
     be read are listed in `problems` (the summary counts the others), as are links and special files
     in the payload, which are never followed.
     """
     with open_bag(path) as reader:
-        return _summarize(reader, top)
+        summary = _summarize(reader, top)
+        if xlsx is not None:
+            from archiver.spreadsheet import write_index_xlsx
+            write_index_xlsx(reader, xlsx)
+        return summary
 
 
 def _summarize(reader: BagReader, top: int) -> BagSummary:

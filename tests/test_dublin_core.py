@@ -3,7 +3,9 @@ round-trip exactly, and in both the status of every value."""
 from __future__ import annotations
 
 import csv
-import io
+import json
+import sys
+import zipfile
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -163,3 +165,36 @@ def test_xml_escaping_is_exactly_that_of_the_standard_library():
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 10)))
         assert dublincore.escape(text) == saxutils.escape(text)
         assert dublincore.quoteattr(text) == saxutils.quoteattr(text)
+
+
+def test_xlsx_index_holds_every_value_exactly_as_text(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    hostile = {"title": "=HYPERLINK(\"http://x\")", "byline": "@SUM(A1)", "outlet": "+Plus", "story_code": "-1+1"}
+    out = _bag_with_overrides(tmp_path, hostile)
+    dest = tmp_path / "index.xlsx"
+    result = run("info", out, "--xlsx", dest, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["payload"]["files"] == 2          # stdout stays one JSON document
+    with open(out / "metadata/dublin-core.csv", encoding="utf-8", newline="") as fh:
+        expected = list(csv.reader(fh))
+    ws = openpyxl.load_workbook(dest).active
+    got = [[cell.value if cell.value is not None else "" for cell in row] for row in ws.iter_rows()]
+    assert got == expected
+    assert all(cell.data_type == "s" for row in ws.iter_rows() for cell in row if cell.value is not None)
+    with zipfile.ZipFile(dest) as z:
+        sheet = z.read("xl/worksheets/sheet1.xml").decode("utf-8")
+    assert "<f>" not in sheet and "HYPERLINK" in sheet                  # stored as text, never a formula
+    first = dest.read_bytes()
+    assert run("info", out, "--xlsx", dest).exit_code == 0
+    assert dest.read_bytes() == first                                    # deterministic
+    assert not list(tmp_path.glob(".index.xlsx.partial-*"))
+
+
+def test_xlsx_without_openpyxl_is_a_clear_error(tmp_path, seeds_copy, monkeypatch):
+    out = tmp_path / "bag"
+    assert run("bag", seeds_copy, "-o", out, "--quiet").exit_code == 0
+    monkeypatch.setitem(sys.modules, "openpyxl", None)                  # as if it were not installed
+    result = run("info", out, "--xlsx", tmp_path / "index.xlsx")
+    assert result.exit_code == 2
+    assert "pip install 'archiver[xlsx]'" in result.stderr
+    assert not (tmp_path / "index.xlsx").exists()
