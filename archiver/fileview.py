@@ -100,8 +100,11 @@ class FileView:
                 how = f", rule {clean(item['rule'])}" if item.get("rule") else ""
                 out.append(f"{item['field']}: {value}  [{clean(str(item['status']))}{how}]")
                 evidence = item["evidence"]
-            if not evidence:
-                out.append("  no evidence: the text does not say" if item["status"] == "unknown" else "  no evidence")
+            if not evidence and item["status"] == "unknown":
+                out.append("  no evidence: the file is not text" if self.lines is None
+                           else "  no evidence: the text does not say")
+            elif not evidence:
+                out.append("  no evidence")
             for e in evidence:
                 out.extend(_evidence_lines(e, highlight))
         return "\n".join(out)

@@ -277,3 +277,18 @@ def test_readme_shows_what_info_prints_for_the_seeds(seeds_copy, tmp_path, monke
     # The bagging date is the day `make bag` ran; everything else must be the same.
     strip = lambda text: [line for line in text.splitlines() if not line.startswith("Bagged:")]  # noqa: E731
     assert strip(block) == strip(printed)
+
+
+def test_info_and_show_of_a_file_that_is_not_text(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "blob.bin").write_bytes(bytes(range(256)) * 8)
+    (src / "story.txt").write_text("A headline of some length for the page\n\nBy Ana Diaz\n\nBody text.\n")
+    out = tmp_path / "bag"
+    assert run("bag", src, "-o", out, "--quiet").exit_code == 0
+    _, doc = _info_json(out)
+    assert doc["payload"] == {"files": 2, "bytes": 2048 + (src / "story.txt").stat().st_size, "text_files": 1}
+    result = run("show", out, "blob.bin")
+    assert result.exit_code == 0
+    assert "not text" in result.stdout.splitlines()[0]
+    assert result.stdout.count("no evidence: the file is not text") == 8
