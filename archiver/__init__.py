@@ -1,13 +1,14 @@
 """archiver: BagIt 1.0 bags of text corpora, with YAML provenance records and a Dublin Core index.
 
 The Python API mirrors the command line: `make_bag` (archiver bag), `write_records` and
-`check_records` (archiver manifest), `validate_path` (archiver validate).
+`check_records` (archiver manifest), `validate_path` (archiver validate), `summarize` (archiver info),
+`show_file` (archiver show).
 """
 from __future__ import annotations
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "make_bag", "write_records", "check_records", "validate_path"]
+__all__ = ["__version__", "make_bag", "write_records", "check_records", "validate_path", "summarize", "show_file"]
 
 
 def __getattr__(name):  # lazy, so that `import archiver` stays cheap for worker processes
@@ -20,4 +21,10 @@ def __getattr__(name):  # lazy, so that `import archiver` stays cheap for worker
     if name == "validate_path":
         from archiver.validate import validate_path
         return validate_path
+    if name == "summarize":
+        from archiver.summary import summarize
+        return summarize
+    if name == "show_file":
+        from archiver.fileview import show_file
+        return show_file
     raise AttributeError(name)

@@ -224,5 +224,73 @@ def validate(paths, fmt, fast, profile, jobs):
     sys.exit(batch.exit_code(outcomes))
 
 
+BAG_ARGUMENT = click.argument("bag", metavar="BAG", type=click.Path(path_type=str))
+
+
+@main.command()
+@BAG_ARGUMENT
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              help="text: for a person; json: one document.")
+@click.option("--top", type=click.IntRange(min=0), default=10, show_default=True,
+              help="How many outlets (most files first) and files with conflicts to list.")
+@click.option("--xlsx", "xlsx", type=click.Path(dir_okay=False, path_type=str), default=None,
+              help="Also write the bag's Dublin Core index to this .xlsx file, every cell typed as text "
+                   "(no cell can run as a formula). Needs: pip install 'archiver[xlsx]'.")
+@_errors_to_exit_codes
+def info(bag, fmt, top, xlsx):
+    """Summarize BAG: size, files, outlets, dates, how each field is known, conflicts, profile, last
+    fixity check.
+
+    BAG is a bag directory or a serialized bag (.tar, .tar.gz, .tgz, .zip). Coverage counts, per
+    field, the values extracted from the text, asserted by a curator, and unknown. Nothing is
+    verified (that is `archiver validate`); links in the bag are never followed.
+
+    Exit 0; 1 when some records are missing or unreadable (listed as problems; the rest is
+    summarized); 2 when BAG is not a bag archiver can read.
+
+    \b
+    Example:
+      archiver info bags/seeds --top 5
+      archiver info bags/seeds.tar.gz --format json
+      archiver info bags/seeds --xlsx seeds-index.xlsx
+    """
+    from archiver.summary import summarize
+    summary = summarize(bag, top=top, xlsx=xlsx)
+    click.echo(summary.to_json() if fmt == "json" else summary.to_text())
+    if xlsx is not None:
+        click.echo(f"Wrote the Dublin Core index, every cell as text -> {xlsx}", err=True)
+    sys.exit(EXIT_INVALID if summary.problems else 0)
+
+
+@main.command()
+@BAG_ARGUMENT
+@click.argument("path", type=str)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              help="text: for a person; json: one document.")
+@click.option("--color/--no-color", default=None,
+              help="Highlight cited lines in bold colour (default: only when stdout is a terminal).")
+@_errors_to_exit_codes
+def show(bag, path, fmt, color):
+    """Show the provenance of one payload file of BAG: each field's value, status and rule (or
+    curator), and each evidence line in the file's text with 2 lines around it.
+
+    PATH is the payload file as data/… or relative to data/. Exit 2 when BAG is not a bag archiver
+    can read, PATH is no payload file of it, or its record is missing or unreadable.
+
+    \b
+    Example:
+      archiver show bags/seeds 002_925810d536abd4d2.txt
+      archiver show bags/seeds data/002_925810d536abd4d2.txt --format json
+    """
+    from archiver.fileview import show_file
+    view = show_file(bag, path)
+    if fmt == "json":
+        click.echo(view.to_json())
+    else:
+        highlight = sys.stdout.isatty() if color is None else color
+        # click.echo strips escape sequences from output that is not a terminal unless told to keep them.
+        click.echo(view.to_text(highlight=highlight), color=highlight)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

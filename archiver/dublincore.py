@@ -4,8 +4,16 @@ Mapping from a provenance record: title → dc:title, byline → dc:creator, out
 published → dc:date (W3CDTF: a time is kept only with a known zone, which W3CDTF requires), story code
 and the payload path (`data/…`) → dc:identifier, dc:type `Text`, dc:format `text/plain` (or
 `application/octet-stream` for a file that is not text), dc:language. An unknown value is left out,
-never written as "unknown". Both files are streamed in payload-path order: records are formatted
-as text here (in worker processes) and appended by the bag writer.
+never written as "unknown".
+
+The index says how each value is known, so that an extracted value, a curator's assertion and an
+unknown do not look alike outside the YAML: the CSV has a status column beside each field
+(`dc.title.status`: extracted / asserted / unknown), and each XML record one `dc:description`
+statement ("archiver provenance: title: extracted (rule title.header-line); outlet: asserted (by A.
+Curator); …"), which catalogue tools keep where they would drop a private element. CSV values are
+written exactly as they are (no prefix against spreadsheet formulas: the index carries the page's own
+words; open it in a spreadsheet as text). Both files are streamed in payload-path order: records are
+formatted as text here (in worker processes) and appended by the bag writer.
 """
 from __future__ import annotations
 
@@ -37,8 +45,17 @@ DC_NS = "http://purl.org/dc/elements/1.1/"
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
 OAI_DC_XSD = "http://www.openarchives.org/OAI/2.0/oai_dc.xsd"
 
-CSV_COLUMNS = ("filename", "dc.title", "dc.creator", "dc.publisher", "dc.date", "dc.identifier",
-               "dc.type", "dc.format", "dc.language")
+# The record fields the index says the status of, with the DC element each maps to, in CSV order.
+STATUS_FIELDS = (("title", "title"), ("creator", "byline"), ("publisher", "outlet"), ("date", "published"),
+                 ("identifier", "story_code"), ("language", "language"))
+_STATUS_OF = dict(STATUS_FIELDS)
+STATEMENT_FIELDS = ("title", "outlet", "published", "story_code", "byline", "language")   # record order
+CSV_COLUMNS = ("filename", "dc.title", "dc.title.status", "dc.creator", "dc.creator.status", "dc.publisher",
+               "dc.publisher.status", "dc.date", "dc.date.status", "dc.identifier", "dc.identifier.status",
+               "dc.type", "dc.format", "dc.language", "dc.language.status")
+# The statement of each XML record begins with this, so that a reader (or a script) can find it among
+# other descriptions a catalogue adds later.
+STATEMENT_PREFIX = "archiver provenance: "
 
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _HAS_ZONE = re.compile(r"(Z|[+-]\d\d:\d\d)$")
@@ -51,15 +68,35 @@ def w3cdtf(iso: str) -> str:
     return iso
 
 
+def statement(statuses: dict) -> str:
+    """The provenance statement of one record: each field of STATUS_FIELDS (by its record name), its
+    status and how it is known, e.g. "archiver provenance: title: extracted (rule title.header-line);
+    outlet: asserted (by A. Curator); published: unknown; …". `statuses`: {field: (status, rule or
+    curator or None)}; a field missing from it is unknown."""
+    parts = []
+    for name in STATEMENT_FIELDS:
+        status, how = statuses.get(name, ("unknown", None))
+        if how and status == "extracted":
+            parts.append(f"{name}: {status} (rule {how})")
+        elif how and status == "asserted":
+            parts.append(f"{name}: {status} (by {how})")
+        else:
+            parts.append(f"{name}: {status}")
+    return STATEMENT_PREFIX + "; ".join(parts)
+
+
 @dataclass
 class DublinCoreRecord:
-    """The DC elements of one payload file, as (element, value) pairs in a fixed order."""
+    """The DC elements of one payload file, as (element, value) pairs in a fixed order, and the status
+    of each record field behind them ({field: (status, rule or curator or None)})."""
 
     payload_path: str            # "data/…", as on disk
     elements: list[tuple[str, str]]
+    statuses: dict
 
     @classmethod
-    def from_values(cls, payload_path: str, values: dict, is_text: bool) -> "DublinCoreRecord":
+    def from_values(cls, payload_path: str, values: dict, is_text: bool, statuses: dict) -> "DublinCoreRecord":
+        """`values`: {field: value} of the known values; `statuses` as in the class."""
         els: list[tuple[str, str]] = []
 
         def add(name, value):
@@ -75,10 +112,15 @@ class DublinCoreRecord:
         add("type", "Text")
         add("format", "text/plain" if is_text else "application/octet-stream")
         add("language", values.get("language"))
-        return cls(payload_path, els)
+        add("description", statement(statuses))
+        return cls(payload_path, els, statuses)
 
     def first(self, name: str) -> str:
         return next((v for n, v in self.elements if n == name), "")
+
+    def status(self, element: str) -> str:
+        """The status (extracted / asserted / unknown) of the record field behind a DC element."""
+        return self.statuses.get(_STATUS_OF[element], ("unknown", None))[0]
 
 
 def _xml_text(value: str) -> str:
@@ -104,13 +146,6 @@ def xml_record(rec: DublinCoreRecord) -> str:
     return "".join(parts)
 
 
-def _neutralise(cell: str) -> str:
-    # A spreadsheet runs a cell that starts with = + - @ (or a tab/CR that hides one) as a formula.
-    if cell and cell[0] in "=+-@\t\r":
-        return "'" + cell
-    return cell
-
-
 def csv_line(cells) -> str:
     buf = io.StringIO()
     csv.writer(buf, lineterminator="\r\n").writerow(cells)
@@ -122,11 +157,14 @@ def csv_header() -> str:
 
 
 def csv_row(rec: DublinCoreRecord) -> str:
-    """One row of dublin-core.csv (UTF-8, CRLF, formulas neutralised)."""
-    values = {n: v for n, v in rec.elements if n != "identifier"}
+    """One row of dublin-core.csv (UTF-8, CRLF, RFC 4180 quoting): each value exactly as in the record,
+    beside its status."""
+    values = {n: v for n, v in rec.elements if n not in ("identifier", "description")}
     path_id = encode_index_path(rec.payload_path)
     story = next((v for n, v in rec.elements if n == "identifier" and v != path_id), "")
-    return csv_line([_neutralise(c) for c in (
-        path_id, values.get("title", ""), values.get("creator", ""), values.get("publisher", ""),
-        values.get("date", ""), story, values.get("type", ""), values.get("format", ""),
-        values.get("language", ""))])
+    st = rec.status
+    return csv_line((
+        path_id, values.get("title", ""), st("title"), values.get("creator", ""), st("creator"),
+        values.get("publisher", ""), st("publisher"), values.get("date", ""), st("date"), story,
+        st("identifier"), values.get("type", ""), values.get("format", ""), values.get("language", ""),
+        st("language")))

@@ -83,6 +83,15 @@ class Field:
     def found(cls, value: str, evidence: list[Evidence]) -> "Field":
         return cls(value, EXTRACTED, list(evidence))
 
+    def attribution(self) -> str | None:
+        """How the value is known, for the index: the rule of the first supporting evidence of an
+        extracted value, the curator of an asserted one; None for an unknown value (or a rule-less one)."""
+        if self.status == ASSERTED:
+            return self.by
+        if self.status == EXTRACTED:
+            return next((e.rule for e in self.evidence if e.outcome is None), None)
+        return None
+
     def to_dict(self) -> dict:
         d: dict = {"value": self.value, "status": self.status}
         if self.status == ASSERTED:

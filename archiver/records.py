@@ -13,7 +13,7 @@ import stat
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from archiver.model import FIELD_NAMES, Field
+from archiver.model import CORE_FIELD_NAMES, FIELD_NAMES, Field
 from archiver.newfiles import Recycled, finish, open_new
 from archiver.reader import read_source
 
@@ -28,6 +28,7 @@ class FileOutcome:
     sha512: str
     is_text: bool
     values: dict                 # field name -> value (str) for known values
+    statuses: dict               # field name -> (status, rule or curator or None), for the index
     record_sha256: str
     record_sha512: str
     record_bytes: int
@@ -67,8 +68,9 @@ def process_file(relpath: str, abspath: str, payload_dest: str | None, record_de
             out.write(data)
             finish(out, recycled[1])
     values = {name: f.value for name, f in record.fields.items() if f.value is not None}
+    statuses = {name: (record.fields[name].status, record.fields[name].attribution()) for name in CORE_FIELD_NAMES}
     outcome = FileOutcome(relpath, facts.size, facts.sha256, facts.sha512, record.encoding is not None,
-                          values, hashlib.sha256(data).hexdigest(), hashlib.sha512(data).hexdigest(),
+                          values, statuses, hashlib.sha256(data).hexdigest(), hashlib.sha512(data).hexdigest(),
                           len(data), problem)
     return outcome, data
 
