@@ -399,7 +399,7 @@ def _write_bag(corpus: Corpus, bag_dir: Path, info: dict, jobs: int | None, over
     def open_page(rel: str) -> _RoomWriter:
         pages[rel] = _RoomWriter(str(bag_dir / rel), background)
         return pages[rel]
-    # The reading room is fed every file's items.jsonl entry, processed or carried over, in order.
+    # The reading room is fed every file's items.tsv entry, processed or carried over, in order.
     room = ReadingRoom(open_page, info.get("External-Identifier") or info.get("External-Description") or "",
                        len(corpus.files))
 

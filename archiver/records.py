@@ -32,7 +32,7 @@ class FileOutcome:
     record_sha512: str
     record_bytes: int
     override_problem: str | None = None
-    room_entry: str | None = None    # its line of the reading room's items.jsonl (archiver.readingroom)
+    room_entry: str | None = None    # its line of the reading room's items.tsv (archiver.readingroom)
 
 
 def preload() -> None:

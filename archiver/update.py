@@ -55,7 +55,7 @@ STATE_FORMAT = "archiver-state/7"
 # The old bag's files that hold one entry per payload file, in payload order.
 ENTRY_FILES = ("manifest-sha256.txt", "manifest-sha512.txt", "tagmanifest-sha256.txt",
                "tagmanifest-sha512.txt", "metadata/dublin-core.xml", "metadata/dublin-core.csv",
-               "metadata/reading-room/items.jsonl")
+               "metadata/reading-room/items.tsv")
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _BLOCK = 1 << 20
 

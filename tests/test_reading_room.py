@@ -16,6 +16,7 @@ from archiver import readingroom
 from conftest import run
 
 STATUSES = ("extracted", "asserted", "unknown")
+CLASS = {"e": "extracted", "a": "asserted", "u": "unknown"}     # a cell's class -> its value's status
 
 
 class Page(HTMLParser):
@@ -102,7 +103,7 @@ def test_every_bag_has_a_reading_room_listed_in_the_tag_manifests(seeds_bag):
     room = {p.relative_to(seeds_bag).as_posix() for p in (seeds_bag / "metadata").rglob("*")
             if p.is_file() and "provenance" not in p.parts}
     assert {"metadata/index.html", "metadata/reading-room/items-0001.html",
-            "metadata/reading-room/items.jsonl"} <= room
+            "metadata/reading-room/items.tsv"} <= room
     assert room <= tagged
     assert run("validate", seeds_bag).exit_code == 0
 
@@ -131,12 +132,12 @@ def test_items_are_marked_by_status_and_link_to_payload_and_record(seeds_bag):
     recs = records(seeds_bag)
     item_page = (seeds_bag / "metadata" / "reading-room" / "items-0001.html").read_text(encoding="utf-8")
     page = Page(item_page)
-    shown = Counter(c.removeprefix("s-") for c in page.cell_classes if c.startswith("s-"))
+    shown = Counter(CLASS[c] for c in page.cell_classes if c in CLASS)
     expected = Counter(r["fields"][name]["status"] for r in recs for name in readingroom.CORE_FIELD_NAMES)
     assert shown == expected
     # Visible marks, not colour alone: each status's letter is in its cells' text.
-    assert item_page.count('class="m" title="unknown">?<') == expected["unknown"]
-    assert item_page.count('class="m" title="extracted">E<') == expected["extracted"]
+    assert item_page.count('<td class="u"><b>?</b> <i>unknown</i>') == expected["unknown"]
+    assert item_page.count('<td class="e"><b>E</b> ') == expected["extracted"]
     for r in recs:
         path = r["source"]["path"]
         assert f"../../data/{path}" in page.hrefs
@@ -148,12 +149,27 @@ def test_cited_lines_are_shown_highlighted_in_their_context(seeds_bag):
     page = Page((seeds_bag / "metadata" / "reading-room" / "items-0001.html").read_text(encoding="utf-8"))
     cited = set()
     for r in records(seeds_bag):
-        lines = (seeds_bag / "data" / r["source"]["path"]).read_text(encoding="utf-8").split("\n")
+        lines = (seeds_bag / "data" / r["source"]["path"]).read_text(encoding="utf-8").splitlines()
         for f in r["fields"].values():
             for ev in f.get("evidence", []):
                 if ev["line"] is not None:
-                    cited.add(lines[ev["line"] - 1].rstrip("\r"))
+                    cited.add(lines[ev["line"] - 1])
     assert cited and cited <= set(page.marks)
+
+
+@pytest.mark.parametrize("newline", ["\r", "\r\n", "\x0c", "\u2028"])
+def test_cited_lines_are_counted_as_the_record_counts_them(tmp_path, newline):
+    src = tmp_path / "src"
+    src.mkdir()
+    lines = ["Press TV", "", "Ministers agree on a new budget for the year", "", "Body of the story."]
+    (src / "a.txt").write_bytes(newline.join(lines).encode("utf-8"))
+    bag = tmp_path / "bag"
+    assert run("bag", src, "-o", bag, "--quiet").exit_code == 0
+    rec = records(bag)[0]
+    cited = {ev["line"] for f in rec["fields"].values() for ev in f.get("evidence", []) if ev["line"]}
+    assert cited
+    marks = Page((bag / "metadata" / "reading-room" / "items-0001.html").read_text(encoding="utf-8")).marks
+    assert sorted(marks) == sorted(lines[n - 1] for n in cited)
 
 
 # A title that would retitle the page if it ran (the browser test looks); the extractor keeps it whole.
