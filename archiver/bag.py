@@ -400,8 +400,8 @@ def _write_bag(corpus: Corpus, bag_dir: Path, info: dict, jobs: int | None, over
         pages[rel] = _RoomWriter(str(bag_dir / rel), background)
         return pages[rel]
     # The reading room is fed every file's items.tsv entry, processed or carried over, in order.
-    room = ReadingRoom(open_page, info.get("External-Identifier") or info.get("External-Description") or "",
-                       len(corpus.files))
+    label = info.get("External-Identifier") or info.get("External-Description") or ""
+    room = ReadingRoom(open_page, _clean_info(label), len(corpus.files))
 
     def to_items(block: bytes) -> None:
         items.write(block)

@@ -85,6 +85,9 @@ def _clip(line: str, limit: int = MAX_LINE) -> str:
     return line if len(line) <= limit else line[:limit] + "\u2026"
 
 
+_LABEL_CACHE: dict[tuple[str, str], str] = {}     # (field, rule) -> its label: rules are few
+
+
 def _evidence(fields: dict, text: str | None) -> str:
     """The item's evidence: the cited lines of `text` highlighted in context, each labelled with its
     fields and rules; a list of the rest (evidence without a line, overruled or conflicting candidates,
@@ -98,7 +101,10 @@ def _evidence(fields: dict, text: str | None) -> str:
                          + (f" ({_e(f.note)})" if f.note else "") + "</li>")
         for ev in f.evidence:
             if ev.line is not None:
-                cited.setdefault(ev.line, []).append(f"{LABELS[name]} ({_e(ev.rule)})")
+                label = _LABEL_CACHE.get((name, ev.rule))
+                if label is None:
+                    label = _LABEL_CACHE[(name, ev.rule)] = f"{LABELS[name]} ({_e(ev.rule)})"
+                cited.setdefault(ev.line, []).append(label)
             if ev.line is None or ev.outcome:
                 where = f"line {ev.line}" if ev.line is not None else f"\u201c{_e(_clip(ev.text))}\u201d"
                 outcome = f' <s class="cf">{_e(ev.outcome)}</s>' if ev.outcome else ""
@@ -106,7 +112,7 @@ def _evidence(fields: dict, text: str | None) -> str:
                 notes.append(f"<li>{LABELS[name]}{value}: {where} ({_e(ev.rule)}){outcome}</li>")
     if not notes and not cited:
         return ""
-    lines = text.splitlines() if text is not None else []     # numbered as the extractor numbers them
+    lines = text.splitlines() if text is not None and cited else []   # numbered as the extractor numbers them
     shown = sorted(n for n in cited if 1 <= n <= len(lines))[:MAX_CITED]
     wanted = sorted({k for n in shown for k in range(max(1, n - CONTEXT), min(len(lines), n + CONTEXT) + 1)})
     out, previous = [], None

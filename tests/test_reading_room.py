@@ -239,3 +239,15 @@ def test_update_keeps_the_reading_room_current(tmp_path, monkeypatch):
     text = (bag / "metadata" / "reading-room" / "items-0001.html").read_text(encoding="utf-8")
     assert "A changed headline" in text and "An added headline" in text and "story-004.txt" not in text
     assert run("validate", bag).exit_code == 0
+
+
+def test_pages_name_the_bag_by_its_identifier_never_by_its_folder(seeds_copy, tmp_path):
+    named = tmp_path / "folder-one"
+    assert run("bag", seeds_copy, "-o", named, "--quiet", "--external-identifier", "Coll <42>").exit_code == 0
+    index = (named / "metadata" / "index.html").read_text(encoding="utf-8")
+    assert "<h1>Reading room: Coll &lt;42&gt;</h1>" in index and "folder-one" not in index
+    other = tmp_path / "folder-two"
+    assert run("bag", seeds_copy, "-o", other, "--quiet").exit_code == 0
+    assert "<h1>Reading room: this bag</h1>" in (other / "metadata" / "index.html").read_text(encoding="utf-8")
+    for page in pages(other)[1:]:
+        assert "folder-two" not in page.read_text(encoding="utf-8")
