@@ -5,14 +5,14 @@ archiver keeps, beside each bag directory it writes, a small state file `.<bag n
 mtime and inode as they were when bagged, in the order the bag lists them, and the length in bytes of
 its entry in each of the bag's manifests, tag manifests, Dublin Core index and reading-room items
 (archiver.readingroom); what the records depended on (archiver's version, a digest of its code, the
-overrides file's digest); and, for each of those seven files, where its first payload file's entry starts and its identity as written (inode, size,
-mtime and ctime).
+overrides file's digest); and, for each of those seven files, where its first payload file's entry
+starts and its identity as written (inode, size, mtime and ctime).
 
 A file whose size, mtime and inode are unchanged is carried over: its payload and record are hard-linked
 from the old bag into the new one (neither read nor copied), and its manifest, tag-manifest, Dublin
-Core and reading-room entries are copied as bytes from the old bag's files, read where the state's lengths put them.
-Those files are not parsed: their identity must match the state file (so they are exactly what archiver
-wrote, in the state's order). Identity, not a digest: any write to a file changes its ctime, which no
+Core and reading-room entries are copied as bytes from the old bag's files, read where the state's
+lengths put them. Those files are not parsed: their identity must match the state file (so they are
+exactly what archiver wrote, in the state's order). Identity, not a digest: any write to a file changes its ctime, which no
 user can set back, and checking four numbers costs nothing where hashing the 27 MB of manifests, tag
 manifests and index of 20,000 files cost a tenth of an update. Anything else is read and processed as
 new. Without a
