@@ -27,6 +27,7 @@ from archiver.errors import ArchiverError, OutputExistsError, OverrideError, Sou
 from archiver.model import ARCHIVER_PROFILE_ID as PROFILE_ID
 from archiver.newfiles import Recycled, recyclable
 from archiver.reader import DIRECT_MIN
+from archiver.readingroom import ITEMS, ROOM_DIR, ReadingRoom
 from archiver.records import Carried, CarriedSpan, preload, process_chunk
 from archiver.update import (ENTRY_FILES, CarryOver, Lineage, bag_dirs, claim_spare, dependencies, fingerprint,
                              keep_spare, plan_reuse, recorded_files, spare_path, write_state)
@@ -115,6 +116,18 @@ class _HashingWriter:
 
 
 EPOCH_MAX = (1 << 32) - 1   # the gzip header's 32-bit unsigned time (tar and zip reach further)
+
+
+class _RoomWriter(_HashingWriter):
+    """A reading-room page written and hashed in the background thread, closed there too, in order:
+    its digests are read (digests()) once that thread is done."""
+
+    def close(self) -> None:
+        self._background.put(lambda _: self._fh.close(), None)
+
+    def digests(self) -> dict[str, str]:
+        self._fh.close()      # a no-op after the background thread closed it
+        return {alg: h.hexdigest() for alg, h in self.hashes.items()}
 
 
 def bagging_date() -> str:
@@ -383,11 +396,25 @@ def _write_bag(corpus: Corpus, bag_dir: Path, info: dict, jobs: int | None, over
         parts = parent.split("/") if parent else []
         makedirs(os.path.join(data_dir, *parts))
         makedirs(os.path.join(records_dir, *parts))
+    makedirs(str(bag_dir / ROOM_DIR))
 
     background = _Background()
     manifests = {alg: _HashingWriter(str(bag_dir / f"manifest-{alg}.txt"), background) for alg in ALGORITHMS}
     xml = _HashingWriter(str(meta_dir / "dublin-core.xml"), background)
     csvw = _HashingWriter(str(meta_dir / "dublin-core.csv"), background)
+    items = _HashingWriter(str(bag_dir / ITEMS), background)
+    pages: dict[str, _RoomWriter] = {}
+
+    def open_page(rel: str) -> _RoomWriter:
+        pages[rel] = _RoomWriter(str(bag_dir / rel), background)
+        return pages[rel]
+    # The reading room is fed every file's items.tsv entry, processed or carried over, in order.
+    label = info.get("External-Identifier") or info.get("External-Description") or ""
+    room = ReadingRoom(open_page, _clean_info(label), len(corpus.files))
+
+    def to_items(block: bytes) -> None:
+        items.write(block)
+        room.feed(block)
     xml_head, csv_head = xml_header().encode("utf-8"), csv_header().encode("utf-8")
     xml.write(xml_head)
     csvw.write(csv_head)
@@ -396,7 +423,7 @@ def _write_bag(corpus: Corpus, bag_dir: Path, info: dict, jobs: int | None, over
     # Where each of ENTRY_FILES' entries go, in the background thread's order.
     sinks = {**{f"manifest-{alg}.txt": w.write for alg, w in manifests.items()},
              **{f"tagmanifest-{alg}.txt": functools.partial(background.put, fh.write) for alg, fh in record_tags.items()},
-             "metadata/dublin-core.xml": xml.write, "metadata/dublin-core.csv": csvw.write}
+             "metadata/dublin-core.xml": xml.write, "metadata/dublin-core.csv": csvw.write, ITEMS: to_items}
     stale: list[str] = []
     total_bytes = 0
     count = 0
@@ -435,6 +462,7 @@ def _write_bag(corpus: Corpus, bag_dir: Path, info: dict, jobs: int | None, over
             if progress:
                 progress(count, len(corpus.files))
         xml.write(XML_FOOTER.encode("utf-8"))
+        room.finish(bagging_date(), total_bytes)
         if trash is not None:
             trash.start()
     finally:
@@ -447,7 +475,9 @@ def _write_bag(corpus: Corpus, bag_dir: Path, info: dict, jobs: int | None, over
             for fh in record_tags.values():
                 fh.close()
             xml_hashes, csv_hashes = xml.close(), csvw.close()
-    starts = {"metadata/dublin-core.xml": len(xml_head), "metadata/dublin-core.csv": len(csv_head),
+            item_hashes = items.close()
+            page_hashes = {rel: page.digests() for rel, page in pages.items()}
+    starts = {"metadata/dublin-core.xml": len(xml_head), "metadata/dublin-core.csv": len(csv_head), ITEMS: 0,
               **{f"manifest-{alg}.txt": 0 for alg in ALGORITHMS}}
     if stale:
         raise OverrideError("stale override(s), nothing was written:\n  " + "\n  ".join(stale))
@@ -473,6 +503,8 @@ def _write_bag(corpus: Corpus, bag_dir: Path, info: dict, jobs: int | None, over
     entries["bag-info.txt"] = _digests(info_bytes)
     entries["metadata/dublin-core.xml"] = xml_hashes
     entries["metadata/dublin-core.csv"] = csv_hashes
+    entries[ITEMS] = item_hashes
+    entries.update(page_hashes)
     for alg in ALGORITHMS:
         entries[f"manifest-{alg}.txt"] = manifest_hashes[alg]
     # The bag's own tag files first (sorted), then one line per record, in payload order.
@@ -544,7 +576,7 @@ def _clear_spare(bag_dir: Path, carry: CarryOver, parents: set[str], trash: _Tra
     the payload file and record of every other file it holds (moved to `trash`); then its directories
     the new bag does not have. Its tree is exactly as that bag was written (claim_spare checked its
     directories)."""
-    for base in (bag_dir, bag_dir / "metadata"):
+    for base in (bag_dir, bag_dir / "metadata", bag_dir / ROOM_DIR):
         for entry in os.scandir(base):
             if not entry.is_dir(follow_symlinks=False):
                 os.unlink(entry.path)
@@ -591,20 +623,20 @@ def _bag_chunk(chunk, bag_root, records_root, overrides, link, old_bag) -> list:
     """Process a chunk; return it as runs, in order: _ChunkText for processed files, _CarriedRun for
     consecutive files carried over from `old_bag`."""
     runs: list = []
-    m256, m512, xml, csv_rows, t256, t512, stale = [], [], [], [], [], [], []
+    m256, m512, xml, csv_rows, t256, t512, room, stale = [], [], [], [], [], [], [], []
     size = 0
     enc = lambda parts: "".join(parts).encode("utf-8")  # noqa: E731
 
     def flush_text():
-        nonlocal m256, m512, xml, csv_rows, t256, t512, stale, size
+        nonlocal m256, m512, xml, csv_rows, t256, t512, room, stale, size
         if t256:
-            by_file = (m256, m512, t256, t512, xml, csv_rows)     # in ENTRY_FILES order
+            by_file = (m256, m512, t256, t512, xml, csv_rows, room)     # in ENTRY_FILES order
             runs.append(_ChunkText(len(t256), size, tuple(enc(e) for e in by_file), stale,
                                    tuple([_byte_length(e) for e in entries] for entries in by_file)))
-        m256, m512, xml, csv_rows, t256, t512, stale = [], [], [], [], [], [], []
+        m256, m512, xml, csv_rows, t256, t512, room, stale = [], [], [], [], [], [], [], []
         size = 0
 
-    for o in process_chunk(chunk, bag_root, records_root, overrides, link, old_bag=old_bag):
+    for o in process_chunk(chunk, bag_root, records_root, overrides, link, old_bag=old_bag, room=True):
         if isinstance(o, (Carried, CarriedSpan)):
             first, stop, nbytes = (o.index, o.index + 1, o.size) if type(o) is Carried else o
             flush_text()
@@ -625,6 +657,7 @@ def _bag_chunk(chunk, bag_root, records_root, overrides, link, old_bag) -> list:
         record = encode_path(f"metadata/provenance/{o.relpath}.yaml")
         t256.append(f"{o.record_sha256}  {record}\n")
         t512.append(f"{o.record_sha512}  {record}\n")
+        room.append(o.room_entry)
         if o.override_problem:
             stale.append(f"{o.relpath}: {o.override_problem}")
         size += o.size

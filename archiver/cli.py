@@ -106,6 +106,7 @@ def bag(source, output, force, archive, update, verify, link, overrides, jobs, f
     """Package SOURCE as a BagIt 1.0 bag with provenance records and a Dublin Core index.
 
     SOURCE is never modified: every file is copied, byte for byte, under data/.
+    Open metadata/index.html of the bag in a browser to read it (no network needed).
     """
     from archiver.bag import make_bag
     info = {"Source-Organization": source_organization, "Contact-Name": contact_name,

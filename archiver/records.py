@@ -33,6 +33,7 @@ class FileOutcome:
     record_sha512: str
     record_bytes: int
     override_problem: str | None = None
+    room_entry: str | None = None    # its line of the reading room's items.tsv (archiver.readingroom)
 
 
 def preload() -> None:
@@ -41,12 +42,12 @@ def preload() -> None:
     import archiver.provenance  # noqa: F401
 
 
-def build_record(facts, overrides: dict | None):
+def build_record(facts, overrides: dict | None, decoded: tuple | None = None):
     """The record of one file (a ProvenanceRecord); returns (record, problem) where problem names a
-    stale override."""
+    stale override. `decoded`: facts.decoded() when the caller has it already (it needs the text too)."""
     from archiver.extract import extract
     from archiver.provenance import ProvenanceRecord
-    text, encoding = facts.decoded()
+    text, encoding = decoded if decoded is not None else facts.decoded()
     fields = extract(text) if text is not None else {name: Field.unknown() for name in FIELD_NAMES}
     problem = None
     if overrides:
@@ -57,11 +58,14 @@ def build_record(facts, overrides: dict | None):
 
 def process_file(relpath: str, abspath: str, payload_dest: str | None, record_dest: str | None,
                  overrides: dict | None = None, link: bool = False,
-                 recycled: tuple[Recycled | None, Recycled | None] = (None, None)) -> tuple[FileOutcome, bytes]:
+                 recycled: tuple[Recycled | None, Recycled | None] = (None, None),
+                 room: bool = False) -> tuple[FileOutcome, bytes]:
     """Read, copy, hash, extract and (when `record_dest` is given) write the record of one file;
-    `recycled`: files to write the payload copy and the record over (archiver.newfiles)."""
+    `recycled`: files to write the payload copy and the record over (archiver.newfiles); with `room`,
+    the outcome carries the file's reading-room entry, made here while its decoded text is at hand."""
     facts = read_source(relpath, abspath, payload_dest, link=link, recycled=recycled[0])
-    record, problem = build_record(facts, overrides)
+    decoded = facts.decoded()
+    record, problem = build_record(facts, overrides, decoded)
     data = record.to_yaml()
     if record_dest is not None:
         with open_new(record_dest, recycled[1]) as out:   # never through an existing file (it may be a link)
@@ -72,6 +76,9 @@ def process_file(relpath: str, abspath: str, payload_dest: str | None, record_de
     outcome = FileOutcome(relpath, facts.size, facts.sha256, facts.sha512, record.encoding is not None,
                           values, statuses, hashlib.sha256(data).hexdigest(), hashlib.sha512(data).hexdigest(),
                           len(data), problem)
+    if room:
+        from archiver.readingroom import item_entry
+        outcome.room_entry = item_entry(relpath, record.fields, decoded[0])
     return outcome, data
 
 
@@ -114,7 +121,7 @@ def _carry(relpath: str, size: int, old_bag: str, payload_dest: str, record_dest
 
 def process_chunk(chunk: list[tuple], bag_root: str | None, records_root: str | None,
                   overrides: dict | None, link: bool, keep_data: bool = False,
-                  old_bag: str | None = None) -> list:
+                  old_bag: str | None = None, room: bool = False) -> list:
     """Worker entry point: process a list of (relpath, abspath[, index in old_bag, size, in place[,
     (payload, record) files to recycle]]) and CarriedSpan items (returned as they are). Paths are
     joined by components.
@@ -122,7 +129,8 @@ def process_chunk(chunk: list[tuple], bag_root: str | None, records_root: str | 
     An item with an index is an unchanged file of an incremental update: its payload and record are
     already in place (`in place`: the update patches a spare that holds them) or are hard-linked from
     the previous bag `old_bag`, neither read nor copied, and it comes back as Carried (if the old copy
-    is not usable after all, the file is processed like any other).
+    is not usable after all, the file is processed like any other). With `room`, each outcome carries
+    its reading-room entry (archiver.readingroom.item_entry).
     """
     results = []
     for item in chunk:
@@ -140,6 +148,7 @@ def process_chunk(chunk: list[tuple], bag_root: str | None, records_root: str | 
             continue
         file_overrides = overrides.get(relpath) if overrides else None
         recycled = item[5] if len(item) > 5 else (None, None)
-        outcome, data = process_file(relpath, abspath, payload_dest, record_dest, file_overrides, link, recycled)
+        outcome, data = process_file(relpath, abspath, payload_dest, record_dest, file_overrides, link, recycled,
+                                     room)
         results.append((outcome, data) if keep_data else outcome)
     return results

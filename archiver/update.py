@@ -3,16 +3,16 @@
 archiver keeps, beside each bag directory it writes, a small state file `.<bag name>.archiver-state`
 (outside the bag, so the bag stays byte-identical for the same input). It lists each source file's size,
 mtime and inode as they were when bagged, in the order the bag lists them, and the length in bytes of
-its entry in each of the bag's manifests, tag manifests and Dublin Core index; what the records
-depended on (archiver's version, a digest of its code, the overrides file's digest); and, for each of
-those six files, where its first payload file's entry starts and its identity as written (inode, size,
-mtime and ctime).
+its entry in each of the bag's manifests, tag manifests, Dublin Core index and reading-room items
+(archiver.readingroom); what the records depended on (archiver's version, a digest of its code, the
+overrides file's digest); and, for each of those seven files, where its first payload file's entry
+starts and its identity as written (inode, size, mtime and ctime).
 
 A file whose size, mtime and inode are unchanged is carried over: its payload and record are hard-linked
-from the old bag into the new one (neither read nor copied), and its manifest, tag-manifest and Dublin
-Core entries are copied as bytes from the old bag's files, read where the state's lengths put them.
-Those files are not parsed: their identity must match the state file (so they are exactly what archiver
-wrote, in the state's order). Identity, not a digest: any write to a file changes its ctime, which no
+from the old bag into the new one (neither read nor copied), and its manifest, tag-manifest, Dublin
+Core and reading-room entries are copied as bytes from the old bag's files, read where the state's
+lengths put them. Those files are not parsed: their identity must match the state file (so they are
+exactly what archiver wrote, in the state's order). Identity, not a digest: any write to a file changes its ctime, which no
 user can set back, and checking four numbers costs nothing where hashing the 27 MB of manifests, tag
 manifests and index of 20,000 files cost a tenth of an update. Anything else is read and processed as
 new. Without a
@@ -52,10 +52,11 @@ from typing import Iterator
 from archiver import __version__
 from archiver.errors import ArchiverError
 
-STATE_FORMAT = "archiver-state/6"
+STATE_FORMAT = "archiver-state/7"
 # The old bag's files that hold one entry per payload file, in payload order.
 ENTRY_FILES = ("manifest-sha256.txt", "manifest-sha512.txt", "tagmanifest-sha256.txt",
-               "tagmanifest-sha512.txt", "metadata/dublin-core.xml", "metadata/dublin-core.csv")
+               "tagmanifest-sha512.txt", "metadata/dublin-core.xml", "metadata/dublin-core.csv",
+               "metadata/reading-room/items.tsv")
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _BLOCK = 1 << 20
 
@@ -73,7 +74,7 @@ def spare_path(bag_dir: Path) -> Path:
 def bag_dirs(parents: set[str]) -> list[str]:
     """Every directory of a bag whose payload files are in `parents` (relative to data/), relative to the
     bag ('' is the bag itself)."""
-    out = {"", "data", "metadata", "metadata/provenance"}
+    out = {"", "data", "metadata", "metadata/provenance", "metadata/reading-room"}
     for parent in parents:
         while parent:
             out.add(f"data/{parent}")

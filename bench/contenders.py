@@ -225,6 +225,13 @@ def build(ctx: SetContext, prepared: dict) -> list[Contender]:
                   ["sh", "-c", COREUTILS_CHECK], cwd=str(bag)),
     ]
     if ctx.small_files:
+        noroom_run = ctx.runs_dir / "noroom-run"
+        out.append(Contender(
+            "archiver-bag-noroom", "context: archiver bag without the reading room", "bag",
+            [py, "-m", "bench.noroom", "bag", str(ctx.source), "-o", str(noroom_run), "--quiet", "--jobs", jobs,
+             "--force"], cwd=str(REPO), teardown=lambda: remove_bag(noroom_run, ctx.dispose),
+            note="bench/noroom.py: archiver bag with item rendering and the pages taken out; the reading "
+                 "room's cost is archiver bag minus this"))
         src = ctx.runs_dir / "update-src"
         out.append(Contender(
             "archiver-update", "archiver bag --update (1% changed)", "update",

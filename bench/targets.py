@@ -32,6 +32,14 @@ def _rss(key: str) -> Callable[[dict, float], float | None]:
     return lambda results, floor: (results.get(key) or {}).get("peak_rss_mb")
 
 
+def _share(whole: str, without: str) -> Callable[[dict, float], float | None]:
+    """What part of `whole`'s time goes to what `without` leaves out: (whole - without) / whole."""
+    def value(results: dict, floor: float) -> float | None:
+        a, b = results.get(whole), results.get(without)
+        return (a["median"] - b["median"]) / a["median"] if a and b and a.get("median") and b.get("median") else None
+    return value
+
+
 def _fraction(part: str, whole: str) -> Callable[[dict, float], float | None]:
     return _speedup(part, whole)  # part / whole
 
@@ -70,6 +78,8 @@ TARGETS = [
            _seconds("archiver-validate-fast"), "<=", 2.0, "s"),
     Target("update", "archiver bag --update after a 1% change ≤ 10% of a full bag", SMALL_KINDS,
            _fraction("archiver-update", "archiver-bag"), "<=", 0.10, "of a full bag"),
+    Target("reading-room", "the reading room ≤ 10% of archiver bag (bag minus bag without it)", SMALL_KINDS,
+           _share("archiver-bag", "archiver-bag-noroom"), "<=", 0.10, "of a full bag"),
     Target("rss-bag-scale", "archiver bag peak RSS at 100k files < 150 MB", frozenset({"scale"}),
            _rss("archiver-bag"), "<", 150.0, "MB"),
     Target("rss-validate-scale", "archiver validate peak RSS at 100k files < 150 MB", frozenset({"scale"}),

@@ -39,7 +39,8 @@ def test_bench_runs_end_to_end_on_a_tiny_corpus(tmp_path):
     by_key = {r["key"]: r for r in doc["results"]}
     assert set(by_key) == {"floor-coreutils", "floor-python", "copy", "layout", "archiver-bag", "bagit-make",
                            "floor-validate-files", "archiver-validate", "archiver-validate-fast", "bagit-validate",
-                           "bagit-validate-fast", "sha-check", "archiver-update"}
+                           "bagit-validate-fast", "sha-check", "archiver-update",
+                           "archiver-bag-noroom"}
     for r in doc["results"]:
         if r["key"] == "archiver-update" and r["status"] == "not available":
             continue
@@ -49,7 +50,7 @@ def test_bench_runs_end_to_end_on_a_tiny_corpus(tmp_path):
     floors = {k: by_key[k]["median"] for k in ("floor-coreutils", "floor-python")}
     assert doc["floor"]["from"] == min(floors, key=floors.get)
     assert {t["key"] for t in doc["targets"]} == {"bag-floor-small", "bag-vs-bagit", "validate-floor-small",
-                                                   "validate-vs-bagit", "update"}
+                                                   "validate-vs-bagit", "update", "reading-room"}
     assert not (work / "runs" / "small").exists()  # bags are cleaned up
     assert not (work / "trash").exists()  # ... and the trash they were moved to is emptied at the end
 
