@@ -165,8 +165,9 @@ def test_the_workflow_in_docs_ci_md_validates_each_bag_once(bags):
         ["bags/good", "bags/packed.tar.gz", "bags/tampered"]
 
 
-@pytest.mark.skipif(shutil.which("jq") is None, reason="needs jq (apt-get install jq)")
 def test_the_jq_examples_in_docs_ci_md_read_the_json(bags):
+    if shutil.which("jq") is None:          # .ci/run installs it: there a missing jq fails the test
+        (pytest.fail if os.environ.get("CI") else pytest.skip)("needs jq (apt-get install jq)")
     text = (REPO / "docs" / "ci.md").read_text(encoding="utf-8")
     blocks = re.findall(r"```sh\n(.*?)```", text, re.S)
     assert len(blocks) == 2

@@ -14,7 +14,7 @@ from bagbuild import retag
 from conftest import REPO, run
 from archiver.validate import validate_path
 from archiver.validate import consistency
-from archiver.validate.consistency import read_fields, record_fields
+from archiver.validate.consistency import read_fields, record_fields, record_statuses
 
 PAGE = ("Farmers Count the Cost of Late Rains\n"
         "By Jane Doe\n"
@@ -195,11 +195,13 @@ def test_the_fast_record_reader_reads_what_yaml_reads(tmp_path, seeds_copy):
     for record in records:
         data = record.read_bytes()
         full = yaml.safe_load(data)
-        assert read_fields(data) == (full["source"]["encoding"], record_fields(full))
+        assert read_fields(data) == (full["source"]["encoding"], record_fields(full), record_statuses(full))
         consistency._read_ours(data.decode("utf-8"))           # the fast path, not PyYAML
     assert any(ev for _, ev in record_fields(full)["outlet"][1:])   # the asserted field's extracted evidence
+    assert read_fields(data)[2]["outlet"] == ("asserted", "J. Curator")
+    assert read_fields(data)[2]["title"][0] == "extracted" and read_fields(data)[2]["title"][1]
     flow = yaml.safe_dump(full, default_flow_style=True).encode()
-    assert read_fields(flow) == (full["source"]["encoding"], record_fields(full))
+    assert read_fields(flow) == (full["source"]["encoding"], record_fields(full), record_statuses(full))
     assert validate_path(bag).findings == []
 
 

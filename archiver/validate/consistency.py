@@ -24,16 +24,18 @@ cost several seconds. The per-file work runs in worker processes; the indexes ar
 from __future__ import annotations
 
 import csv
+import errno
 import hashlib
 import io
 import os
 import re
+import stat
 from xml.parsers import expat
 
 from archiver.bagit_names import decode_index_path
 from archiver.dublincore import CSV_COLUMNS, DC_NS, INDEX_NS, DublinCoreRecord, csv_row
-from archiver.model import FIELD_NAMES
-from archiver.validate.bagit_rules import BagState
+from archiver.model import CORE_FIELD_NAMES, FIELD_NAMES
+from archiver.validate.bagit_rules import _OPEN_FLAGS, BagState
 from archiver.validate.findings import Finding, finding
 
 RECORDS = "metadata/provenance/"
@@ -44,7 +46,6 @@ CSV_INDEX = "metadata/dublin-core.csv"
 DC_ELEMENTS = ("title", "creator", "publisher", "date", "identifier", "type", "format", "language")
 # The CSV's value columns (read by header name: columns this version does not know are ignored).
 CSV_VALUE_COLUMNS = tuple(c for c in CSV_COLUMNS if c.startswith("dc."))
-_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
 def check(state: BagState, jobs: int | None = None) -> None:
@@ -106,11 +107,11 @@ def _expected(root, rel: str) -> tuple[str, str] | None:
     """The texts xml_record and csv_row write for a payload file, from its record (None: unreadable)."""
     from archiver.dublincore import xml_record
     try:
-        encoding, fields = read_fields(_read(root, RECORDS + rel[len("data/"):] + ".yaml"))
+        encoding, fields, statuses = read_fields(_read(root, RECORDS + rel[len("data/"):] + ".yaml"))
     except (OSError, ValueError):
         return None
     values = {name: value for name, (value, _evidence) in fields.items() if value is not None}
-    dc = DublinCoreRecord.from_values(rel, values, encoding is not None)
+    dc = DublinCoreRecord.from_values(rel, values, encoding is not None, statuses)
     return xml_record(dc), csv_row(dc)
 
 
@@ -326,8 +327,17 @@ def _parse_xml(source, canon: dict, keep: set) -> dict:
 
 
 def _open(root, rel: str) -> int:
-    """A file descriptor of a walked file, opened by components without following a link."""
-    return os.open(os.path.join(str(root), *rel.split("/")), os.O_RDONLY | _NOFOLLOW)
+    """A file descriptor of a walked file, opened as `bagit_rules.open_regular` opens one: without
+    following a link, without waiting on a FIFO that replaced it after the walk, and only if it is
+    still a regular file (OSError otherwise; the hashing reports it as B028)."""
+    fd = os.open(os.path.join(str(root), *rel.split("/")), _OPEN_FLAGS)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
 
 
 def _read(root, rel: str, limit: int | None = None) -> bytes:
@@ -363,13 +373,13 @@ def _examine(root: str, rel: str, columns: tuple[str, ...]) -> tuple:
     except OSError:
         return rel, None, None, []          # B028 from the hashing
     try:
-        encoding, fields = read_fields(data)
+        encoding, fields, statuses = read_fields(data)
     except FieldsError as exc:
         return rel, None, None, [finding("A010", record, detail=str(exc))]
     except ValueError:
         return rel, None, None, []          # the whole record cannot be read: A004 from archiver_rules
     values = {name: value for name, (value, _evidence) in fields.items() if value is not None}
-    dc = DublinCoreRecord.from_values(rel, values, encoding is not None)
+    dc = DublinCoreRecord.from_values(rel, values, encoding is not None, statuses)
     cells = _csv_cells(csv_row(dc))
     return (rel, _digest(xml_record(dc)), _csv_key(cells.get(c, "") for c in columns),
             _check_evidence(root, rel, record, fields))
@@ -475,6 +485,10 @@ _ENCODING = re.compile(rf"\n  encoding: ({_OPT})\n")
 # A field's first line, or an evidence line with a line number. Each starts with the line break
 # before it (a literal prefix lets the search skip ahead) and leaves the one after it to the next.
 _ITEMS = re.compile(rf"\n(?:  ([a-z_]+):\n    value: ({_OPT})(?=\n)| +- line: (\d+)\n +text: ({_Q})(?=\n))")
+# A field's head (name, status, curator of an asserted value) and, within a field, each evidence item
+# of its own (not of the extractor's finding under an asserted value): its rule and its other lines.
+_FIELD_HEAD = re.compile(rf'\n  ([a-z_]+):\n    value: {_OPT}\n    status: "([a-z]+)"\n(?:    by: ({_OPT})\n)?')
+_TOP_ITEM = re.compile(rf"\n      - line: (?:\d+|null)\n        text: {_Q}\n        rule: ({_Q})((?:\n        [a-z][^\n]*)*)")
 _ESCAPE = re.compile(r'\\(x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)')
 _SHORT = {"\\": "\\", '"': '"', "n": "\n", "r": "\r", "t": "\t", "0": "\x00", "N": "\x85",
           "L": "\u2028", "P": "\u2029", "/": "/", " ": " ", "a": "\x07", "b": "\x08", "e": "\x1b",
@@ -489,8 +503,8 @@ class _NotOurs(Exception):
     """The text is not in the form ProvenanceRecord.to_yaml writes."""
 
 
-def read_fields(data: bytes) -> tuple[str | None, dict[str, tuple]]:
-    """(the source's encoding, `record_fields` of the record) of a provenance record's bytes.
+def read_fields(data: bytes) -> tuple[str | None, dict[str, tuple], dict[str, tuple]]:
+    """(the source's encoding, `record_fields`, `record_statuses`) of a provenance record's bytes.
 
     A record in archiver's own form is read by a regular expression over the whole of it and only
     what the checks need is taken out; any other form by yaml.safe_load. Raises FieldsError when the
@@ -504,16 +518,31 @@ def read_fields(data: bytes) -> tuple[str | None, dict[str, tuple]]:
         return _read_ours(text)
     except _NotOurs:
         pass
-    import yaml
+    from archiver.validate.archiver_rules import _yaml_load     # safe, and refuses aliases (A004)
     try:
-        doc = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise ValueError(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from exc
+        doc = _yaml_load(text)
     except RecursionError as exc:
         raise ValueError("nested too deeply") from exc
     if not isinstance(doc, dict) or not isinstance(doc.get("source"), dict):
         raise ValueError("not an archiver/provenance/1 record")
-    return doc["source"].get("encoding"), record_fields(doc)
+    return doc["source"].get("encoding"), record_fields(doc), record_statuses(doc)
+
+
+def record_statuses(doc: dict) -> dict[str, tuple]:
+    """{field: (status, rule or curator or None)} of a parsed record's core fields, as
+    `archiver.records` gives them to the index (`dublincore.statement`). Raises FieldsError when a
+    status is not one of extracted / asserted / unknown."""
+    from archiver.bagreader import attribution
+    out = {}
+    for name in CORE_FIELD_NAMES:
+        f = doc["fields"].get(name)
+        if f is None:
+            continue
+        status = f.get("status")
+        if status not in ("extracted", "asserted", "unknown"):
+            raise FieldsError(f"the status of {name!r} is not extracted, asserted or unknown")
+        out[name] = (status, attribution(f))
+    return out
 
 
 def _read_ours(text: str) -> tuple[str | None, dict[str, tuple]]:
@@ -532,8 +561,22 @@ def _read_ours(text: str) -> tuple[str | None, dict[str, tuple]]:
                             cited)
         else:
             cited.append((int(line), quoted[1:-1] if "\\" not in quoted else _scalar(quoted)))
+    statuses = {}
+    heads = list(_FIELD_HEAD.finditer(text))
+    for i, head in enumerate(heads):
+        name, status, by = head.groups()
+        if name not in CORE_FIELD_NAMES:
+            continue
+        how = None
+        if status == "asserted":
+            how = _scalar(by)
+        elif status == "extracted":
+            end = heads[i + 1].start() if i + 1 < len(heads) else len(text)
+            how = next((_scalar(rule) for rule, rest in _TOP_ITEM.findall(text, head.end(), end)
+                        if "\n        outcome: " not in rest), None)
+        statuses[name] = (status, how)
     return (_scalar(_ENCODING.search(text).group(1)),
-            {name: fields[name] for name in FIELD_NAMES if name in fields})
+            {name: fields[name] for name in FIELD_NAMES if name in fields}, statuses)
 
 
 def _scalar(text: str) -> str | None:
