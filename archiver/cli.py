@@ -293,5 +293,32 @@ def show(bag, path, fmt, color):
         click.echo(view.to_text(highlight=highlight), color=highlight)
 
 
+class _FormatChoice(click.Choice):
+    """The export formats, read from archiver.export when the command line is parsed."""
+
+    def __init__(self):
+        from archiver.export import formats
+        super().__init__(formats())
+
+
+@main.command(name="export")
+@BAG_ARGUMENT
+@click.option("--to", "fmt", type=_FormatChoice(), required=True, help="The system to export for.")
+@click.argument("dest", type=click.Path(path_type=str))
+@click.option("--force", is_flag=True, help="Replace DEST if it exists.")
+@_errors_to_exit_codes
+def export_command(bag, fmt, dest, force):
+    """Export BAG (a bag directory, .tar, .tar.gz, .tgz or .zip) for another system, to DEST.
+
+    The export is built beside DEST and renamed into place when complete; an existing DEST (a file,
+    or a directory that is not empty) is replaced only with --force. The same bag gives the same
+    bytes (the date written is SOURCE_DATE_EPOCH when set, else the bag's Bagging-Date). Exit 2 when
+    BAG cannot be read or DEST exists. See README "Exporting a bag" for each format.
+    """
+    from archiver.export import export
+    export(bag, fmt, dest, force=force)
+    click.echo(f"archiver: exported {bag} as {fmt} to {dest}", err=True)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
