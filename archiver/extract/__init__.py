@@ -19,14 +19,21 @@ from archiver.extract.lines import (FirstCharacterDispatch, Line, as_printed, as
 from archiver.model import FIELD_NAMES, Evidence, Field
 
 STRONG, MEDIUM, WEAK = 3, 2, 1
-PUBLISHED_LABEL = re.compile(r"^(?:(?:(?:first\s+)?(?:published|posted|issued on|publication date|date published|release date|"
+PUBLISHED_LABEL = re.compile(r"^(?:(?:(?:first\s+|originally\s+)?(?:published|posted|issued on|publication date|date published|release date|"
                              r"publish(?:ed)? date|publié(?:e)? le|publié(?:e)?|mis en ligne le|"
                              r"veröffentlicht(?: am)?|erschienen(?: am)?|publicado(?: el| em| a las)?|fecha de publicación|"
                              r"pubblicato(?: il)?|data di pubblicazione|gepubliceerd(?: op)?|opublikowano|data publikacji|"
                              r"опубликовано|дата публикации|yayınlanma(?: tarihi)?|yayın tarihi|yayınlandı|publicat|"
                              r"publicada(?: el| em)?|publikacja|dodano|oluşturulma tarihi|oluşturulma|giriş|yayınlanma|"
                              r"diterbitkan|dipublikasikan|tanggal terbit|发布时间|發布時間|发表时间|公開日|掲載日|게시일|입력|"
-                             r"פורסם|प्रकाशित|تاريخ النشر|نشر في|نشر بتاريخ|تاریخ انتشار|تاریخ نشر|منتشر شده)\s*(?:on|:|：)?)|"
+                             r"פורסם|प्रकाशित|تاريخ النشر|نشر في|نشر بتاريخ|تاریخ انتشار|تاریخ نشر|منتشر شده|"
+                             # Nordic, Finnish, Czech, Slovak, Hungarian, Romanian, South Slavic, Ukrainian,
+                             # Bulgarian, Greek, Vietnamese, Thai, Swahili, Malay, Bengali, Japanese, Korean
+                             r"postado em|publicerad|publiceret|publisert|julkaistu|zveřejněno|publikováno|"
+                             r"publikované|közzétéve|megjelent|publicat(?: la| pe)?|objavljeno|опубліковано|"
+                             r"публикувано|δημοσιεύθηκε|δημοσίευση|ngày đăng|đăng lúc|đăng ngày|เผยแพร่|"
+                             r"imechapishwa|diposting|disiarkan|প্রকাশিত|প্রকাশ|配信日時|配信|投稿日|기사입력|등록)"
+                             r"\s*(?:on|:|：)?)|"
                              r"(?:date|تاريخ|تاریخ|datum|fecha|data|дата|tarih|tanggal|日期|日付|날짜)\s*[:：])\s*", re.I)
 UPDATED_LABEL = re.compile(r"^(?:last\s+)?(?:updated?|modified|mis à jour(?: le)?|actualisé(?: le)?|modifié(?: le)?|"
                            r"aktualisiert(?: am)?|zuletzt aktualisiert(?: am)?|actualizado(?: el| a las)?|"
@@ -34,7 +41,10 @@ UPDATED_LABEL = re.compile(r"^(?:last\s+)?(?:updated?|modified|mis à jour(?: le
                            r"bijgewerkt(?: op)?|laatst bijgewerkt(?: op)?|aangepast(?: op| om)?|aktualizacja|son güncelleme|"
                            r"güncellenme(?: tarihi)?|atualizado há|zaktualizowano|aktualizacja|обновлено|"
                            r"güncelleme(?: tarihi)?|güncellendi|son güncelleme|diperbarui|更新时间|更新時間|更新日|"
-                           r"更新|수정|업데이트|עודכן|अपडेट|آخر تحديث|تم التحديث|به‌روزرسانی|بروزرسانی|به روزرسانی)"
+                           r"更新|수정|업데이트|עודכן|अपडेट|آخر تحديث|تم التحديث|به‌روزرسانی|بروزرسانی|به روزرسانی|"
+                           r"uppdaterad|uppdaterat|opdateret|oppdatert|päivitetty|aktualizováno|aktualizované|"
+                           r"frissítve|frissítés|actualizat(?: la| pe)?|ažurirano|posodobljeno|оновлено|обновено|"
+                           r"ενημερώθηκε|ενημέρωση|cập nhật|ปรับปรุง|อัปเดต|ilisasishwa|dikemaskini|আপডেট|最終更新)"
                            r"\s*(?:on|:|：)?\s*", re.I)
 # "Read more: <another story's headline>" inside the article: the stamp printed under it is that story's.
 _READ_MORE = ("read more|read also|also read|see also|more on this|lire aussi|à lire aussi|"
@@ -48,9 +58,13 @@ _NOT_READ_MORE_START = FirstCharacterDispatch(READ_MORE_START).non_starters
 BARE_DATE_LABEL = re.compile(r"^(?:date|تاريخ|تاریخ)\s*:", re.I)
 # Stamps on one line: "Published: … | Updated: …"; also an update stamp glued to the date before it.
 _UPDATE_WORDS = ("update", "modified", "mis à jour", "aktualisiert", "actualizado", "aggiornato",
-                 "atualizado", "bijgewerkt", "обновлено", "güncelle", "diperbarui")  # STAMP_SPLIT's lookahead words
+                 "atualizado", "bijgewerkt", "обновлено", "güncelle", "diperbarui", "uppdater", "opdateret",
+                 "oppdatert", "päivitetty", "aktualizov", "frissít", "actualizat", "ažurirano", "оновлено",
+                 "ενημερ", "cập nhật")  # STAMP_SPLIT's lookahead words
 STAMP_SPLIT = re.compile(r"\s*[|•·]\s*|(?<![^\W\d_])\s*(?=(?:last\s+)?(?:updated?|modified|mis à jour|aktualisiert|"
-                         r"actualizado|aggiornato|atualizado|bijgewerkt|обновлено|güncelle\w*|diperbarui)\b)", re.I)
+                         r"actualizado|aggiornato|atualizado|bijgewerkt|обновлено|güncelle\w*|diperbarui|uppdaterad|"
+                         r"opdateret|oppdatert|päivitetty|aktualizováno|frissítve|actualizat|ažurirano|оновлено|"
+                         r"ενημερώθηκε|cập nhật)\b)", re.I)
 FOOTER_LINES = 5
 # An update stamp is kept in the record's `updated` field, never taken for the publication date.
 UPDATE_RULE = "updated.stamp"

@@ -93,11 +93,21 @@ def _words(text: str) -> int:
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 
 
+_HANGUL = re.compile("[\uac00-\ud7af]")
+_HAN_KANA = re.compile("[\u3040-\u30ff\u3400-\u9fff]")
+
+
 def _cjk_menu(text: str) -> bool:
     """A menu in a script without spaces between words: five or more short items (at most four
     characters each, CJK) separated by spaces."""
     items = text.split()
-    return len(items) >= 5 and all(len(i) <= 8 for i in items) and sum(bool(_CJK.search(i)) for i in items) >= 4
+    if not (len(items) >= 5 and all(len(i) <= 8 for i in items) and sum(bool(_CJK.search(i)) for i in items) >= 4):
+        return False
+    # Korean puts spaces between words, so a headline is short items too: a Korean menu's items are
+    # section names of two or three syllables ("정치 경제 사회 국제 문화").
+    if _HANGUL.search(text) and not _HAN_KANA.search(text):
+        return all(len(i) <= 3 for i in items)
+    return True
 
 
 def chrome_line(text: str) -> bool:

@@ -80,7 +80,7 @@ _WEEKDAY_NAMES = ("lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|"
                   "شنبه|یکشنبه|دوشنبه|سه‌شنبه|سه شنبه|چهارشنبه|پنجشنبه|پنج‌شنبه|جمعه")
 _WEEKDAY = (_starts_with_one_of((_WEEKDAY_STEMS + "|" + _WEEKDAY_NAMES).split("|"))
             + rf"(?:(?:{_WEEKDAY_STEMS})(?:day|nesday|sday|rsday|urday)?|{_WEEKDAY_NAMES})\.?,?\s*")
-_TIME = (r"(?:\s*(?:,|،|-|–|—|\||at|à|a|الساعة|ساعت)?\s*(?P<h>\d{1,2})[:h.](?P<mi>\d{2})(?::(?P<s>\d{2})(?:[.,]\d{1,9})?)?"
+_TIME = (r"(?:\s*(?:,|\.(?=\s)|،|-|–|—|\||at|à|a|الساعة|ساعت)?\s*(?P<h>\d{1,2})[:h.](?P<mi>\d{2})(?::(?P<s>\d{2})(?:[.,]\d{1,9})?)?"
          r"\s*(?P<ampm>(?i:[ap]\.?m\.?))?"
          rf"(?:\s*\(?(?P<zone>(?i:(?:gmt|utc)?\s*[+-]\d{{1,2}}(?::?\d{{2}})?(?!\d)|{_ZONE_NAMES}))\)?)?)?")
 
@@ -334,11 +334,19 @@ _CJK_WEEKDAY = (r"星期[一二三四五六日天]|礼拜[一二三四五六日�
 _CJK_WEEKDAY_RE = re.compile(_CJK_WEEKDAY)
 
 
+# Weekdays written in more than one word or in two letters: Vietnamese "Thứ ba", "Chủ nhật"; Dutch,
+# German, Nordic abbreviations before the day's number ("za 16 maart 2024", "Mo 4. März 2024").
+_SHORT_WEEKDAY_RE = re.compile(r"(?<![^\W\d_])(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy|[2-7])|chủ\s+nhật|"
+                               r"(?:ma|di|wo|do|vr|za|zo|mo|mi|fr|sa|so|må|ti|on|to|fr|lø|sø|lö|sö)"
+                               r"\.?(?=[\s,.]*(?:\d|$)))", re.I)
+
+
 def _has_other_words(rest: str) -> bool:
     """Whether `rest` (a line without its date) has a word that is not a weekday or in brackets."""
     if "[" in rest or "(" in rest:
         rest = _BRACKETED.sub(" ", rest)
     rest = _WEEKDAY_RE.sub(" ", rest)
+    rest = _SHORT_WEEKDAY_RE.sub(" ", rest)
     if not _WORD.search(rest):
         return False
     rest = _CJK_WEEKDAY_RE.sub(" ", rest)
@@ -359,11 +367,13 @@ _TOKEN = re.compile(
 _SEPARATORS = set(",./-:–—'()（）،+")
 _CJK_MARKS = set("年月日時时分秒")
 _KO_MARKS = {"년", "월", "일", "시", "분", "초"}
-_HOUR_MARKS = {"uhr", "h", "hr", "hrs", "hours", "heures", "hs", "horas", "ore", "saat"}
+_HOUR_MARKS = {"uhr", "h", "hr", "hrs", "hours", "heures", "hs", "horas", "ore", "saat", "uur", "óra", "giờ", "น"}
 _ORDINALS = {"st", "nd", "rd", "th", "er", "re", "e", "ème", "eme", "º", "ª", "o", "a", "ro", "do", "vo", "to"}
 _CONNECTORS = {"de", "del", "of", "the", "at", "on", "à", "a", "le", "um", "am", "em", "el", "às", "as",
                "alle", "ore", "om", "o", "w", "r", "roku", "г", "года", "в", "tanggal", "pukul", "jam",
-               "t", "ב", "בשעה", "الساعة", "في"}
+               "t", "ב", "בשעה", "الساعة", "في",
+               # the clock's prefix in Nordic, Polish, Czech, Vietnamese stamps: "kl. 05.30", "godz. 14:05"
+               "kl", "klo", "godz", "lúc", "ngày", "v", "ve", "u", "às"}
 _MONTH_KEYS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
                "october", "november", "december")
 _DAY_KEYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -381,6 +391,13 @@ _NORMALISE = [
     (re.compile(r"(?<![\d:.])(\d{1,2})\s?h\s?(\d{2})(?!\d)", re.I), r"\1:\2"),
     (re.compile(r"(?<![\d:.])(\d{1,2})\s?(?:uhr|hrs?|hours|heures|horas|hs|h)(?![^\W\d_])", re.I), r"\1:00"),
     (re.compile(r"(?<![\d:.])([01]\d|2[0-3])([0-5]\d)\s?(?:hrs?|hours|h)(?![^\W\d_])", re.I), r"\1:\2"),
+    # "kl. 05.30", "om 03.00", "godz. 14.05": a dotted clock after its prefix word
+    (re.compile(r"(?<![^\W\d_])(?:kl|klo|godz|lúc)\.?\s*(\d{1,2})[.:](\d{2})(?![\d.])", re.I), r" \1:\2"),
+    (re.compile(r"(?<![^\W\d_])(om|alle|ore)\s+(\d{1,2})\.(\d{2})(?![\d.])", re.I), r"\1 \2:\3"),
+    (re.compile(r"(?<![\d:.])(\d{1,2})[.:](\d{2})\s?(?:uur|óra|giờ|น)\.?(?![^\W\d_])", re.I), r"\1:\2"),
+    # "오후 2:05", "下午 2:05", "午後2時5分" (after the rules above): the half of the day before the clock
+    (re.compile(r"(?:오전|上午|午前|凌晨|早上)\s*(\d{1,2}:\d{2}(?::\d{2})?)(?!\d)"), r"\1 AM"),
+    (re.compile(r"(?:오후|下午|午後|晚上)\s*(\d{1,2}:\d{2}(?::\d{2})?)(?!\d)"), r"\1 PM"),
     # Sept. / janv. / Okt. / г.
     (re.compile(rf"({_LETTER}+)\.(?!\d)"), r"\1"),
 ]

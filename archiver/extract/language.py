@@ -37,6 +37,23 @@ STOPWORDS = {
           "pela segundo".split(),
     "nl": "de het een en van in is op te dat die voor met zijn niet aan er om ook als bij door werd".split(),
     "tr": "ve bir bu da de için ile olarak olan gibi daha çok en ama ise sonra kadar değil".split(),
+    # Further Latin-script languages of the news we archive: each language's commonest function words
+    # (from frequency lists), none shared with a closely related language where that would blur them.
+    "sv": "och att det som en på är för med av till den har inte om ett var från men kommer sig efter "
+          "under också enligt".split(),
+    "da": "og at det som en på er for med af til den har ikke om et var fra men vil sig efter blev "
+          "også ifølge".split(),
+    "nb": "og å det som en på er for med av til den har ikke om et var fra men vil seg etter ble også "
+          "ifølge".split(),
+    "fi": "ja on että ei se hän oli ovat myös kun mutta tai jo sen hänen niin joka kuin mukaan".split(),
+    "pl": "i w na z że się do nie jest to o jak po przez od za oraz dla który które także jego".split(),
+    "cs": "a v na se že je s z do o k to by jako pro ve od podle které který jsou také jeho bylo".split(),
+    "ro": "și în de la cu o un că pe din a au fost este care pentru mai ca sunt după potrivit".split(),
+    "hu": "a az és hogy nem is egy meg de van volt már csak szerint még mint után által".split(),
+    "id": "yang dan di ini itu dengan untuk dari dalam tidak akan pada juga ke karena oleh ada telah "
+          "kata".split(),
+    "vi": "của và là có được trong cho các những với người này đã không một khi đến về theo cũng".split(),
+    "sw": "na ya wa kwa la za katika ni kuwa hiyo huo cha pia hii amesema alisema lakini".split(),
 }
 # word -> the languages it is a function word of: one dictionary lookup per word of the sample.
 _LANGS_OF: dict[str, tuple[str, ...]] = {}
@@ -51,18 +68,32 @@ AR_FORMS = set("يكةى")         # Arabic yeh, kaf, teh marbuta, alef maksura
 FA_WORDS = set("و در به از که این را با است می برای آن یک شد کرد شده های تا بر نیز هم".split())
 AR_WORDS = set("في من على إلى أن التي الذي عن مع هذا هذه كان قد بين بعد وقال ذلك عام".split())
 
-SCRIPTS = [  # (characters of the script, language)
-    (re.compile("[\u0590-\u05ff]"), "he"), (re.compile("[\u0370-\u03ff]"), "el"),
+SCRIPTS = [  # (characters of the script, language): scripts that one language of the news writes
+    (re.compile("[\u0590-\u05ff]"), "he"), (re.compile("[\u0370-\u03ff\u1f00-\u1fff]"), "el"),
     (re.compile("[\u0530-\u058f]"), "hy"), (re.compile("[\u10a0-\u10ff]"), "ka"),
-    (re.compile("[\u0e00-\u0e7f]"), "th"), (re.compile("[\uac00-\ud7af]"), "ko"),
-    (re.compile("[\u3040-\u30ff]"), "ja"),
+    (re.compile("[\u0e00-\u0e7f]"), "th"), (re.compile("[\uac00-\ud7af\u1100-\u11ff]"), "ko"),
+    (re.compile("[\u0980-\u09ff]"), "bn"), (re.compile("[\u0b80-\u0bff]"), "ta"),
+    (re.compile("[\u0c00-\u0c7f]"), "te"), (re.compile("[\u0a80-\u0aff]"), "gu"),
+    (re.compile("[\u0c80-\u0cff]"), "kn"), (re.compile("[\u0d00-\u0d7f]"), "ml"),
+    (re.compile("[\u0a00-\u0a7f]"), "pa"), (re.compile("[\u0d80-\u0dff]"), "si"),
+    (re.compile("[\u1780-\u17ff]"), "km"), (re.compile("[\u0e80-\u0eff]"), "lo"),
+    (re.compile("[\u1000-\u109f]"), "my"),
 ]
+# Scripts that several languages share, told apart by letters only one of them uses.
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+_CYRILLIC_ONLY = [  # (letters, language): Ukrainian і ї є ґ; Serbian ђ ћ џ љ њ ј; Macedonian ѓ ќ ѕ; Russian ы э ё
+    (set("іїєґІЇЄҐ"), "uk"), (set("ђћџљњјЂЋЏЉЊЈ"), "sr"), (set("ѓќѕЃЌЅ"), "mk"), (set("ыэёЫЭЁ"), "ru"),
+]
+_HAN = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
+_KANA = re.compile("[\u3040-\u30ff]")
+_DEVANAGARI = re.compile("[\u0900-\u097f]")
+HI_WORDS = set("है के की में और का को से ने पर कि यह भी किया था हैं कहा".split())
 _LETTER = re.compile(r"[^\W\d_]")
 _ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff]")
-_LATIN = re.compile("[A-Za-z\u00c0-\u024f]")
+_LATIN = re.compile("[A-Za-z\u00c0-\u024f\u1e00-\u1eff]")
 # A letter outside the Latin script: when there is none (most pages, typographic dashes and quotes
 # notwithstanding), one search replaces the per-script counts.
-_NON_LATIN_LETTER = re.compile("[^\\W\\d_A-Za-z\u00c0-\u024f]")
+_NON_LATIN_LETTER = re.compile("[^\\W\\d_A-Za-z\u00c0-\u024f\u1e00-\u1eff]")
 
 
 def _arabic_script(words: list[str]) -> tuple[str, str] | None:
@@ -116,23 +147,53 @@ def _function_words(sample: str) -> tuple[int, dict[str, int], str]:
     return total, hits, " ".join(others)
 
 
+def _shared_script(sample: str, letters: int) -> tuple[str, str] | None:
+    """The language of a sample mostly in a script several languages write (Cyrillic, Han with or
+    without kana, Devanagari), when letters or words only one of them uses say which; else None."""
+    cyrillic = _CYRILLIC.findall(sample)
+    if len(cyrillic) > 0.6 * letters:
+        counts = [(sum(ch in only for ch in cyrillic), lang) for only, lang in _CYRILLIC_ONLY]
+        counts.sort(reverse=True)
+        (best, lang), (second, _) = counts[0], counts[1]
+        if best >= 3 and best >= 4 * second:
+            return lang, f"{best} letters of {letters} only {lang} writes among Cyrillic languages"
+        return None
+    han, kana = len(_HAN.findall(sample)), len(_KANA.findall(sample))
+    if han + kana > 0.6 * letters:
+        if kana >= 0.1 * (han + kana):
+            return "ja", f"{kana} kana among {han + kana} Han and kana characters"
+        if kana == 0 and han >= 20:
+            return "zh", f"{han} Han characters and no kana"
+        return None
+    if len(_DEVANAGARI.findall(sample)) > 0.6 * letters:
+        words = sum(w in HI_WORDS for w in _WORD.findall(sample))
+        if words >= 4:
+            return "hi", f"Devanagari script, {words} Hindi function words"
+    return None
+
+
 def identify(text: str) -> tuple[str, str] | None:
     """(ISO 639-1 code, a description of the evidence), or None when not confident."""
     sample = text[:SAMPLE_CHARS]
     total, hits, others = _function_words(sample)
-    if total < MIN_WORDS:
-        return None
     # A letter outside the Latin script is a non-ASCII character, so it stands in one of `others`.
     if others and _NON_LATIN_LETTER.search(others):
         letters = len(_LETTER.findall(sample))
+        if total < MIN_WORDS and letters < 40:      # scripts written without spaces have few "words"
+            return None
         if len(_ARABIC.findall(sample)) > 0.6 * letters:
             return _arabic_script(_WORD.findall(sample))
         for script, lang in SCRIPTS:
             share = len(script.findall(sample))
             if share > 0.6 * letters:
                 return lang, f"{share} of {letters} letters in its script"
+        shared = _shared_script(sample, letters)
+        if shared is not None:
+            return shared
         if len(_LATIN.findall(sample)) < 0.9 * letters:
             return None
+    if total < MIN_WORDS:
+        return None
     shares = sorted(((n / total, lang) for lang, n in hits.items()), reverse=True)
     (best, lang), (second, _) = shares[0], shares[1]
     if best >= MIN_SHARE and best >= MIN_MARGIN * second:

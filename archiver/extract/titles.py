@@ -125,7 +125,12 @@ META_LABEL = re.compile(r"^(?:source|sources|editor|editors|edited by|publish(?:
                         r"fuente|fonte|źródło|источник|kaynak|المصدر|منبع|来源|出典|출처|"
                         r"autor|autore|auteur|yazar|автор|نویسنده|كاتب)\s*[:：|]", re.I)
 # A photo caption ending with its credit: "... in central London, 19 October 2023 (AP)".
-CAPTION = re.compile(r"\((?:photo|image|file|foto)?[:\s]*[A-Z][\w&./ -]{0,30}\)\s*$|^(?:photo|image|file photo|"
+CAPTION = re.compile(r"\((?:photo|image|file|foto)?[:\s]*[A-Z][\w&./ -]{0,30}\)\s*$|"
+                     # "(Image: Outlet / Name)", "(Name / Outlet)", "Photograph: Name/Agency": credits
+                     r"\((?:photo|photograph|image|picture|pic|foto|bild|imagen|credit|crédit|crédito)s?\s*:[^()]{1,80}\)\s*$|"
+                     r"\([^()]{1,60}\s/\s[^()]{1,60}\)\s*$|\b(?:photograph|photo|image|picture)\s*:\s*\S.{0,60}$|"
+                     r"\b(?:photo|photograph|picture|image) by [A-Z]|"
+                     r"^(?:photo|image|file photo|"
                      r"foto|bild|imagen|immagine|фото)\b|\b(?:photo|image|picture|video) ?(?:credit|courtesy|source)s?\b|"
                      r"\brepresentational (?:image|photo|picture)\b|\bfile (?:photo|image|picture)\b|"
                      r"\b(?:getty images|shutterstock|via reuters|via ap|afp via)\b|\|\s*(?:photo|image|file)\b|"

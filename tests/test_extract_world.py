@@ -1,0 +1,85 @@
+"""Dates, languages and captions of pages in the world's forms, from the outside (`extract` on page
+text): stamps under labels of more languages, clocks written "kl. 05.30", "om 03.00 uur", "오후 2:05",
+weekdays in two letters or two words, the language of scripts several languages share, and photo
+credits that are never a title."""
+from __future__ import annotations
+
+import pytest
+
+from archiver.extract import extract
+from archiver.extract.language import identify
+
+BODIES = {
+    "sv": "Regeringen meddelade på tisdagen att det nya tåget kommer att gå mellan Stockholm och Göteborg "
+          "från och med hösten. Enligt Trafikverket är det en stor förändring för resenärerna som har väntat "
+          "länge på beskedet, och det är inte första gången som frågan har varit uppe.",
+    "nl": "Het kabinet heeft op dinsdag besloten dat de nieuwe trein vanaf het najaar tussen Amsterdam en "
+          "Brussel gaat rijden. Volgens de minister is het een grote verandering voor de reizigers die al "
+          "lang op het besluit wachten, en het is niet de eerste keer dat de vraag op tafel ligt.",
+    "vi": "Theo kế hoạch của thành phố, các tuyến xe buýt điện mới sẽ được đưa vào hoạt động trong năm nay. "
+          "Người dân cho biết họ đã chờ đợi những tuyến này từ lâu, và đây là một thay đổi lớn cho việc đi lại "
+          "của các khu dân cư ở ngoại thành.",
+    "uk": "Уряд України ухвалив рішення про будівництво нової лінії метро у Києві. Про це повідомила "
+          "прем'єр-міністр під час засідання. Вартість проєкту становить два мільярди гривень, і його "
+          "реалізація триватиме чотири роки, повідомили у міністерстві інфраструктури.",
+    "ko": "서울시는 올해 안에 새로운 전기버스 노선 다섯 개를 개통한다고 밝혔다. 시 관계자는 시민들의 "
+          "요청이 많았던 지역을 중심으로 노선을 정했다고 설명했다. 새 노선은 출퇴근 시간에 더 자주 운행된다.",
+}
+
+
+def page(title: str, stamp: str, lang: str) -> str:
+    return f"{title}\n\n{stamp}\n\n{BODIES[lang]}\n"
+
+
+@pytest.mark.parametrize("title, stamp, lang, published", [
+    ("Nytt tåg mellan Stockholm och Göteborg", "Publicerad 2024-03-21 kl. 05.30", "sv", "2024-03-21T05:30"),
+    ("Nieuwe trein tussen Amsterdam en Brussel", "za 16 maart 2024 om 03.00 uur", "nl", "2024-03-16T03:00"),
+    ("TP HCM sẽ mở thêm 12 tuyến xe buýt điện", "Thứ ba, 12/3/2024, 14:05 (GMT+7)", "vi", "2024-03-12T14:05+07:00"),
+    ("Київ збудує нову лінію метро", "Вівторок, 2 квітня 2024, 16:45", "uk", "2024-04-02T16:45"),
+    ("서울시, 전기버스 노선 5개 신설", "기사입력 2024.03.12. 오후 2:05", "ko", "2024-03-12T14:05"),
+])
+def test_stamps_in_more_languages_are_read_with_their_clock(title, stamp, lang, published):
+    fields = extract(page(title, stamp, lang))
+    assert fields["published"].value == published
+    assert fields["title"].value == title
+    assert fields["language"].value == lang
+
+
+def test_an_update_stamp_in_another_language_is_not_the_publication_date():
+    fields = extract(page("Nytt tåg mellan Stockholm och Göteborg", "Uppdaterad 2024-03-22 kl. 07.12", "sv"))
+    assert fields["published"].value is None
+    assert fields["updated"].value == "2024-03-22T07:12"
+
+
+@pytest.mark.parametrize("text, lang", [
+    (BODIES["uk"], "uk"),
+    ("Правительство России утвердило план строительства новой линии метро. Об этом сообщили в "
+     "пресс-службе. Стоимость проекта составит два миллиарда рублей, а работы будут вестись четыре года, "
+     "и это вызывает вопросы у жителей района.", "ru"),
+    ("北京市政府今天宣布，将在今年年底前开通三条新的地铁线路，以缓解城市交通压力。据介绍，新线路总长约八十公里。", "zh"),
+    ("東京都は今日、新しい地下鉄の路線を来年開業すると発表しました。総工費は約三千億円となる見込みです。", "ja"),
+    (BODIES["sv"], "sv"),
+    (BODIES["vi"], "vi"),
+])
+def test_languages_of_shared_scripts_and_more_latin_ones(text, lang):
+    assert identify(text)[0] == lang
+
+
+def test_cyrillic_without_a_telling_letter_is_left_unknown():
+    assert identify("Министр сказал, что план будет представлен в парламенте в марте и что работа "
+                    "начнется в апреле.") is None   # no і ї є ґ, no ы э ё: Russian or Bulgarian or ...
+
+
+@pytest.mark.parametrize("caption", [
+    "A tram at St Peter's Square in Manchester city centre (Image: Manchester Evening News / Sam Riley)",
+    "Commuters wait for a train at the Lynnwood City Center station. (Erin Halvorsen / The Seattle Times)",
+    "Passengers on the new platform at Central station. Photograph: Lena Ortiz/Reuters",
+])
+def test_a_photo_caption_with_its_credit_is_never_the_title(caption):
+    body = ("Trams will run later on weekends from May, the operator said on Monday, after a survey of "
+            "passengers found that most wanted services after midnight. The change will cost the network "
+            "about two million pounds a year, and the council has agreed to pay for it.")
+    fields = extract(f"Home\nNews\n\n{caption}\n\n{body}\n")
+    assert fields["title"].value != caption
+    titled = extract(f"Trams to run later on weekends from May\n\n{caption}\n\n{body}\n")
+    assert titled["title"].value == "Trams to run later on weekends from May"
