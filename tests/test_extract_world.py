@@ -83,3 +83,27 @@ def test_a_photo_caption_with_its_credit_is_never_the_title(caption):
     assert fields["title"].value != caption
     titled = extract(f"Trams to run later on weekends from May\n\n{caption}\n\n{body}\n")
     assert titled["title"].value == "Trams to run later on weekends from May"
+
+
+ARTICLE = ("Headline of the day about the new tram line\n\nBy Ana Costa\n\n"
+           "The city will open a new tram line next year, the mayor said on Monday, after two years of "
+           "planning and a public consultation that drew more than ten thousand responses from residents.\n\n")
+
+
+@pytest.mark.parametrize("masthead, footer, outlet", [
+    # a name that reads like a person's, printed as the first line and held in the copyright line
+    ("Correio Braziliense\n", "© Copyright 2024 Correio Braziliense. Todos os direitos reservados.", "Correio Braziliense"),
+    # the Russian legal form first, the name in quotes: the name is the publication's
+    ("", "© АО «Коммерсантъ». Все права защищены.", "Коммерсантъ"),
+    # owners, not publications: a company's words after the legal form is cut
+    ("", "© 2024 Premium Times Services Ltd. All rights reserved.", None),
+    ("", "© АО «Бизнес Ньюс Медиа», 2024", None),
+])
+def test_copyright_holders_name_the_publication_not_its_owner(masthead, footer, outlet):
+    assert extract(f"{masthead}{ARTICLE}{footer}\n")["outlet"].value == outlet
+
+
+def test_a_newsletter_authors_copyright_does_not_make_the_author_an_outlet():
+    page = ("The Gulf Ledger\n\nRail link finally gets its funding\n\nHamid Rezvani\nMar 4, 2024\n\n"
+            + ARTICLE.split("\n\n", 2)[2] + "Subscribe to The Gulf Ledger\n\n© 2024 Hamid Rezvani\n")
+    assert extract(page)["outlet"].value != "Hamid Rezvani"

@@ -324,13 +324,24 @@ def _confirmed_mastheads(guesses: list, page, outlet_c: list) -> None:
     if not guesses:
         return
     keys = {outlets.key(c.value): c.line.number for c in outlet_c}
-    for number, raw in page.kept or []:
+    held: dict[str, int] = {}
+    for number, raw in list(page.kept or []) + list(page.foot or []):
         if "." in raw and raw.count(" ") < 8:
             name = outlets.domain_name(raw)
             if name:
                 keys.setdefault(outlets.key(name), number)
+        if "©" in raw or "opyright" in raw:
+            # a holder that reads like a person's name ("© 2024 Correio Braziliense") is no outlet on its
+            # own (_signatures), but it confirms the same name printed as the page's very first line (a
+            # newsletter's author, under its masthead, is no masthead: "The Gulf Ledger" / "Hamid Rezvani")
+            name = outlets.copyright_name(" ".join(raw.split()), owner_check=False)
+            if name:
+                held.setdefault(outlets.key(name), number)
+    first = page.kept[0][0] if page.kept else None
     for ln in guesses:
         k = outlets.key(ln.text)
+        if len(k) >= 3 and k not in keys and k in held and (ln.number == first or not bylines.bare_name(ln.text)):
+            keys[k] = held[k]
         if len(k) >= 3 and k in keys and keys[k] != ln.number:
             name = outlets.clean_name(ln.text)
             if name:

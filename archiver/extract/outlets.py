@@ -224,8 +224,12 @@ _COMPANY_FORM = re.compile(r"\s+(?:private limited|limited|gmbh|s\.?\s?a\.?|s\.?
                            re.I)
 _COMPANY_WORDS = re.compile(r"\b(?:media|digital|group|holdings?|publishing|publications|ediciones|editora|editorial|"
                             r"streams|communications|corporation|company|enterprises|ventures|printline|verlagsgruppe|publishers|"
-                            r"medien|mediengruppe|gruppo|grupo|groupe|holding)\b|有限公司|株式会社|주식회사|㈜|"
+                            r"medien|mediengruppe|gruppo|grupo|groupe|holding|services|медиа|холдинг|групп|"
+                            r"издательский дом|видавничий дім)\b|有限公司|株式会社|주식회사|㈜|"
                             r"בע\"מ|בע״מ|תקשורת|תאגיד|مؤسسة|لمؤسسة|شركة|للصحافة والنشر|للإعلام|شرکت|موسسه", re.I)
+
+
+_FORM_FIRST = re.compile(r"^(?:АО|ПАО|ОАО|ЗАО|ООО|ТОВ|ПрАТ|ТОО|ДП)\s+(?=[«\"„“])")
 
 
 def clean_name(name: str, owner_check: bool = False) -> str | None:
@@ -233,6 +237,7 @@ def clean_name(name: str, owner_check: bool = False) -> str | None:
     six words, capitalised, no sentence. With `owner_check` (a copyright holder), a company's name
     (media, group, publishing...) is refused: it names the owner, not the publication."""
     name = re.sub(r"^(?:(?:copyright|©|\(c\))\s*)*(?:by|par|von|por|di|da)?\s*", "", name.strip(" .,:;-–—|"), flags=re.I)
+    name = _FORM_FIRST.sub("", name).strip(" «»\"„“”")   # "АО «Коммерсантъ»": the form first, the name quoted
     name = _COMPANY_FORM.sub("", name)
     name = _LEGAL.sub("", name.strip(" .,:;-–—|&")).strip(" .,:;-–—|&")
     if owner_check and _COMPANY_WORDS.search(name) and not canonical(name):
@@ -273,7 +278,7 @@ def _holder(name: str) -> str:
     return name
 
 
-def rights_name(text: str) -> str | None:
+def rights_name(text: str, owner_check: bool = True) -> str | None:
     """The holder of a line that reserves rights without ©: "دنیا نیوز۔ جملہ حقوق محفوظ ہیں", "כל הזכויות
     שמורות לישראל היום" (the name is what the line holds beside the phrase, in the same clause:
     "人民网版权所有，未经书面授权禁止使用" gives 人民网)."""
@@ -293,13 +298,14 @@ def rights_name(text: str) -> str | None:
         if part and not COPYRIGHT_WORDS.match(part):
             names.append(part)
     rest = " ".join(names)
-    return clean_name(_holder(rest), owner_check=True) if rest else None
+    return clean_name(_holder(rest), owner_check=owner_check) if rest else None
 
 
-def copyright_name(text: str) -> str | None:
-    """The holder named in a copyright line ("© 2024 Kathmandu Post. All rights reserved.")."""
+def copyright_name(text: str, owner_check: bool = True) -> str | None:
+    """The holder named in a copyright line ("© 2024 Kathmandu Post. All rights reserved."); with
+    `owner_check` False, also a company's name (legal form cut): a confirmation, not an outlet."""
     if _RIGHTS_RE.search(text) and not re.search(r"all rights reserved", text, re.I):
-        return rights_name(text)
+        return rights_name(text, owner_check)
     if "©" not in text and "(c)" not in text.lower() and "copyright" not in text.lower() and "℗" not in text:
         return None
     m = COPYRIGHT_ANY.match(text)
@@ -308,7 +314,7 @@ def copyright_name(text: str) -> str | None:
         if m and COPYRIGHT_WORDS.match(m.group("name").strip()):
             # "کاپی رائٹ © 2024 ڈان نیوز": the word copyright, then the holder after the year
             m = COPYRIGHT_ANY.match(text[m.start("name") + len(m.group("name")):].strip())
-    return clean_name(_holder(m.group("name")), owner_check=True) if m else None
+    return clean_name(_holder(m.group("name")), owner_check=owner_check) if m else None
 
 
 def source_name(text: str) -> str | None:
