@@ -504,3 +504,26 @@ def test_default_host_is_loopback_only():
     from archiver.cli import serve_command
     host = next(p for p in serve_command.params if p.name == "host")
     assert host.default == "127.0.0.1"
+
+
+def test_names_with_spaces_accents_and_percent_round_trip(tmp_path, schemas):
+    src = tmp_path / "src"
+    (src / "\u00e9t\u00e9 2024").mkdir(parents=True)
+    names = ["\u00e9t\u00e9 2024/T\u00eate \u00e0 t\u00eate.txt", "100% sure #1?.txt"]
+    for name in names:
+        (src / name).write_text(f"A page called {name}\n\nSome text.\n", encoding="utf-8")
+    assert run("bag", src, "-o", tmp_path / "bag", "--quiet").exit_code == 0
+    with serving(tmp_path / "bag") as s:
+        harvested, _ = harvest(s, schemas)
+        assert len(harvested) == 2
+        for ident in harvested:
+            assert ident.isascii() and " " not in ident
+            root = s.oai_get(schemas, verb="GetRecord", identifier=ident, metadataPrefix="oai_dc")
+            path = urllib.parse.unquote(ident.split(":", 2)[2])
+            assert path in {"data/" + n for n in names}
+            # dc:identifier holds the path as dublin-core.xml does (RFC 8493's %25 for "%").
+            assert [e.text for e in root.iter(f"{{{DC}}}identifier")][-1] == path.replace("%", "%25")
+            quoted = urllib.parse.quote(path)
+            status, _resp, body = s.get("/" + quoted)
+            assert status == 200 and body == (tmp_path / "bag" / path).read_bytes()
+            assert json.loads(s.get("/api/items/" + quoted)[2])["payload"] == path

@@ -49,6 +49,11 @@ class BagServer(ThreadingHTTPServer):
             self.room = render(index)
         super().__init__(address, Handler)
 
+    def handle_error(self, request, client_address) -> None:
+        # A client that went away mid-response, say: one line, not the base class's traceback.
+        exc = sys.exc_info()[1]
+        print(f"archiver serve: {client_address[0]}: {type(exc).__name__}: {exc}", file=sys.stderr)
+
     @property
     def base_url(self) -> str:
         host, port = self.server_address[:2]
