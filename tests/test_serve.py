@@ -9,6 +9,7 @@ import http.client
 import json
 import os
 import shutil
+import socket
 import sys
 import threading
 import urllib.parse
@@ -527,3 +528,13 @@ def test_names_with_spaces_accents_and_percent_round_trip(tmp_path, schemas):
             status, _resp, body = s.get("/" + quoted)
             assert status == 200 and body == (tmp_path / "bag" / path).read_bytes()
             assert json.loads(s.get("/api/items/" + quoted)[2])["payload"] == path
+
+
+def test_cli_refuses_a_missing_bag_and_a_taken_port(seeds_bag, tmp_path):
+    result = run("serve", tmp_path / "nothing-here")
+    assert result.exit_code == 2 and "no such file or directory" in result.stderr
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        result = run("serve", seeds_bag, "--port", taken.getsockname()[1])
+    assert result.exit_code == 2 and "cannot listen on 127.0.0.1" in result.stderr

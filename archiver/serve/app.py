@@ -15,6 +15,7 @@ anywhere on the way, and payload files only if they are in the index made at sta
 from __future__ import annotations
 
 import json
+import re
 import socket
 import sys
 from http import HTTPStatus
@@ -26,6 +27,7 @@ from archiver.readingroom import INDEX
 from archiver.serve import oai
 from archiver.serve.index import BagIndex, http_charset
 
+_HOST = re.compile(r"(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(:[0-9]{1,5})?")
 API_PAGE = 100
 API_MAX_PAGE = 1000
 _TYPES = {".html": "text/html", ".xml": "application/xml", ".csv": "text/csv", ".json": "application/json",
@@ -115,7 +117,7 @@ class Handler(BaseHTTPRequestHandler):
             return self._send(HTTPStatus.SEE_OTHER, "text/plain; charset=utf-8", b"see /metadata/index.html\n",
                               extra={"Location": "/metadata/index.html"})
         if path == "/oai":
-            body = oai.respond(self.server.index, split.query, self.server.base_url + "/oai", self.server.page_size)
+            body = oai.respond(self.server.index, split.query, self._base_url() + "/oai", self.server.page_size)
             return self._send(HTTPStatus.OK, "text/xml; charset=utf-8", body)
         if path == "/api/items":
             return self._items(split.query)
@@ -127,6 +129,15 @@ class Handler(BaseHTTPRequestHandler):
         if rel.startswith("data/"):
             return self._payload(rel)
         return self._bag_file(rel)
+
+    def _base_url(self) -> str:
+        """The server's own address; when it listens on every address (0.0.0.0, ::), the Host the
+        client asked for (if it is a plain host[:port]), which is the one a harvester can reach."""
+        if self.server.server_address[0] in ("0.0.0.0", "::"):
+            host = self.headers.get("Host", "")
+            if _HOST.fullmatch(host):
+                return f"http://{host}"
+        return self.server.base_url
 
     def _items(self, query: str) -> None:
         params = parse_qs(query, keep_blank_values=True)

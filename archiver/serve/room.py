@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 
 from archiver.model import ASSERTED, FIELD_NAMES, Evidence, Field
-from archiver.readingroom import INDEX, ITEMS, ReadingRoom, item_entry
+from archiver.readingroom import ITEMS, ReadingRoom, item_entry
 from archiver.textdecode import decode_text
 
 
