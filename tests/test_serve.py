@@ -538,3 +538,17 @@ def test_cli_refuses_a_missing_bag_and_a_taken_port(seeds_bag, tmp_path):
         taken.listen()
         result = run("serve", seeds_bag, "--port", taken.getsockname()[1])
     assert result.exit_code == 2 and "cannot listen on 127.0.0.1" in result.stderr
+
+
+def test_an_outlet_named_in_arabic_has_a_valid_set(seeds_copy, tmp_path, schemas):
+    overrides = tmp_path / "overrides.yaml"
+    overrides.write_text('overrides:\n  - path: 000_a1b928136f395d30.txt\n    by: "A. Curator"\n'
+                         '    fields:\n      outlet: "\u0627\u0644\u062c\u0632\u064a\u0631\u0629"\n', encoding="utf-8")
+    assert run("bag", seeds_copy, "-o", tmp_path / "bag", "--overrides", overrides, "--quiet").exit_code == 0
+    spec = outlet_set("\u0627\u0644\u062c\u0632\u064a\u0631\u0629")
+    with serving(tmp_path / "bag") as s:
+        sets = {e.findtext(f"{{{OAI}}}setSpec"): e.findtext(f"{{{OAI}}}setName")
+                for e in s.oai_get(schemas, verb="ListSets").iter(f"{{{OAI}}}set")}
+        assert sets[spec] == "\u0627\u0644\u062c\u0632\u064a\u0631\u0629"      # valid against setSpecType
+        got, _ = harvest(s, schemas, set=spec)
+        assert list(got) == ["oai:archiver:data/000_a1b928136f395d30.txt"]
