@@ -320,5 +320,26 @@ def export_command(bag, fmt, dest, force):
     click.echo(f"archiver: exported {bag} as {fmt} to {dest}", err=True)
 
 
+
+@main.command(name="serve")
+@BAG_ARGUMENT
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (the default answers this machine only).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port to listen on (0: any free port).")
+@_errors_to_exit_codes
+def serve_command(bag, host, port):
+    """Serve BAG (a bag directory, .tar, .tar.gz, .tgz or .zip) read-only over HTTP until Ctrl-C.
+
+    The reading room at /, the items as JSON at /api/items, payload text at /data/..., and OAI-PMH 2.0
+    at /oai (oai_dc records, a set per outlet). See README "Serving a bag".
+
+    \b
+    Example:
+      archiver serve bags/seeds --port 8000
+    """
+    from archiver.serve import serve
+    serve(bag, host, port)
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -136,14 +136,22 @@ def xml_header() -> str:
 XML_FOOTER = "</idx:index>\n"
 
 
+def oai_dc_xml(rec: DublinCoreRecord, indent: str = "", declare: bool = True) -> str:
+    """The record's <oai_dc:dc> element as text, each line after `indent`; with `declare` it carries its
+    own namespace declarations (to stand alone, as in an OAI-PMH response), without them it relies on
+    its parent's (as in dublin-core.xml)."""
+    ns = f'xmlns:oai_dc="{OAI_DC_NS}" xmlns:dc="{DC_NS}" xmlns:xsi="{XSI_NS}" ' if declare else ""
+    parts = [f'{indent}<oai_dc:dc {ns}xsi:schemaLocation="{OAI_DC_NS} {OAI_DC_XSD}">\n']
+    for name, value in rec.elements:
+        parts.append(f"{indent}  <dc:{name}>{_xml_text(value)}</dc:{name}>\n")
+    parts.append(f"{indent}</oai_dc:dc>\n")
+    return "".join(parts)
+
+
 def xml_record(rec: DublinCoreRecord) -> str:
     """One <idx:record> holding one oai_dc:dc, as text (records are formatted in worker processes)."""
-    parts = [f'  <idx:record path={quoteattr(encode_index_path(rec.payload_path))}>\n'
-             f'    <oai_dc:dc xsi:schemaLocation="{OAI_DC_NS} {OAI_DC_XSD}">\n']
-    for name, value in rec.elements:
-        parts.append(f"      <dc:{name}>{_xml_text(value)}</dc:{name}>\n")
-    parts.append("    </oai_dc:dc>\n  </idx:record>\n")
-    return "".join(parts)
+    return (f'  <idx:record path={quoteattr(encode_index_path(rec.payload_path))}>\n'
+            + oai_dc_xml(rec, "    ", declare=False) + "  </idx:record>\n")
 
 
 def csv_line(cells) -> str:

@@ -141,14 +141,19 @@ def show_file(bag, path: str) -> FileView:
     ArchiverError (exit 2) when its record is missing or is not a provenance record.
     """
     with open_bag(bag) as reader:
-        payload = reader.resolve_payload(path)
-        try:
-            record = reader.record(payload)
-        except RecordError as exc:
-            raise ArchiverError(str(exc)) from None
-        data = reader.file_bytes(payload) or b""
-        lines = _decoded_lines(data, (record.get("source") or {}).get("encoding"))
-        return FileView(reader.shown, payload, f"metadata/provenance/{payload[len('data/'):]}.yaml", record, lines)
+        return view_of(reader, reader.resolve_payload(path))
+
+
+def view_of(reader, payload: str) -> FileView:
+    """The FileView of payload file `payload` ("data/…", known to exist) of an open BagReader; raises
+    ArchiverError (exit 2) when its record is missing or is not a provenance record."""
+    try:
+        record = reader.record(payload)
+    except RecordError as exc:
+        raise ArchiverError(str(exc)) from None
+    data = reader.file_bytes(payload) or b""
+    lines = _decoded_lines(data, (record.get("source") or {}).get("encoding"))
+    return FileView(reader.shown, payload, f"metadata/provenance/{payload[len('data/'):]}.yaml", record, lines)
 
 
 def _decoded_lines(data: bytes, encoding) -> list[str] | None:
