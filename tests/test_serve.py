@@ -8,6 +8,7 @@ import contextlib
 import http.client
 import json
 import os
+import re
 import shutil
 import socket
 import sys
@@ -494,11 +495,34 @@ def test_traversal_links_and_absolute_paths_get_404_and_nothing_outside_is_opene
 
 def test_read_only_every_other_method_gets_405(seeds_bag):
     with serving(seeds_bag) as s:
-        for method in ("POST", "PUT", "DELETE", "PATCH", "OPTIONS", "BREW"):
+        for method in ("PUT", "DELETE", "PATCH", "OPTIONS", "BREW"):
             status, resp, _ = s.get("/oai", method=method, body=b"verb=Identify")
             assert status == 405, method
-            assert resp.getheader("Allow") == "GET, HEAD"
+            assert resp.getheader("Allow") == "GET, HEAD, POST"
+        status, resp, _ = s.get("/metadata/index.html", method="POST", body=b"x=1")
+        assert status == 405 and resp.getheader("Allow") == "GET, HEAD"
         assert s.get("/oai?verb=Identify")[0] == 200
+
+
+def test_oai_requests_by_post_answer_as_by_get(seeds_bag, schemas):
+    """OAI-PMH 2.0 section 3.1.1.2: a repository must support POST, arguments form-encoded."""
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    with serving(seeds_bag) as s:
+        host, port = s.server.server_address[:2]
+        for params in ({"verb": "ListRecords", "metadataPrefix": "oai_dc"}, {"verb": "Nonsense"}):
+            query = urllib.parse.urlencode(params)
+            conn = http.client.HTTPConnection(host, port, timeout=10)
+            conn.request("POST", "/oai", body=query.encode(), headers=form)
+            resp = conn.getresponse()
+            posted = resp.read()
+            conn.close()
+            assert resp.status == 200
+            validate(schemas, posted)
+            got = s.get("/oai?" + query)[2]
+            strip = lambda b: re.sub(rb"<responseDate>[^<]*</responseDate>", b"", b)  # noqa: E731
+            assert strip(posted) == strip(got)
+        status, _, _ = s.get("/oai", method="POST", body=b"verb=Identify")     # no form type
+        assert status == 400
 
 
 def test_default_host_is_loopback_only():

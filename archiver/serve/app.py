@@ -1,4 +1,6 @@
-"""Routing and responses of `archiver serve` (GET and HEAD only; every other method 405).
+"""Routing and responses of `archiver serve` (GET and HEAD; POST only to /oai, as OAI-PMH 2.0 section
+3.1.1.2 requires of a repository, with the arguments form-encoded in the body; every other method or
+path 405).
 
   /                         redirect to the reading room, /metadata/index.html
   /oai?verb=…               OAI-PMH 2.0 (archiver.serve.oai)
@@ -30,6 +32,7 @@ from archiver.serve.index import BagIndex, http_charset
 _HOST = re.compile(r"(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(:[0-9]{1,5})?")
 API_PAGE = 100
 API_MAX_PAGE = 1000
+MAX_FORM = 64 * 1024     # an OAI-PMH POST body: the longest request is a resumption token, well under this
 _TYPES = {".html": "text/html", ".xml": "application/xml", ".csv": "text/csv", ".json": "application/json",
           ".tsv": "text/tab-separated-values", ".txt": "text/plain", ".yaml": "text/plain"}
 
@@ -82,15 +85,40 @@ class Handler(BaseHTTPRequestHandler):
     def do_HEAD(self):
         self._answer(head=True)
 
+    def do_POST(self):
+        """OAI-PMH requests by POST (application/x-www-form-urlencoded, at most MAX_FORM bytes); POST
+        to any other path is 405, the server is read-only."""
+        self._head = False
+        if urlsplit(self.path).path != "/oai":
+            return self._not_allowed()
+        ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+        try:
+            length = int(self.headers.get("Content-Length") or "0")
+        except ValueError:
+            length = -1
+        if ctype != "application/x-www-form-urlencoded" or not 0 <= length <= MAX_FORM:
+            self.close_connection = True
+            return self._send(HTTPStatus.BAD_REQUEST, "text/plain; charset=utf-8",
+                              b"400 an OAI-PMH POST needs an application/x-www-form-urlencoded body "
+                              b"of at most 64 KB\n")
+        form = self.rfile.read(length).decode("latin-1")    # percent-encoded: ASCII, if anything
+        try:
+            body = oai.respond(self.server.index, form, self._base_url() + "/oai", self.server.page_size)
+        except Exception as exc:            # never a traceback to the client
+            print(f"archiver serve: error on POST /oai: {type(exc).__name__}: {exc}", file=sys.stderr)
+            return self._send(HTTPStatus.INTERNAL_SERVER_ERROR, "text/plain; charset=utf-8", b"500 internal error\n")
+        return self._send(HTTPStatus.OK, "text/xml; charset=utf-8", body)
+
     def __getattr__(self, name):
-        # Every other method (POST, PUT, DELETE, anything): 405, the server is read-only.
+        # Every other method (PUT, DELETE, anything): 405, the server is read-only.
         if name.startswith("do_"):
             return self._not_allowed
         raise AttributeError(name)
 
     def _not_allowed(self):
         self._send(HTTPStatus.METHOD_NOT_ALLOWED, "text/plain; charset=utf-8",
-                   b"405 method not allowed: this server is read-only (GET and HEAD)\n", extra={"Allow": "GET, HEAD"})
+                   b"405 method not allowed: this server is read-only (GET and HEAD; POST to /oai)\n",
+                   extra={"Allow": "GET, HEAD, POST" if urlsplit(self.path).path == "/oai" else "GET, HEAD"})
 
     def log_message(self, format, *args):     # noqa: A002 - the base class's name
         if self.server.log:
