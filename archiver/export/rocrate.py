@@ -13,7 +13,7 @@ What is written, and why each choice:
   `identifier` (story code), `author` (the byline as printed, as text: a byline is "Staff,
   Agencies" or "By A and B", and making a Person of it would claim an identity archiver never
   established), `inLanguage`, `sha256`, `contentSize` and `encodingFormat` (with the charset the
-  record names). An unknown value is left out, never written as "unknown";
+  record names, as `text/plain;charset=…`). An unknown value is left out, never written as "unknown";
 - a `CreateAction` per file: the extraction that made its record, `instrument` the archiver that
   made the bag (a SoftwareApplication with its version, from Bag-Software-Agent), `result` the file,
   and a `description` that says how each value is known — the same
@@ -50,6 +50,9 @@ def write(reader, dest: Path, epoch: int) -> None:
     from rocrate.model.contextentity import ContextEntity
 
     crate = rocrate.ROCrate(version="1.1")
+    # sha256 is a schema.org term the 1.1 context (schema.org 10) predates; later RO-Crate contexts
+    # map it so, and 1.1 allows terms added to the context this way.
+    crate.metadata.extra_terms["sha256"] = "http://schema.org/sha256"
     info = reader.bag_info()
     software = _software(info)
     outlets: dict[str, dict] = {}
@@ -128,7 +131,7 @@ def _media_type(encoding: str | None) -> str:
     if encoding is None:
         return "application/octet-stream"
     charset = {"utf-8-sig": "utf-8"}.get(encoding, encoding)
-    return f"text/plain; charset={charset}"
+    return f"text/plain;charset={charset}"      # no space: the form roc-validator's MIME pattern accepts
 
 
 def _license(crate, ContextEntity, info: dict) -> str:
