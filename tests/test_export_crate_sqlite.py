@@ -15,12 +15,13 @@ from rocrate.rocrate import ROCrate
 
 from archiver import __version__
 from archiver.export import export
-from conftest import run, tree_digest
+from conftest import REPO, run, tree_digest
 
 ASSERTED = "002_925810d536abd4d2.txt"      # Islam Times, 2024; outlet asserted below
 PRESS_TV = "004_b448aa7393fc9747.txt"       # Press TV, 2021
 BYLINE = "001_0fd100e6b7384ea1.txt"         # byline "Staff, Agencies"
 RUSSIAN = "005_cp1251.txt"
+CONTEXT_1_1 = "https://w3id.org/ro/crate/1.1/context"
 RUSSIAN_TEXT = ("Новости дня\n\nМосква, 5 мая 2023 года. Правительство объявило о строительстве "
                 "нового моста через реку.\n")
 
@@ -56,7 +57,7 @@ def test_crate_holds_the_payload_and_what_is_known_of_each_file(bag, tmp_path):
     assert root["license"].id == "#license-not-stated" and "states no licence" in root["license"]["description"]
     assert sorted(e.id for e in root["hasPart"]) == payload
     metadata = json.loads((dest / "ro-crate-metadata.json").read_bytes())
-    assert metadata["@context"] == "https://w3id.org/ro/crate/1.1/context" and crate.version == "1.1"
+    assert metadata["@context"] == [CONTEXT_1_1, {"sha256": "http://schema.org/sha256"}] and crate.version == "1.1"
 
     art = crate.dereference(f"data/{ASSERTED}")
     data = (bag / "data" / ASSERTED).read_bytes()
@@ -66,14 +67,14 @@ def test_crate_holds_the_payload_and_what_is_known_of_each_file(bag, tmp_path):
     assert art["identifier"] == "1125546"
     assert art["sha256"] == hashlib.sha256(data).hexdigest()
     assert art["contentSize"] == str(len(data))
-    assert art["encodingFormat"] == "text/plain; charset=utf-8"
+    assert art["encodingFormat"] == "text/plain;charset=utf-8"
     publisher = art["publisher"]
     assert publisher.type == "Organization" and publisher["name"] == "Islam Times Print"
     assert "author" not in art                             # unknown: left out, never "unknown"
 
     assert crate.dereference(f"data/{BYLINE}")["author"] == "Staff, Agencies"
     assert crate.dereference(f"data/{PRESS_TV}")["publisher"]["name"] == "Press TV"
-    assert crate.dereference(f"data/{RUSSIAN}")["encodingFormat"] == "text/plain; charset=windows-1251"
+    assert crate.dereference(f"data/{RUSSIAN}")["encodingFormat"] == "text/plain;charset=windows-1251"
 
     actions = {a["result"].id: a for a in crate.get_by_type("CreateAction")}
     assert sorted(actions) == payload
@@ -103,6 +104,61 @@ def test_crate_is_the_same_bytes_for_the_same_bag(bag, tmp_path, monkeypatch):
     assert ROCrate(c).root_dataset["datePublished"] == "2023-11-14T00:00:00+00:00"
     assert tree_digest(c) != first                         # the date is the only difference …
     assert {k for k in first if first[k] != tree_digest(c)[k]} == {"ro-crate-metadata.json"}
+
+
+def _offline_context_cache(path):
+    """An HTTP cache (requests-cache, as roc-validator keeps it) holding the RO-Crate 1.1 JSON-LD
+    context from tests/data, so that the validator runs with offline=True and never reaches the network.
+    The context file is ro-crate-py 0.13.0's rocrate/data/ro-crate.jsonld (RO-Crate 1.1.0 context,
+    Apache-2.0), the copy the crate library itself shipped for 1.1."""
+    import io
+
+    import requests
+    import requests_cache
+    import urllib3
+    body = (REPO / "tests/data/ro-crate-1.1-context.jsonld").read_bytes()
+
+    class Local(requests.adapters.BaseAdapter):
+        def send(self, request, **_kwargs):
+            raw = urllib3.HTTPResponse(body=io.BytesIO(body), headers={"Content-Type": "application/ld+json"},
+                                       status=200, preload_content=False, request_url=request.url)
+            return requests.adapters.HTTPAdapter().build_response(request, raw)
+
+        def close(self):
+            pass
+
+    session = requests_cache.CachedSession(cache_name=str(path), backend="sqlite", expire_after=-1)
+    session.mount("https://", Local())
+    assert session.get(CONTEXT_1_1).status_code == 200
+    session.close()
+    return str(path)
+
+
+def _validate(crate_dir, cache, severity="REQUIRED"):
+    from rocrate_validator import models, services
+    settings = services.ValidationSettings(rocrate_uri=str(crate_dir), profile_identifier="ro-crate-1.1",
+                                           requirement_severity=models.Severity[severity],
+                                           offline=True, cache_path=cache)
+    result = services.validate(settings)
+    return result.passed(), [(i.check.identifier, i.message) for i in result.get_issues()]
+
+
+def test_crate_passes_roc_validator_offline_at_the_required_level(bag, tmp_path):
+    crate_dir = export(bag, "ro-crate", tmp_path / "crate")
+    cache = _offline_context_cache(tmp_path / "http-cache")
+    passed, issues = _validate(crate_dir, cache)
+    assert passed, issues
+    # Recommended: every File's encodingFormat passes (the rest asks for things archiver cannot know,
+    # such as the crate's author and each outlet's URL).
+    _passed, issues = _validate(crate_dir, cache, "RECOMMENDED")
+    assert not [i for i in issues if "encodingFormat" in i[1]], issues
+    # The validator really checks: without a licence the same crate fails.
+    meta = crate_dir / "ro-crate-metadata.json"
+    doc = json.loads(meta.read_bytes())
+    del doc["@graph"][0]["license"]
+    meta.write_text(json.dumps(doc), encoding="utf-8")
+    passed, issues = _validate(crate_dir, cache)
+    assert not passed and any("license" in message.lower() for _c, message in issues), issues
 
 
 # -- SQLite ---------------------------------------------------------------------------------------------
