@@ -161,6 +161,25 @@ def test_crate_passes_roc_validator_offline_at_the_required_level(bag, tmp_path)
     assert not passed and any("license" in message.lower() for _c, message in issues), issues
 
 
+def test_names_that_need_escaping_keep_their_bytes_and_paths(seeds_copy, tmp_path):
+    src = tmp_path / "src"
+    (src / "sub").mkdir(parents=True)
+    odd, cyrillic = "a b%20#?.txt", "sub/новости.txt"
+    (src / odd).write_bytes((seeds_copy / ASSERTED).read_bytes())
+    (src / cyrillic).write_bytes((seeds_copy / PRESS_TV).read_bytes())
+    assert run("bag", src, "-o", tmp_path / "bag", "--quiet").exit_code == 0
+    crate_dir = export(tmp_path / "bag", "ro-crate", tmp_path / "crate")
+    assert (crate_dir / "data" / odd).read_bytes() == (src / odd).read_bytes()
+    assert (crate_dir / "data" / cyrillic).read_bytes() == (src / cyrillic).read_bytes()
+    crate = ROCrate(crate_dir)
+    assert sorted(e.id for e in crate.data_entities) == [
+        "data/a%20b%2520%23%3F.txt", "data/sub/%D0%BD%D0%BE%D0%B2%D0%BE%D1%81%D1%82%D0%B8.txt"]
+    passed, issues = _validate(crate_dir, _offline_context_cache(tmp_path / "http-cache"))
+    assert passed, issues                                  # the validator finds each file at its id
+    db = sqlite3.connect(export(tmp_path / "bag", "sqlite", tmp_path / "odd.db"))
+    assert [r[0] for r in db.execute("SELECT path FROM items ORDER BY path")] == [f"data/{odd}", f"data/{cyrillic}"]
+
+
 # -- SQLite ---------------------------------------------------------------------------------------------
 @pytest.fixture
 def db(bag, tmp_path):
