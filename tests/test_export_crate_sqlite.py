@@ -250,6 +250,30 @@ def test_sqlite_opens_with_sqlite_utils_as_datasette_would(db):
     assert d.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
+def test_sqlite_opens_in_datasette_as_it_is(db):
+    # Datasette's own in-process client: the file as `datasette corpus.db` serves it, no server, no network.
+    import asyncio
+
+    from datasette.app import Datasette
+
+    async def get(path):
+        response = await Datasette([str(db)]).client.get(f"/corpus{path}")
+        assert response.status_code == 200, (path, response.text[:300])
+        return response.json()
+
+    async def main():
+        rows = await get("/items.json?_shape=array&outlet=Press+TV")
+        assert [r["path"] for r in rows] == [f"data/{PRESS_TV}"]
+        found = await get("/texts.json?_search=Shalah&_shape=array&_col=path")      # the search box
+        assert [r["path"] for r in found] == ["data/000_a1b928136f395d30.txt"]
+        ev = await get(f"/evidence.json?_shape=array&_labels=on&item=data/{ASSERTED}")
+        assert ev and ev[0]["item"]["label"].startswith("Zionist Regime")           # the foreign key, labelled
+        views = await get("/asserted_values.json?_shape=array")
+        assert [(v["field"], v["curator"]) for v in views] == [("outlet", "J. Curator")]
+
+    asyncio.run(main())
+
+
 def test_sqlite_is_the_same_bytes_for_the_same_bag(bag, tmp_path, monkeypatch):
     a = export(bag, "sqlite", tmp_path / "a.db")
     b = export(bag, "sqlite", tmp_path / "b.db")
