@@ -158,3 +158,17 @@ def decode_head(data: bytes, complete: bool) -> tuple[str | None, str | None]:
         if enc in ("utf-8", "utf-8-sig") or enc is None:
             return text, enc
     return first
+
+
+def decode_as(data: bytes, encoding: str | None) -> str | None:
+    """`data` decoded with the encoding a record names (`source.encoding`: a name decode_text gives),
+    undecodable bytes replaced; None when the record says the file is not text (or names an encoding
+    Python has no codec for). A byte-order mark is dropped. For exports, which must show the text the
+    extractor read without guessing again."""
+    if encoding is None:
+        return None
+    codec = {"utf-8": "utf-8", "utf-8-sig": "utf-8-sig", "utf-16": "utf-16"}.get(encoding) or CODECS.get(encoding)
+    try:
+        return data.decode(codec or encoding, "replace")
+    except LookupError:
+        return None

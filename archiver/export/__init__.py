@@ -28,6 +28,8 @@ from archiver.errors import ArchiverError, OutputExistsError
 
 # FORMAT -> module (imported only when asked for: each may need a library of its own field).
 FORMATS: dict[str, str] = {
+    "ro-crate": "archiver.export.rocrate",
+    "sqlite": "archiver.export.sqlite",
 }
 
 
