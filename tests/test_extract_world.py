@@ -107,3 +107,13 @@ def test_a_newsletter_authors_copyright_does_not_make_the_author_an_outlet():
     page = ("The Gulf Ledger\n\nRail link finally gets its funding\n\nHamid Rezvani\nMar 4, 2024\n\n"
             + ARTICLE.split("\n\n", 2)[2] + "Subscribe to The Gulf Ledger\n\n© 2024 Hamid Rezvani\n")
     assert extract(page)["outlet"].value != "Hamid Rezvani"
+
+
+@pytest.mark.parametrize("between", ["Transport Reporter", "The Canadian Press", "4 min read"])
+def test_a_bare_name_above_its_role_an_agency_or_a_reading_time_and_a_stamp_is_the_byline(between):
+    body = ARTICLE.split("\n\n", 2)[2]
+    page = (f"Home\nNews\n\nOttawa to double rural internet grant fund for small providers\n\n"
+            f"Jordan Whitfield\n{between}\nPublished Tuesday, March 12, 2024 4:51PM EDT\n\n{body}")
+    fields = extract(page)
+    assert fields["byline"].value == "Jordan Whitfield"
+    assert fields["title"].value == "Ottawa to double rural internet grant fund for small providers"

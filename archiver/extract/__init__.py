@@ -292,6 +292,12 @@ def _signatures(ln: Line, text: str, outlet_c: list, credit_c: list, first_line:
     return False
 
 
+def _stamp_like(line: Line, meta: set) -> bool:
+    """A line that stands under a byline: a stamp, a dateline, a byline's role, or one the other rules
+    took as meta (a date, a code)."""
+    return line.number in meta or bool(bylines.ROLE_ALONE.match(line.text)) or _dated(line.text)
+
+
 def _bare_name_bylines(title_cands: list, header: list, meta: set, byline_c: list) -> None:
     """A line that is only a person's name, right above a stamp, a dateline or the author's role
     ("Faraz Qureshi" / "Published February 3, 2024"; "Tan Hui Ling" / "Correspondent"), is the byline,
@@ -303,9 +309,18 @@ def _bare_name_bylines(title_cands: list, header: list, meta: set, byline_c: lis
             continue
         if titles.once(c.line.text) != c.line.text:
             continue  # a line printed twice is a headline
+        if bylines.ROLE_ALONE.match(c.line.text):
+            continue  # "Transport Reporter": the role under the name, not a name
         below = header[c.index + 1]
-        if not (below.number in meta or bylines.ROLE_ALONE.match(below.text) or _dated(below.text)):
-            continue
+        if not _stamp_like(below, meta):
+            # "Jordan Whitfield" / "The Canadian Press" / "Published …"; "Tom Hollingsworth" / "4 min read" /
+            # "March 15, 2024": an organisation or a reading time between the name and its stamp
+            between = below.text
+            further = header[c.index + 2] if c.index + 2 < len(header) else None
+            if not (further is not None and _stamp_like(further, meta) and (
+                    titles.READING_TIME.search(between) or outlets.canonical(between)
+                    or chrome.org_like(between, strong=True))):
+                continue
         who = bylines.bare_name(c.line.text)
         if who:
             byline_c.append(Candidate(who, MEDIUM, c.line, "byline.name-above-stamp"))
