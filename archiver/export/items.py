@@ -1,0 +1,114 @@
+"""Each payload file of a bag as one item to hand to a repository (Archivematica, DSpace, Omeka S).
+
+An `Item` carries what every repository target writes: the payload path, the bytes of its provenance
+record, and its Dublin Core record — made by `DublinCoreRecord.from_values` from the record's values
+and statuses, the very function that wrote the bag's own index, so an export says what the bag's
+`dublin-core.xml` says (a date-time without a zone cut to its date, as W3CDTF wants; an unknown value
+absent, never guessed). Everything is read through `BagReader`, which never follows a link nor leaves
+the bag; files are written only under the export's own directory, created here, never through an
+existing name.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from archiver.bagit_names import decode_path, encode_index_path, makedirs
+from archiver.bagreader import RECORDS, RecordError
+from archiver.dublincore import DublinCoreRecord
+from archiver.errors import ArchiverError
+
+EVENTS = "metadata/events.yaml"
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+
+
+@dataclass
+class Item:
+    """One payload file of the bag and what is known of it."""
+
+    rel: str                  # "data/…", as on disk
+    dc: DublinCoreRecord
+    story_code: str           # the record's story code; "" when unknown
+
+    @property
+    def inner(self) -> str:
+        """The path under data/ (the same relative path every target keeps)."""
+        return self.rel[len("data/"):]
+
+    @property
+    def record_rel(self) -> str:
+        return RECORDS + self.inner + ".yaml"
+
+    @property
+    def path_id(self) -> str:
+        """The payload path as the bag's index writes it (`data/…`, CR, LF, % and XML-forbidden
+        characters percent-encoded)."""
+        return encode_index_path(self.rel)
+
+    def first(self, element: str) -> str:
+        """The value of DC element `element` ("" when absent)."""
+        return self.dc.first(element)
+
+
+def items(reader):
+    """Yield an Item for each payload file of the bag, in payload-path order (deterministic).
+
+    Raises ArchiverError (exit 2) when the payload holds links or special files, or a file's record
+    is missing or is not an archiver provenance record: a bag archiver cannot vouch for is not
+    exported."""
+    from archiver.validate.consistency import record_statuses
+    files, refused = reader.payload_files()
+    if refused:
+        raise ArchiverError(f"the payload holds links or special files, which are not exported: "
+                            f"{', '.join(refused[:3])}{' …' if len(refused) > 3 else ''} "
+                            f"(run archiver validate)", reader.shown)
+    for rel in files:
+        try:
+            record = reader.record(rel)
+        except RecordError as exc:
+            raise ArchiverError(f"{exc} (run archiver validate)", reader.shown) from None
+        values = {name: f["value"] for name, f in record["fields"].items()
+                  if isinstance(f, dict) and isinstance(f.get("value"), str)}
+        is_text = record["source"].get("encoding") is not None
+        yield Item(rel, DublinCoreRecord.from_values(rel, values, is_text, record_statuses(record)),
+                   values.get("story_code") or "")
+
+
+def read(reader, rel: str) -> bytes:
+    """The bytes of file `rel` of the bag; raises ArchiverError when it is missing or not a regular file."""
+    data = reader.file_bytes(rel)
+    if data is None:
+        raise ArchiverError(f"{rel} cannot be read (missing, a link, or not a regular file)", reader.shown)
+    return data
+
+
+def manifest_sha256(reader) -> dict[str, str] | None:
+    """{"data/…": sha256} from the bag's manifest-sha256.txt; None when the bag has none."""
+    data = reader.file_bytes("manifest-sha256.txt")
+    if data is None:
+        return None
+    out = {}
+    for line in data.decode("utf-8", "surrogateescape").splitlines():
+        digest, sep, name = line.partition(" ")
+        if sep:
+            out[decode_path(name.lstrip(" *"))] = digest.lower()
+    return out
+
+
+def check_digest(reader, manifest: dict[str, str] | None, rel: str, digest: str) -> None:
+    """Raise ArchiverError when the bag's manifest gives `rel` another SHA-256 than `digest` (or none):
+    a payload file that is not the one the bag vouches for is not exported."""
+    if manifest is not None and manifest.get(rel) != digest:
+        raise ArchiverError(f"{rel} does not match the bag's manifest-sha256.txt (run archiver validate)",
+                            reader.shown)
+
+
+def write_new(path: str | os.PathLike, data: bytes, epoch: int) -> None:
+    """Write `data` to a new file at `path` (its directories made as needed), never through an existing
+    name; its modification time is `epoch`, so that the export's tree is the same every time."""
+    path = os.fspath(path)
+    makedirs(os.path.dirname(path))
+    fd = os.open(path, _CREATE, 0o644)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+    os.utime(path, (epoch, epoch))
