@@ -399,6 +399,26 @@ def test_a_bag_with_a_missing_record_is_refused(hostile_bag, tmp_path):
     assert not (tmp_path / "saf").exists()
 
 
+def test_a_record_in_another_yaml_form_gives_the_same_export(hostile_bag, tmp_path):
+    """Records in archiver's own form are read by the validator's fast reader; any other YAML form by
+    a safe loader: both must give the same values."""
+    first = _export(hostile_bag, "omeka-s", tmp_path / "one")
+    for name in ("a.txt.yaml", "b.txt.yaml"):
+        record = hostile_bag / "metadata/provenance" / name
+        record.write_text(yaml.safe_dump(yaml.safe_load(record.read_bytes()), allow_unicode=True, width=40),
+                          encoding="utf-8")
+    second = _export(hostile_bag, "omeka-s", tmp_path / "two")
+    assert (second / "items.csv").read_bytes() == (first / "items.csv").read_bytes()
+
+
+def test_a_record_that_is_not_a_provenance_record_is_refused(hostile_bag, tmp_path):
+    (hostile_bag / "metadata/provenance/b.txt.yaml").write_text("source: {}\nfields: 3\n", encoding="utf-8")
+    result = run("export", hostile_bag, "--to", "omeka-s", tmp_path / "omeka")
+    assert result.exit_code == 2
+    assert "metadata/provenance/b.txt.yaml: not an archiver provenance record" in result.stderr
+    assert not (tmp_path / "omeka").exists()
+
+
 def test_export_help_names_the_three_formats():
     out = run("export", "--help").output
     for fmt in FORMATS:

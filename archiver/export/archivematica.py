@@ -67,7 +67,7 @@ def write(reader, dest, epoch: int) -> None:
         check_digest(reader, manifest, item.rel, digest)
         write_new(os.path.join(dest, "objects", item.inner), data, epoch)
         write_new(os.path.join(dest, "metadata", "provenance", item.inner + ".yaml"),
-                  read(reader, item.record_rel), epoch)
+                  item.record, epoch)
         sums.append(checksum_line(digest, item.inner))
         out.writerow(row(item))
     events = reader.file_bytes(EVENTS)

@@ -77,7 +77,7 @@ def write(reader, dest, epoch: int) -> None:
         folder = os.path.join(dest, f"item_{number:06d}")
         name = bitstream_name(item.inner)
         write_new(os.path.join(folder, name), read(reader, item.rel), epoch)
-        write_new(os.path.join(folder, name + ".yaml"), read(reader, item.record_rel), epoch)
+        write_new(os.path.join(folder, name + ".yaml"), item.record, epoch)
         contents = (f"{name}\tbundle:ORIGINAL\tprimary:true\n"
                     f"{name}.yaml\tbundle:METADATA\tdescription:archiver provenance record\n")
         write_new(os.path.join(folder, "contents"), contents.encode("utf-8"), epoch)

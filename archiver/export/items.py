@@ -14,9 +14,10 @@ import os
 from dataclasses import dataclass
 
 from archiver.bagit_names import decode_path, encode_index_path, makedirs
-from archiver.bagreader import RECORDS, RecordError
+from archiver.bagreader import RECORDS
 from archiver.dublincore import DublinCoreRecord
 from archiver.errors import ArchiverError
+from archiver.model import CORE_FIELD_NAMES
 
 EVENTS = "metadata/events.yaml"
 _CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
@@ -29,15 +30,12 @@ class Item:
     rel: str                  # "data/…", as on disk
     dc: DublinCoreRecord
     story_code: str           # the record's story code; "" when unknown
+    record: bytes             # the provenance record, as the bag has it
 
     @property
     def inner(self) -> str:
         """The path under data/ (the same relative path every target keeps)."""
         return self.rel[len("data/"):]
-
-    @property
-    def record_rel(self) -> str:
-        return RECORDS + self.inner + ".yaml"
 
     @property
     def path_id(self) -> str:
@@ -53,25 +51,35 @@ class Item:
 def items(reader):
     """Yield an Item for each payload file of the bag, in payload-path order (deterministic).
 
-    Raises ArchiverError (exit 2) when the payload holds links or special files, or a file's record
-    is missing or is not an archiver provenance record: a bag archiver cannot vouch for is not
-    exported."""
-    from archiver.validate.consistency import record_statuses
+    Records are read with `archiver.validate.consistency.read_fields`, the reader the validator
+    recomputes the index with (archiver's own form by one regular expression, any other by a safe YAML
+    loader): parsing every record with PyYAML would cost most of an export's time. Raises
+    ArchiverError (exit 2) when the payload holds links or special files, or a file's record is
+    missing or is not an archiver provenance record: a bag archiver cannot vouch for is not exported."""
+    from archiver.validate.consistency import read_fields
     files, refused = reader.payload_files()
     if refused:
         raise ArchiverError(f"the payload holds links or special files, which are not exported: "
                             f"{', '.join(refused[:3])}{' …' if len(refused) > 3 else ''} "
                             f"(run archiver validate)", reader.shown)
     for rel in files:
+        record_rel = RECORDS + rel[len("data/"):] + ".yaml"
+        data = reader.file_bytes(record_rel)
+        if data is None:
+            raise ArchiverError(f"{record_rel}: no provenance record for {rel} (missing, or not a regular "
+                                f"file; run archiver validate)", reader.shown)
         try:
-            record = reader.record(rel)
-        except RecordError as exc:
-            raise ArchiverError(f"{exc} (run archiver validate)", reader.shown) from None
-        values = {name: f["value"] for name, f in record["fields"].items()
-                  if isinstance(f, dict) and isinstance(f.get("value"), str)}
-        is_text = record["source"].get("encoding") is not None
-        yield Item(rel, DublinCoreRecord.from_values(rel, values, is_text, record_statuses(record)),
-                   values.get("story_code") or "")
+            encoding, fields, statuses = read_fields(data)
+        except ValueError as exc:
+            raise ArchiverError(f"{record_rel}: not an archiver provenance record: {exc} "
+                                f"(run archiver validate)", reader.shown) from None
+        missing = [name for name in CORE_FIELD_NAMES if name not in statuses]
+        if missing:
+            raise ArchiverError(f"{record_rel}: not an archiver provenance record: field {missing[0]!r} is "
+                                f"missing (run archiver validate)", reader.shown)
+        values = {name: value for name, (value, _evidence) in fields.items() if value is not None}
+        yield Item(rel, DublinCoreRecord.from_values(rel, values, encoding is not None, statuses),
+                   values.get("story_code") or "", data)
 
 
 def read(reader, rel: str) -> bytes:
