@@ -137,6 +137,23 @@ def test_archivematica_transfer_holds_objects_records_metadata_csv_and_checksums
         assert manifest["data/" + name] == digest
 
 
+def test_archivematica_checksums_of_names_with_newline_or_comma_still_verify(tmp_path):
+    # (archiver bag refuses a backslash in a name; a newline it percent-encodes in its manifests.)
+    src = tmp_path / "src"
+    src.mkdir()
+    for name in ("new\nline.txt", "carriage\rreturn.txt", "plain, with comma.txt"):
+        (src / name).write_text(f"Headline of {name!r}\n\nBody.\n", encoding="utf-8")
+    dest = _export(_bag(tmp_path, src), "archivematica", tmp_path / "transfer")
+    lines = (dest / "metadata/checksum.sha256").read_bytes().split(b"\n")
+    assert lines[-1] == b"" and len(lines) - 1 == 3           # one line per object, as Archivematica counts
+    proc = subprocess.run(["sha256sum", "-c", "--strict", "../metadata/checksum.sha256"], cwd=dest / "objects",
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    rows = _read_csv(dest / "metadata/metadata.csv")
+    assert sorted(r[0] for r in rows[1:]) == sorted("objects/" + n for n in
+                                                    ("new\nline.txt", "carriage\rreturn.txt", "plain, with comma.txt"))
+
+
 def test_archivematica_metadata_csv_gives_the_records_values_exactly(hostile_bag, tmp_path):
     dest = _export(hostile_bag, "archivematica", tmp_path / "transfer")
     rows = _read_csv(dest / "metadata/metadata.csv")
