@@ -190,10 +190,11 @@ def test_archivematica_carries_the_events_file_when_the_bag_has_one(hostile_bag,
     assert (dest / "metadata/events.yaml").read_bytes() == events
 
 
-def test_archivematica_refuses_a_payload_file_the_manifest_does_not_vouch_for(hostile_bag, tmp_path):
+@pytest.mark.parametrize("fmt", ("archivematica", "dspace-saf", "omeka-s"))
+def test_a_payload_file_the_manifest_does_not_vouch_for_is_refused(fmt, hostile_bag, tmp_path):
     (hostile_bag / "data/a.txt").write_bytes(b"Edited after bagging\n")
     dest = tmp_path / "transfer"
-    result = run("export", hostile_bag, "--to", "archivematica", dest)
+    result = run("export", hostile_bag, "--to", fmt, dest)
     assert result.exit_code == 2
     assert "data/a.txt does not match the bag's manifest-sha256.txt" in result.stderr
     assert not dest.exists() and list(tmp_path.glob(".transfer.*")) == []

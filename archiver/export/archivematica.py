@@ -27,11 +27,10 @@ bag's manifest-sha256.txt, or nothing is exported).
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import os
 
-from archiver.export.items import EVENTS, check_digest, items, manifest_sha256, read, write_new
+from archiver.export.items import EVENTS, items, manifest_sha256, payload, write_new
 
 OUTPUT = "dir"
 COLUMNS = ("filename", "dc.title", "dc.creator", "dc.publisher", "dc.date", "dc.identifier", "dc.identifier",
@@ -62,9 +61,7 @@ def write(reader, dest, epoch: int) -> None:
     sums = []
     manifest = manifest_sha256(reader)
     for item in items(reader):
-        data = read(reader, item.rel)
-        digest = hashlib.sha256(data).hexdigest()
-        check_digest(reader, manifest, item.rel, digest)
+        data, digest = payload(reader, item, manifest)
         write_new(os.path.join(dest, "objects", item.inner), data, epoch)
         write_new(os.path.join(dest, "metadata", "provenance", item.inner + ".yaml"),
                   item.record, epoch)

@@ -20,7 +20,7 @@ The contents file is read by DSpace line by line, a tab separating the file name
 line starting with `-r ` registers a file instead. A payload name that such a line cannot carry (a
 tab, CR or LF in it, a leading `-r `, surrounding spaces, bytes that are not UTF-8) or that the
 importer reads as its own (contents, dublin_core.xml, handle, collections, relationships,
-metadata_*.xml) is stored as `payload` plus its extension instead; the payload path in dc.identifier
+license.txt, metadata_*.xml) is stored as `payload` plus its extension instead; the payload path in dc.identifier
 still names it.
 """
 from __future__ import annotations
@@ -29,7 +29,7 @@ import os
 import re
 
 from archiver.dublincore import _xml_text, quoteattr
-from archiver.export.items import items, read, write_new
+from archiver.export.items import items, manifest_sha256, payload, write_new
 
 OUTPUT = "dir"
 # The importer's own file names in an item directory.
@@ -73,10 +73,11 @@ def dublin_core_xml(item) -> bytes:
 
 def write(reader, dest, epoch: int) -> None:
     dest = os.fspath(dest)
+    manifest = manifest_sha256(reader)
     for number, item in enumerate(items(reader), start=1):
         folder = os.path.join(dest, f"item_{number:06d}")
         name = bitstream_name(item.inner)
-        write_new(os.path.join(folder, name), read(reader, item.rel), epoch)
+        write_new(os.path.join(folder, name), payload(reader, item, manifest)[0], epoch)
         write_new(os.path.join(folder, name + ".yaml"), item.record, epoch)
         contents = (f"{name}\tbundle:ORIGINAL\tprimary:true\n"
                     f"{name}.yaml\tbundle:METADATA\tdescription:archiver provenance record\n")

@@ -90,6 +90,15 @@ def read(reader, rel: str) -> bytes:
     return data
 
 
+def payload(reader, item: Item, manifest: dict[str, str] | None) -> tuple[bytes, str]:
+    """(bytes, sha256) of an item's payload file, checked against the bag's manifest (`manifest_sha256`)."""
+    import hashlib
+    data = read(reader, item.rel)
+    digest = hashlib.sha256(data).hexdigest()
+    check_digest(reader, manifest, item.rel, digest)
+    return data, digest
+
+
 def manifest_sha256(reader) -> dict[str, str] | None:
     """{"data/…": sha256} from the bag's manifest-sha256.txt; None when the bag has none."""
     data = reader.file_bytes("manifest-sha256.txt")

@@ -22,7 +22,7 @@ import csv
 import io
 import os
 
-from archiver.export.items import items, read, write_new
+from archiver.export.items import items, manifest_sha256, payload, write_new
 
 OUTPUT = "dir"
 MULTIVALUE_SEPARATOR = ","           # CSV Import's default (csv_import_multivalue_separator)
@@ -42,8 +42,9 @@ def write(reader, dest, epoch: int) -> None:
     table = io.StringIO()
     out = csv.writer(table, lineterminator="\r\n")
     out.writerow(COLUMNS)
+    manifest = manifest_sha256(reader)
     for item in items(reader):
-        write_new(os.path.join(dest, "files", item.inner), read(reader, item.rel), epoch)
+        write_new(os.path.join(dest, "files", item.inner), payload(reader, item, manifest)[0], epoch)
         out.writerow(row(item))
     # The file column is written as the bytes of the name on disk (surrogateescape), so that it matches.
     write_new(os.path.join(dest, "items.csv"), table.getvalue().encode("utf-8", "surrogateescape"), epoch)
