@@ -28,6 +28,9 @@ from archiver.errors import ArchiverError, OutputExistsError
 
 # FORMAT -> module (imported only when asked for: each may need a library of its own field).
 FORMATS: dict[str, str] = {
+    "archivematica": "archiver.export.archivematica",
+    "dspace-saf": "archiver.export.dspace_saf",
+    "omeka-s": "archiver.export.omeka_s",
     "ro-crate": "archiver.export.rocrate",
     "sqlite": "archiver.export.sqlite",
 }
