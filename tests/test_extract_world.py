@@ -117,3 +117,31 @@ def test_a_bare_name_above_its_role_an_agency_or_a_reading_time_and_a_stamp_is_t
     fields = extract(page)
     assert fields["byline"].value == "Jordan Whitfield"
     assert fields["title"].value == "Ottawa to double rural internet grant fund for small providers"
+
+
+JA_LEDE = ("明石港で十五日、海の日を祝うイベントが開かれ、多くの親子連れでにぎわった。市によると、来場者は"
+           "昨年を上回る約二万人に上り、港内では帆船の一般公開や体験乗船などが行われた。")
+
+
+@pytest.mark.parametrize("page, byline", [
+    # a Korean reporter's name, title and address on their own line under the story
+    ("서울시, 전기버스 노선 5개 신설\n\n2024.03.12\n\n" + BODIES["ko"] + "\n\n김지훈 기자 kjh@hani.co.kr\n\n"
+     "많이 본 기사\n서울 봄철 황사 경보 첫 발령\n", "김지훈"),
+    # a Korean wire lead-in; a header line "name 기자 기자 페이지" (the role is not the name)
+    ("서울시, 전기버스 노선 5개 신설\n\n김민수 기자 기자 페이지\n\n(서울=연합뉴스) 김민수 기자 = " + BODIES["ko"] + "\n",
+     "김민수"),
+    # a Chinese reporter in brackets at the head of the first paragraph
+    ("北京今年开通三条地铁新线\n\n【环球时报特约记者 陈思远】北京市政府今天宣布，将在今年年底前开通三条新的地铁线路，"
+     "以缓解城市交通压力。据介绍，新线路总长约八十公里。\n", "陈思远"),
+    # a Japanese reporter in brackets after the story's last sentence, related headlines below it
+    ("明石港で海の日イベント\n\n2024年7月15日\n\n" + JA_LEDE + "\n\n当日は会場周辺で交通規制が実施されるため、実行委は"
+     "公共交通機関の利用を呼びかけている。（小林大輔）\n\n関連記事\n市民花火大会の協賛金募集始まる\n", "小林大輔"),
+])
+def test_reporters_of_korean_chinese_and_japanese_stories(page, byline):
+    assert extract(page)["byline"].value == byline
+
+
+def test_a_photo_note_in_brackets_is_no_japanese_byline():
+    page = ("明石港で海の日イベント\n\n2024年7月15日\n\n" + JA_LEDE + "\n\n当日は会場周辺で交通規制が実施されるため、"
+            "実行委は公共交通機関の利用を呼びかけている。（写真は昨年）\n")
+    assert extract(page)["byline"].value is None

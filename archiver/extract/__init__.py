@@ -140,6 +140,8 @@ def _same_date(precise: str, other: str) -> bool:
 
 # The page's language while one page is read: dates.find_date reads month names in it first and
 # decides day/month order from it (set and reset by _extract).
+_HAN = re.compile("[\u4e00-\u9fff]")
+_HANGUL = re.compile("[\uac00-\ud7af]")
 _LANGUAGES: ContextVar[tuple[str, ...] | None] = ContextVar("page_languages", default=None)
 
 
@@ -686,6 +688,27 @@ def _fields(page, header: list, body: list) -> dict[str, Field]:
             if credit:
                 byline_c.append(Candidate(credit, MEDIUM, ln, "byline.reporting-credit"))
 
+    for ln in body[:LEADIN_LINES]:
+        who = (bylines.cjk_leadin_byline(ln.text) if _HAN.search(ln.text, 0, 60)
+               else bylines.ko_leadin_byline(ln.text) if _HANGUL.search(ln.text, 0, 40) else None)
+        if who:  # "【环球时报特约记者 陈思远】…", "本报北京3月11日电 （记者王明远）…"
+            byline_c.append(Candidate(who, MEDIUM, ln, "byline.cjk-reporter-leadin", who))
+            break
+    # "…呼びかけている。（小林大輔）": a Japanese story's reporter after its last sentence (the last such
+    # line: the links below the story are headlines, they end with no "。"); "김지훈 기자 kjh@hani.co.kr":
+    # a Korean reporter's name, title and address on their own line, wherever the story ends
+    for ln in reversed(body):
+        text = ln.text
+        if text[-1:] in "）)" and "。" in text[-45:]:
+            who = bylines.ja_trailing_byline(text)
+            if who:
+                byline_c.append(Candidate(who, MEDIUM, ln, "byline.ja-trailing-name", who))
+                break
+        elif "@" in text and len(text) <= 60 and _HANGUL.search(text):
+            who = bylines.ko_byline_with_address(text)
+            if who:
+                byline_c.append(Candidate(who, MEDIUM, ln, "byline.ko-reporter-address", who))
+                break
     for ln in header + body[:BYLINE_BODY_LINES] + footer:
         found = bylines.bio_line(ln.text)
         if found:  # "Lior Ben-Ami is The Times of Israel's diplomatic correspondent."

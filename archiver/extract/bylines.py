@@ -231,8 +231,61 @@ CJK_BY = re.compile(r"^(?:\S{0,12}?(?:记者|記者|通讯员|通訊員|特派�
 KO_BY = re.compile(r"^(?:\S+\s)?(?P<who>[\uac00-\ud7af]{2,4})\s*(?:기자|특파원|선임기자)(?:\s|$|[^\uac00-\ud7af])")
 
 
+# "【环球时报特约记者 陈思远】…", "本报北京3月11日电 （记者王明远）…": the reporter in brackets at the
+# head of a Chinese story's first paragraph.
+CJK_LEADIN_BY = re.compile(r"[【\[（(]\s*[^【】\[\]（）()\s]{0,12}?(?:记者|記者|特约记者|特約記者)\s*[:：]?\s*"
+                           r"(?P<who>[\u4e00-\u9fff·]{2,4}(?:[\s、][\u4e00-\u9fff·]{2,4}){0,2})\s*[】\]）)]")
+# "…呼びかけている。（小林大輔）": a Japanese story's reporter in brackets after its last sentence (not a
+# photo note, an agency or an editor's mark).
+JA_TRAILING_BY = re.compile(r"[。」）)]\s*[（(](?P<who>[\u4e00-\u9fff\u3005][\u4e00-\u9fff\u3005\u3040-\u30ff]{1,5}"
+                            r"(?:[\s\u3000][\u4e00-\u9fff\u3005\u3040-\u30ff]{1,4})?)[）)]\s*$")
+_NOT_JA_NAME = re.compile(r"写真|撮影|共同|時事|資料|提供|図|注|完|編集|敬称略|ロイター|AFP|AP|一部|地図|同|右|左|中央")
+
+
+def cjk_leadin_byline(text: str) -> str | None:
+    """The reporter named in brackets within the first 60 characters of a Chinese paragraph, or None."""
+    m = CJK_LEADIN_BY.search(text, 0, 60 + 30)
+    return m.group("who") if m and m.start() <= 60 else None
+
+
+def ja_trailing_byline(text: str) -> str | None:
+    """The name in brackets that closes a Japanese story's last paragraph, or None."""
+    m = JA_TRAILING_BY.search(text[-40:])
+    if not m or _NOT_JA_NAME.search(m.group("who")):
+        return None
+    return m.group("who")
+
+
+KO_BY_ADDRESS = re.compile(r"^(?P<who>[\uac00-\ud7af]{2,4})\s*(?:기자|특파원|선임기자|객원기자)\s+"
+                           r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+\s*$")
+
+
+def ko_byline_with_address(text: str) -> str | None:
+    """"김지훈 기자 kjh@hani.co.kr": the reporter's name, or None."""
+    m = KO_BY_ADDRESS.match(text)
+    return m.group("who") if m else None
+
+
 def cjk_byline(text: str) -> str | None:
     if len(text) > 40:
         return None
-    m = CJK_BY.match(text) or KO_BY.match(text)
+    m = CJK_BY.match(text)
+    if m:
+        return m.group("who")
+    for pattern in (_KO_BY_FIRST, KO_BY):      # "김민수 기자 기자 페이지": the name first, if it is one
+        m = pattern.match(text)
+        if m and m.group("who") not in _KO_ROLES:
+            return m.group("who")
+    return None
+
+
+_KO_BY_FIRST = re.compile(r"^(?P<who>[\uac00-\ud7af]{2,4})\s*(?:기자|특파원|선임기자)(?:\s|$|[^\uac00-\ud7af])")
+_KO_ROLES = {"기자", "특파원", "선임기자", "객원기자", "페이지"}
+# "(서울=연합뉴스) 김민수 기자 = 서울시가 …": a Korean wire story's lead-in names its reporter.
+KO_LEADIN_BY = re.compile(r"^[(\[]\s*[^()\[\]=]{1,20}=\s*[^()\[\]]{1,20}[)\]]\s*(?P<who>[\uac00-\ud7af]{2,4}"
+                          r"(?:\s*[·ㆍ,]\s*[\uac00-\ud7af]{2,4}){0,2})\s*(?:기자|특파원)\s*=")
+
+
+def ko_leadin_byline(text: str) -> str | None:
+    m = KO_LEADIN_BY.match(text)
     return m.group("who") if m else None
