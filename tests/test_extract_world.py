@@ -145,3 +145,13 @@ def test_a_photo_note_in_brackets_is_no_japanese_byline():
     page = ("明石港で海の日イベント\n\n2024年7月15日\n\n" + JA_LEDE + "\n\n当日は会場周辺で交通規制が実施されるため、"
             "実行委は公共交通機関の利用を呼びかけている。（写真は昨年）\n")
     assert extract(page)["byline"].value is None
+
+
+def test_a_line_with_only_a_lunar_hijri_date_is_no_title_and_no_date():
+    body = ("أعلنت أمانة منطقة الرياض اليوم عن إطلاق مبادرة جديدة لزراعة الأشجار في الأحياء السكنية، في إطار "
+            "جهودها لتحسين جودة الحياة وزيادة المساحات الخضراء في المدينة خلال العام الحالي.")
+    title = "أمانة الرياض تطلق مبادرة لزراعة الأشجار في الأحياء السكنية"
+    for stamp in ("الأربعاء 14 ذو القعدة 1445 هـ - 10:22 ص", "الثلاثاء - 2 شهر رمضان 1445"):
+        fields = extract(f"{stamp}\n\n{title}\n\n{body}\n")
+        assert fields["title"].value == title
+        assert fields["published"].value is None     # not converted: the calendar variant decides the day

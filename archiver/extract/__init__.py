@@ -142,6 +142,7 @@ def _same_date(precise: str, other: str) -> bool:
 # decides day/month order from it (set and reset by _extract).
 _HAN = re.compile("[\u4e00-\u9fff]")
 _HANGUL = re.compile("[\uac00-\ud7af]")
+_ARABIC_SCRIPT = re.compile("[\u0600-\u06ff]")
 _LANGUAGES: ContextVar[tuple[str, ...] | None] = ContextVar("page_languages", default=None)
 
 
@@ -368,7 +369,13 @@ def _confirmed_mastheads(guesses: list, page, outlet_c: list) -> None:
 
 def _dated(text: str) -> bool:
     """A short line holding a date stamp: a dateline, a clock, a stamp with a label glued on."""
-    return text.count(" ") < 12 and _find_date(text) is not None
+    if text.count(" ") >= 12:
+        return False
+    if _find_date(text) is not None:
+        return True
+    # a line holding only a lunar Hijri date ("الثلاثاء - 2 شهر رمضان 1445") is a date line too, though
+    # the date is not converted for the record (the calendar variant decides the day)
+    return _ARABIC_SCRIPT.search(text) is not None and dates.find_date(text, lunar_hijri=True) is not None
 
 
 def _decide_title(cands: list, header: list, meta: set, page, outlet_names: set) -> Field:

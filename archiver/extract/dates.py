@@ -265,7 +265,7 @@ _HIJRI_MARK = r"(?:هـ|ه\s?\.?\s?ق|ه(?![^\W\d_])|A\.?\s?H\.?(?![^\W\d_]))"
 _HIJRI_YEAR = r"1[34]\d\d(?!\d)"
 HIJRI_PATTERNS = [
     # 18 رمضان 1445 هـ ; 18 Ramadan 1445 AH (a Hijri month name is its own marker)
-    ("hijri-dmy", re.compile(rf"(?<!\d)(?P<d>\d{{1,2}})\s*(?P<hmon>{_HIJRI_NAMES})\s*,?\s*(?P<y>{_HIJRI_YEAR})"
+    ("hijri-dmy", re.compile(rf"(?<!\d)(?P<d>\d{{1,2}})\s*(?:شهر\s+)?(?P<hmon>{_HIJRI_NAMES})\s*,?\s*(?P<y>{_HIJRI_YEAR})"
                              rf"(?:\s*(?P<mark>{_HIJRI_MARK}))?", re.I)),
     # Ramadan 18, 1445 AH
     ("hijri-mdy", re.compile(rf"(?<![^\W\d_])(?P<hmon>{_HIJRI_NAMES})\s+(?P<d>\d{{1,2}}),?\s+(?P<y>{_HIJRI_YEAR})"
