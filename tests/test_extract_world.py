@@ -155,3 +155,10 @@ def test_a_line_with_only_a_lunar_hijri_date_is_no_title_and_no_date():
         fields = extract(f"{stamp}\n\n{title}\n\n{body}\n")
         assert fields["title"].value == title
         assert fields["published"].value is None     # not converted: the calendar variant decides the day
+
+
+def test_a_chinese_headline_between_menu_lines_is_no_menu_item():
+    page = ("中時新聞網\n首頁 即時 政治 生活 社會 財經 國際\n即時 > 生活\n\n台北捷運環狀線北環段 預計明年底部分通車\n\n"
+            "中國時報 陳怡君／台北報導\n2024/05/16 18:20\n\n台北市捷運工程局16日表示，捷運環狀線北環段工程目前整體進度約"
+            "百分之六十二，預計明年底先行通車部分路段，全線則視土建與機電工程進度再行評估。\n")
+    assert extract(page)["title"].value == "台北捷運環狀線北環段 預計明年底部分通車"

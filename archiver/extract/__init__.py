@@ -143,6 +143,7 @@ def _same_date(precise: str, other: str) -> bool:
 _HAN = re.compile("[\u4e00-\u9fff]")
 _HANGUL = re.compile("[\uac00-\ud7af]")
 _ARABIC_SCRIPT = re.compile("[\u0600-\u06ff]")
+_LONG_CJK_RUN = re.compile("[\u3040-\u30ff\u3400-\u9fff]{8,}")
 _LANGUAGES: ContextVar[tuple[str, ...] | None] = ContextVar("page_languages", default=None)
 
 
@@ -236,6 +237,8 @@ def _is_menu_item(ln: Line) -> bool:
     # text.count(" ") + 1 (here and below, cheaper than len(text.split())).
     if len(text) > 30 or text.count(" ") > 2 or text[:3].casefold() == "by ":
         return False
+    if _LONG_CJK_RUN.search(text):
+        return False  # a Chinese or Japanese headline has few spaces; a menu item is a word of 2-6 characters
     return not _find_date(text, whole=False)
 
 
