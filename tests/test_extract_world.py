@@ -162,3 +162,26 @@ def test_a_chinese_headline_between_menu_lines_is_no_menu_item():
             "中國時報 陳怡君／台北報導\n2024/05/16 18:20\n\n台北市捷運工程局16日表示，捷運環狀線北環段工程目前整體進度約"
             "百分之六十二，預計明年底先行通車部分路段，全線則視土建與機電工程進度再行評估。\n")
     assert extract(page)["title"].value == "台北捷運環狀線北環段 預計明年底部分通車"
+
+
+AR_BODY = ("أعلنت الحكومة اليوم عن خطة جديدة لتطوير شبكة النقل العام في العاصمة، تشمل إنشاء خطوط حافلات "
+           "جديدة وتوسيع محطات القطار خلال السنوات الثلاث المقبلة، وفق ما ذكرت وزارة النقل في بيان.")
+
+
+@pytest.mark.parametrize("stamp, published", [
+    ("الثلاثاء، 9 تموز 2024 04:12 م", "2024-07-09T16:12"),        # م after the clock: afternoon
+    ("نُشر: 9 تموز 2024 10:05 ص", "2024-07-09T10:05"),           # ص: morning; نُشر: published
+    ("الثلاثاء 12 مارس 2024 م", "2024-03-12"),                    # م after the year: the era, no clock
+])
+def test_arabic_stamps_with_the_half_of_the_day_and_the_era(stamp, published):
+    page = f"الحكومة تعلن خطة لتطوير النقل العام في العاصمة\n\n{stamp}\n\n{AR_BODY}\n"
+    assert extract(page)["published"].value == published
+
+
+def test_labels_with_a_slash_and_korean_sent_time():
+    page = ("新加坡推出新一轮社区家居改善计划\n\n发布/2024年5月20日 15:32\n更新/2024年5月20日 17:10\n\n"
+            "新加坡建屋发展局今天宣布，将推出新一轮社区家居改善计划，符合条件的组屋居民可申请免费安装扶手、防滑地砖等设施。\n")
+    fields = extract(page)
+    assert (fields["published"].value, fields["updated"].value) == ("2024-05-20T15:32", "2024-05-20T17:10")
+    page = "서울시, 전기버스 노선 5개 신설\n\n송고시간2024-09-05 14:05\n\n" + BODIES["ko"] + "\n"
+    assert extract(page)["published"].value == "2024-09-05T14:05"

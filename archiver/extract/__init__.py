@@ -32,8 +32,9 @@ PUBLISHED_LABEL = re.compile(r"^(?:(?:(?:first\s+|originally\s+)?(?:published|po
                              r"postado em|publicerad|publiceret|publisert|julkaistu|zveřejněno|publikováno|"
                              r"publikované|közzétéve|megjelent|publicat(?: la| pe)?|objavljeno|опубліковано|"
                              r"публикувано|δημοσιεύθηκε|δημοσίευση|ngày đăng|đăng lúc|đăng ngày|เผยแพร่|"
-                             r"imechapishwa|diposting|disiarkan|প্রকাশিত|প্রকাশ|配信日時|配信|投稿日|기사입력|등록)"
-                             r"\s*(?:on|:|：)?)|"
+                             r"imechapishwa|diposting|disiarkan|প্রকাশিত|প্রকাশ|配信日時|配信|投稿日|기사입력|등록|송고시간|"
+                             r"شائع|نُشر|نشر|发布|發布)"
+                             r"\s*(?:on|:|：|/|／)?)|"
                              r"(?:date|تاريخ|تاریخ|datum|fecha|data|дата|tarih|tanggal|日期|日付|날짜)\s*[:：])\s*", re.I)
 UPDATED_LABEL = re.compile(r"^(?:last\s+)?(?:updated?|modified|mis à jour(?: le)?|actualisé(?: le)?|modifié(?: le)?|"
                            r"aktualisiert(?: am)?|zuletzt aktualisiert(?: am)?|actualizado(?: el| a las)?|"
@@ -44,8 +45,9 @@ UPDATED_LABEL = re.compile(r"^(?:last\s+)?(?:updated?|modified|mis à jour(?: le
                            r"更新|수정|업데이트|עודכן|अपडेट|آخر تحديث|تم التحديث|به‌روزرسانی|بروزرسانی|به روزرسانی|"
                            r"uppdaterad|uppdaterat|opdateret|oppdatert|päivitetty|aktualizováno|aktualizované|"
                            r"frissítve|frissítés|actualizat(?: la| pe)?|ažurirano|posodobljeno|оновлено|обновено|"
-                           r"ενημερώθηκε|ενημέρωση|cập nhật|ปรับปรุง|อัปเดต|ilisasishwa|dikemaskini|আপডেট|最終更新)"
-                           r"\s*(?:on|:|：)?\s*", re.I)
+                           r"ενημερώθηκε|ενημέρωση|cập nhật|ปรับปรุง|อัปเดต|ilisasishwa|dikemaskini|আপডেট|最終更新|اپ ڈیٹ|"
+                           r"آپ ڈیٹ|تحديث|최종수정)"
+                           r"\s*(?:on|:|：|/|／)?\s*", re.I)
 # "Read more: <another story's headline>" inside the article: the stamp printed under it is that story's.
 _READ_MORE = ("read more|read also|also read|see also|more on this|lire aussi|à lire aussi|"
               "اقرأ أيضا|اقرأ أيضاً|بیشتر بخوانید")

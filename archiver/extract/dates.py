@@ -80,8 +80,11 @@ _WEEKDAY_NAMES = ("lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|"
                   "شنبه|یکشنبه|دوشنبه|سه‌شنبه|سه شنبه|چهارشنبه|پنجشنبه|پنج‌شنبه|جمعه")
 _WEEKDAY = (_starts_with_one_of((_WEEKDAY_STEMS + "|" + _WEEKDAY_NAMES).split("|"))
             + rf"(?:(?:{_WEEKDAY_STEMS})(?:day|nesday|sday|rsday|urday)?|{_WEEKDAY_NAMES})\.?,?\s*")
+# Arabic "م" / "مساءً" (afternoon) and "ص" / "صباحًا" (morning) after a clock: read as PM / AM.
+_AR_PM = "مساءً|مساءا|مساء|م"
+_AR_HALF = rf"(?:{_AR_PM}|صباحًا|صباحاً|صباحا|ص)(?![\u0600-\u06ff])"
 _TIME = (r"(?:\s*(?:,|\.(?=\s)|،|-|–|—|\||at|à|a|الساعة|ساعت)?\s*(?P<h>\d{1,2})[:h.](?P<mi>\d{2})(?::(?P<s>\d{2})(?:[.,]\d{1,9})?)?"
-         r"\s*(?P<ampm>(?i:[ap]\.?m\.?))?"
+         rf"\s*(?P<ampm>(?i:[ap]\.?m\.?)|{_AR_HALF})?"
          rf"(?:\s*\(?(?P<zone>(?i:(?:gmt|utc)?\s*[+-]\d{{1,2}}(?::?\d{{2}})?(?!\d)|{_ZONE_NAMES}))\)?)?)?")
 
 # Solar Hijri years 1300-1419 (1921-2041). Lunar Hijri years (1445 = 2023/24) are printed on Arabic
@@ -168,6 +171,8 @@ def _build(m: re.Match, kind: str, day_first: bool | None = None) -> str | None:
         return out
     hour, minute = int(g["h"]), int(g["mi"])
     ampm = (g.get("ampm") or "").replace(".", "").lower()
+    if ampm and not ampm.isascii():
+        ampm = "pm" if ampm[0] == "م" else "am"
     if ampm:
         if not 1 <= hour <= 12:
             return None
@@ -398,6 +403,10 @@ _NORMALISE = [
     # "오후 2:05", "下午 2:05", "午後2時5分" (after the rules above): the half of the day before the clock
     (re.compile(r"(?:오전|上午|午前|凌晨|早上)\s*(\d{1,2}:\d{2}(?::\d{2})?)(?!\d)"), r"\1 AM"),
     (re.compile(r"(?:오후|下午|午後|晚上)\s*(\d{1,2}:\d{2}(?::\d{2})?)(?!\d)"), r"\1 PM"),
+    # "04:12 م", "21:47 مساء", "10:22 ص": Arabic afternoon and morning after the clock (after a year, "م"
+    # is the Gregorian era, "2024 م": only after a clock is it the half of the day)
+    (re.compile(r"(?<![\d:])(\d{1,2}:\d{2})\s*(?:م|مساء|مساءً|مساءا)(?![\u0600-\u06ff])"), r"\1 PM"),
+    (re.compile(r"(?<![\d:])(\d{1,2}:\d{2})\s*(?:ص|صباحا|صباحًا|صباحاً)(?![\u0600-\u06ff])"), r"\1 AM"),
     # Sept. / janv. / Okt. / г.
     (re.compile(rf"({_LETTER}+)\.(?!\d)"), r"\1"),
 ]
