@@ -185,3 +185,18 @@ def test_labels_with_a_slash_and_korean_sent_time():
     assert (fields["published"].value, fields["updated"].value) == ("2024-05-20T15:32", "2024-05-20T17:10")
     page = "서울시, 전기버스 노선 5개 신설\n\n송고시간2024-09-05 14:05\n\n" + BODIES["ko"] + "\n"
     assert extract(page)["published"].value == "2024-09-05T14:05"
+
+
+def test_a_masthead_printed_again_at_the_foot_of_the_page_names_the_outlet():
+    body = ARTICLE.split("\n\n", 2)[2]
+    page = (f"Skip to content\nHarbour Lights\nNews | Sport | Opinion\n\n{ARTICLE.split(chr(10))[0]}\n\n"
+            f"By Ana Costa\n\n{body}\nAbout us | Contact\nHarbour Lights\n")
+    assert extract(page)["outlet"].value == "Harbour Lights"
+    alone = page.replace("About us | Contact\nHarbour Lights\n", "About us | Contact\n")
+    assert extract(alone)["outlet"].value is None          # printed once, unconfirmed: silent
+
+
+def test_a_lower_case_brand_confirmed_by_its_web_address():
+    body = ARTICLE.split("\n\n", 2)[2]
+    page = f"kumparan\nNews | Bisnis\n\n{ARTICLE.split(chr(10))[0]}\n\nBy Ana Costa\n\n{body}\nkumparan.com\n"
+    assert extract(page)["outlet"].value == "kumparan"

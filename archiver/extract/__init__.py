@@ -360,13 +360,21 @@ def _confirmed_mastheads(guesses: list, page, outlet_c: list) -> None:
             name = outlets.copyright_name(" ".join(raw.split()), owner_check=False)
             if name:
                 held.setdefault(outlets.key(name), number)
+    # The masthead printed again among the page's last lines (a footer's logo text): the same short line.
+    echoed: dict[str, int] = {}
+    for number, raw in list(page.kept or [])[-12:] + list(page.foot or []):
+        if len(raw) <= 60 and raw.count(" ") <= 6:
+            echoed[outlets.key(" ".join(raw.split()))] = number     # the last time it is printed
     first = page.kept[0][0] if page.kept else None
+    top = {number for number, _ in (page.kept or [])[:3]}
     for ln in guesses:
         k = outlets.key(ln.text)
         if len(k) >= 3 and k not in keys and k in held and (ln.number == first or not bylines.bare_name(ln.text)):
             keys[k] = held[k]
+        if len(k) >= 3 and k not in keys and k in echoed and (ln.number in top or not bylines.bare_name(ln.text)):
+            keys[k] = echoed[k]
         if len(k) >= 3 and k in keys and keys[k] != ln.number:
-            name = outlets.clean_name(ln.text)
+            name = outlets.clean_name(ln.text, lower_ok=True)
             if name:
                 outlet_c.append(Candidate(name, MEDIUM, ln, "outlet.masthead-confirmed"))
                 return

@@ -232,9 +232,10 @@ _COMPANY_WORDS = re.compile(r"\b(?:media|digital|group|holdings?|publishing|publ
 _FORM_FIRST = re.compile(r"^(?:АО|ПАО|ОАО|ЗАО|ООО|ТОВ|ПрАТ|ТОО|ДП)\s+(?=[«\"„“])")
 
 
-def clean_name(name: str, owner_check: bool = False) -> str | None:
+def clean_name(name: str, owner_check: bool = False, lower_ok: bool = False) -> str | None:
     """A printed organisation name tidied for the record: legal suffixes off, and only a name: at most
-    six words, capitalised, no sentence. With `owner_check` (a copyright holder), a company's name
+    six words, capitalised (unless `lower_ok`: a brand the page confirms, "il Fatto Quotidiano",
+    "kumparan"), no sentence. With `owner_check` (a copyright holder), a company's name
     (media, group, publishing...) is refused: it names the owner, not the publication."""
     name = re.sub(r"^(?:(?:copyright|©|\(c\))\s*)*(?:by|par|von|por|di|da)?\s*", "", name.strip(" .,:;-–—|"), flags=re.I)
     name = _FORM_FIRST.sub("", name).strip(" «»\"„“”")   # "АО «Коммерсантъ»": the form first, the name quoted
@@ -245,7 +246,7 @@ def clean_name(name: str, owner_check: bool = False) -> str | None:
     if not name or _NOT_ORG.match(name) or len(name) > 60:
         return None
     words = name.split()
-    if len(words) > 6 or name[0].islower() or any(ch.isdigit() for ch in name):
+    if len(words) > 6 or (name[0].islower() and not lower_ok) or any(ch.isdigit() for ch in name):
         return None
     known = canonical(name)
     return known or name
