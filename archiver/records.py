@@ -82,7 +82,7 @@ def process_file(relpath: str, abspath: str, payload_dest: str | None, record_de
     outcome.origin = record.origin
     if room:
         from archiver.readingroom import item_entry
-        outcome.room_entry = item_entry(relpath, record.fields, decoded[0])
+        outcome.room_entry = item_entry(relpath, record.fields, decoded[0], record.origin)
     return outcome, data
 
 
