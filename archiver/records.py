@@ -55,7 +55,8 @@ def build_record(facts, overrides: dict | None, decoded: tuple | None = None):
         from archiver.overrides import apply_override
         problem = apply_override(fields, overrides, facts.sha256)
     origin = overrides.get("origin") if overrides else None
-    return (ProvenanceRecord(facts.relpath, facts.size, facts.sha256, facts.sha512, encoding, fields, origin),
+    return (ProvenanceRecord(facts.relpath, facts.size, facts.sha256, facts.sha512, encoding, fields,
+                             origin=origin),
             problem)
 
 
