@@ -367,3 +367,32 @@ def test_the_origin_block_is_yaml_and_the_fast_reader_reads_it(url, retrieved, r
     assert doc["origin"] == origin == record_origin(doc)
     consistency._read_ours(data.decode("utf-8"))
     assert read_record(data)[3] == origin
+
+
+def test_the_served_oai_records_carry_the_origin_as_the_index_does(sourced_bag):
+    """OAI-PMH builds its records from the provenance records: the same elements as dublin-core.xml."""
+    import threading
+    import urllib.request
+
+    from archiver.bagreader import open_bag
+    from archiver.serve.app import make_server
+    with open_bag(sourced_bag) as reader:
+        server = make_server(reader, "127.0.0.1", 0, log=lambda _line: None, page_size=100)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            with urllib.request.urlopen(server.base_url + "/oai?verb=ListRecords&metadataPrefix=oai_dc",
+                                        timeout=10) as resp:
+                body = resp.read()
+        finally:
+            server.shutdown()
+            server.server_close()
+            thread.join(5)
+    served = {}
+    for dc in ET.fromstring(body).iter(f"{{{OAI_DC}}}dc"):
+        values: dict[str, list[str]] = {}
+        for el in dc:
+            values.setdefault(el.tag.split("}")[1], []).append(el.text)
+        served[next(v for v in values["identifier"] if v.startswith("data/"))] = values
+    assert served[f"data/{NAMED}"]["source"] == [URL] and served[f"data/{NAMED}"]["rights"] == [RIGHTS]
+    assert served == _xml(sourced_bag)
