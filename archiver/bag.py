@@ -184,14 +184,16 @@ def make_bag(source: str | os.PathLike, output: str | os.PathLike | None = None,
              info: dict[str, str] | None = None, jobs: int | None = None,
              overrides: str | os.PathLike | None = None, follow_links_inside: bool = False,
              archive: str | None = None, progress: Callable[[int, int], None] | None = None,
-             update: bool = False, verify: bool = False, link: bool = False) -> BagResult:
+             update: bool = False, verify: bool = False, link: bool = False,
+             sources: str | os.PathLike | None = None) -> BagResult:
     """Bag SOURCE into OUTPUT (default `bags/<name of SOURCE>`); see `archiver bag --help`.
 
     With `archive` ("tar.gz" or "zip") the result is a single serialized bag, `OUTPUT.tar.gz` or
     `OUTPUT.zip`, holding one top-level directory named like OUTPUT. With `update`, an existing bag at
     OUTPUT is brought up to date: unchanged files are carried over without being read (`verify`
     processes every file again). With `link`, payload files are hard-linked to the source instead of
-    copied (same file system only; later edits to the source then change the bag).
+    copied (same file system only; later edits to the source then change the bag). `sources`: a CSV
+    of each file's URL, capture time and rights (archiver.sources).
     """
     started = time.monotonic()
     bagging_date()  # a malformed SOURCE_DATE_EPOCH is reported before anything is read
@@ -199,7 +201,7 @@ def make_bag(source: str | os.PathLike, output: str | os.PathLike | None = None,
     pool = _early_pool(source, output, update, verify, archive, jobs)
     try:
         return _make_bag(started, source, output, force, info, jobs, overrides, follow_links_inside, archive,
-                         progress, update, verify, link, pool)
+                         progress, update, verify, link, pool, sources)
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
@@ -225,7 +227,7 @@ def _early_pool(source: Path, output, update: bool, verify: bool, archive: str |
 
 
 def _make_bag(started, source, output, force, info, jobs, overrides, follow_links_inside, archive, progress,
-              update, verify, link, pool) -> BagResult:
+              update, verify, link, pool, sources=None) -> BagResult:
     corpus = discover(source, follow_links_inside=follow_links_inside)
     output = Path(output) if output is not None else default_output(source)
     if archive is not None and archive not in ARCHIVE_SUFFIX:
@@ -245,10 +247,10 @@ def _make_bag(started, source, output, force, info, jobs, overrides, follow_link
     if (final.exists() or final.is_symlink()) and not (force or update):
         raise OutputExistsError("already exists; use --force to replace it (or --update)", str(final))
     override_map = None
-    if overrides is not None:
-        from archiver.overrides import load_overrides
-        override_map = load_overrides(overrides, {f.relpath for f in corpus.files})
-    deps = dependencies(overrides)
+    if overrides is not None or sources is not None:
+        from archiver.sources import load_assertions
+        override_map = load_assertions(overrides, sources, {f.relpath for f in corpus.files})
+    deps = dependencies(overrides, sources)
     carry = plan_reuse(final, corpus, deps) if update and not verify and final.is_dir() else None
     final.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.partial-", dir=final.parent))
@@ -651,7 +653,8 @@ def _bag_chunk(chunk, bag_root, records_root, overrides, link, old_bag) -> list:
         name = encode_path("data/" + o.relpath)
         m256.append(f"{o.sha256}  {name}\n")
         m512.append(f"{o.sha512}  {name}\n")
-        dc = DublinCoreRecord.from_values("data/" + o.relpath, o.values, o.is_text, o.statuses)
+        dc = DublinCoreRecord.from_values("data/" + o.relpath, o.values, o.is_text, o.statuses,
+                                          origin=o.origin)
         xml.append(xml_record(dc))
         csv_rows.append(csv_row(dc))
         record = encode_path(f"metadata/provenance/{o.relpath}.yaml")

@@ -21,6 +21,9 @@ JOBS_OPTION = click.option("--jobs", "-j", type=click.IntRange(min=1), default=N
                            help="Worker processes (default: the number of cores).")
 OVERRIDES_OPTION = click.option("--overrides", type=click.Path(dir_okay=False), default=None,
                                 help="YAML file of curators' assertions (see README, 'Curators').")
+SOURCES_OPTION = click.option("--sources", type=click.Path(dir_okay=False), default=None,
+                               help="CSV of path,url,retrieved,rights: where each file came from "
+                                    "(see README, 'Where each page came from').")
 LINKS_OPTION = click.option("--follow-internal-links", is_flag=True,
                             help="Follow symbolic links whose targets stay inside SOURCE "
                                  "(default: refuse every link).")
@@ -92,6 +95,7 @@ def main():
               help="Hard-link payload files to the source instead of copying them (same file system only; "
                    "later edits to a source file then change the bag too).")
 @OVERRIDES_OPTION
+@SOURCES_OPTION
 @JOBS_OPTION
 @LINKS_OPTION
 @click.option("--source-organization", help="bag-info Source-Organization.")
@@ -101,7 +105,7 @@ def main():
 @click.option("--external-identifier", help="bag-info External-Identifier.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @_errors_to_exit_codes
-def bag(source, output, force, archive, update, verify, link, overrides, jobs, follow_internal_links,
+def bag(source, output, force, archive, update, verify, link, overrides, sources, jobs, follow_internal_links,
         source_organization, contact_name, contact_email, external_description, external_identifier, quiet):
     """Package SOURCE as a BagIt 1.0 bag with provenance records and a Dublin Core index.
 
@@ -116,7 +120,7 @@ def bag(source, output, force, archive, update, verify, link, overrides, jobs, f
     try:
         result = make_bag(source, output, force=force, info=info, jobs=jobs, overrides=overrides,
                           follow_links_inside=follow_internal_links, archive=archive, progress=progress,
-                          update=update, verify=verify, link=link)
+                          update=update, verify=verify, link=link, sources=sources)
     finally:
         progress.close()
     if not quiet:
@@ -134,16 +138,17 @@ def bag(source, output, force, archive, update, verify, link, overrides, jobs, f
 @click.option("--check", is_flag=True,
               help="Write nothing; exit 1 listing every record that is missing, stale or orphaned.")
 @OVERRIDES_OPTION
+@SOURCES_OPTION
 @JOBS_OPTION
 @LINKS_OPTION
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors and problems.")
 @_errors_to_exit_codes
-def manifest(source, out, check, overrides, jobs, follow_internal_links, quiet):
+def manifest(source, out, check, overrides, sources, jobs, follow_internal_links, quiet):
     """Write the provenance records of SOURCE to a directory (or --check them)."""
     from archiver.manifest import check_records, write_records
     if check:
         problems = check_records(source, out, overrides=overrides, jobs=jobs,
-                                 follow_links_inside=follow_internal_links)
+                                 follow_links_inside=follow_internal_links, sources=sources)
         for problem in problems:
             click.echo(f"{problem.kind}: {out.rstrip('/')}/{problem.path}")
         if problems:
@@ -154,7 +159,7 @@ def manifest(source, out, check, overrides, jobs, follow_internal_links, quiet):
             click.echo(f"Records in {out} are up to date with {source}")
         return
     count = write_records(source, out, overrides=overrides, jobs=jobs,
-                          follow_links_inside=follow_internal_links)
+                          follow_links_inside=follow_internal_links, sources=sources)
     if not quiet:
         click.echo(f"Wrote {count} records -> {out}")
 

@@ -6,6 +6,13 @@ and the payload path (`data/…`) → dc:identifier, dc:type `Text`, dc:format `
 `application/octet-stream` for a file that is not text), dc:language. An unknown value is left out,
 never written as "unknown".
 
+Where a page came from (the record's `origin` block, archiver.sources), when it was given: the URL
+→ dc:identifier (harvesters link an item by its http identifier) and dc:source (DCMI's element for
+the resource this one is derived from: the text file is a capture of that page), the rights
+statement → dc:rights, and the capture time, for which oai_dc has no element (dc:date is the
+publication date), → a second dc:description, "archiver origin: retrieved <time> from <url>; stated
+by <who>". The CSV has `dc.source`, `dc.rights` and `dc.source.retrieved` columns.
+
 The index says how each value is known, so that an extracted value, a curator's assertion and an
 unknown do not look alike outside the YAML: the CSV has a status column beside each field
 (`dc.title.status`: extracted / asserted / unknown), and each XML record one `dc:description`
@@ -52,10 +59,14 @@ _STATUS_OF = dict(STATUS_FIELDS)
 STATEMENT_FIELDS = ("title", "outlet", "published", "story_code", "byline", "language")   # record order
 CSV_COLUMNS = ("filename", "dc.title", "dc.title.status", "dc.creator", "dc.creator.status", "dc.publisher",
                "dc.publisher.status", "dc.date", "dc.date.status", "dc.identifier", "dc.identifier.status",
-               "dc.type", "dc.format", "dc.language", "dc.language.status")
+               "dc.type", "dc.format", "dc.language", "dc.language.status",
+               "dc.source", "dc.source.retrieved", "dc.rights")
+# Columns added after the first index format: a CSV of an older archiver lacks them and lacks nothing.
+CSV_LATER_COLUMNS = ("dc.source", "dc.source.retrieved", "dc.rights")
 # The statement of each XML record begins with this, so that a reader (or a script) can find it among
 # other descriptions a catalogue adds later.
 STATEMENT_PREFIX = "archiver provenance: "
+ORIGIN_PREFIX = "archiver origin: "
 
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _HAS_ZONE = re.compile(r"(Z|[+-]\d\d:\d\d)$")
@@ -85,6 +96,18 @@ def statement(statuses: dict) -> str:
     return STATEMENT_PREFIX + "; ".join(parts)
 
 
+def origin_statement(origin: dict) -> str | None:
+    """The sentence saying when and where from a page was captured, and who says so (None when the
+    origin gives neither a time nor a URL): "archiver origin: retrieved 2024-03-29T08:15:00Z from
+    https://…; stated by sources file sources.csv"."""
+    url, retrieved = origin.get("url"), origin.get("retrieved")
+    if not url and not retrieved:
+        return None
+    said = " ".join(part for part in (f"retrieved {retrieved}" if retrieved else "retrieved",
+                                      f"from {url}" if url else "") if part)
+    return f"{ORIGIN_PREFIX}{said}; stated by {origin.get('by') or 'unknown'}"
+
+
 @dataclass
 class DublinCoreRecord:
     """The DC elements of one payload file, as (element, value) pairs in a fixed order, and the status
@@ -93,10 +116,14 @@ class DublinCoreRecord:
     payload_path: str            # "data/…", as on disk
     elements: list[tuple[str, str]]
     statuses: dict
+    origin: dict | None = None   # the record's origin block {url, retrieved, rights, by}, if any
 
     @classmethod
-    def from_values(cls, payload_path: str, values: dict, is_text: bool, statuses: dict) -> "DublinCoreRecord":
-        """`values`: {field: value} of the known values; `statuses` as in the class."""
+    def from_values(cls, payload_path: str, values: dict, is_text: bool, statuses: dict,
+                    origin: dict | None = None) -> "DublinCoreRecord":
+        """`values`: {field: value} of the known values; `statuses` as in the class; `origin`: where
+        the page came from (archiver.sources), as the record's origin block says."""
+        origin = origin or {}
         els: list[tuple[str, str]] = []
 
         def add(name, value):
@@ -109,11 +136,15 @@ class DublinCoreRecord:
         add("date", w3cdtf(values["published"]) if values.get("published") else None)
         add("identifier", values.get("story_code"))
         add("identifier", encode_index_path(payload_path))
+        add("identifier", origin.get("url"))
+        add("source", origin.get("url"))
         add("type", "Text")
         add("format", "text/plain" if is_text else "application/octet-stream")
         add("language", values.get("language"))
+        add("rights", origin.get("rights"))
         add("description", statement(statuses))
-        return cls(payload_path, els, statuses)
+        add("description", origin_statement(origin))
+        return cls(payload_path, els, statuses, origin or None)
 
     def first(self, name: str) -> str:
         return next((v for n, v in self.elements if n == name), "")
@@ -169,10 +200,17 @@ def csv_row(rec: DublinCoreRecord) -> str:
     beside its status."""
     values = {n: v for n, v in rec.elements if n not in ("identifier", "description")}
     path_id = encode_index_path(rec.payload_path)
-    story = next((v for n, v in rec.elements if n == "identifier" and v != path_id), "")
+    origin = rec.origin or {}
+    # The story code is the identifier before the payload path (the URL comes after it).
+    story = ""
+    for n, v in rec.elements:
+        if n == "identifier":
+            if v == path_id:
+                break
+            story = v
     st = rec.status
     return csv_line((
         path_id, values.get("title", ""), st("title"), values.get("creator", ""), st("creator"),
         values.get("publisher", ""), st("publisher"), values.get("date", ""), st("date"), story,
         st("identifier"), values.get("type", ""), values.get("format", ""), values.get("language", ""),
-        st("language")))
+        st("language"), values.get("source", ""), origin.get("retrieved") or "", values.get("rights", "")))

@@ -9,7 +9,7 @@ from __future__ import annotations
 # Documented exit codes (README "Exit codes").
 EXIT_OK = 0
 EXIT_INVALID = 1        # validate: the bag is invalid; bag: a source file could not be read
-EXIT_USAGE = 2          # bad arguments, missing or unusable SOURCE, bad overrides, cannot validate
+EXIT_USAGE = 2          # bad arguments, missing or unusable SOURCE, bad overrides or sources, cannot validate
 
 
 class ArchiverError(Exception):
@@ -46,6 +46,12 @@ class OutputExistsError(ArchiverError):
 
 class OverrideError(ArchiverError):
     """A curator's override names a file or field that does not exist, or a stale sha256."""
+
+    exit_code = EXIT_USAGE
+
+
+class SourcesError(ArchiverError):
+    """A sources file (`--sources`) names a file that does not exist, or gives a bad URL or date."""
 
     exit_code = EXIT_USAGE
 

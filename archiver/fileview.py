@@ -72,7 +72,15 @@ class FileView:
         src = self.record.get("source") or {}
         return {"bag": self.bag, "payload": self.payload, "record": self.record_path,
                 "bytes": src.get("bytes"), "sha256": src.get("sha256"), "encoding": src.get("encoding"),
-                "extractor": self.record.get("extractor"), "fields": self.fields()}
+                "extractor": self.record.get("extractor"), "fields": self.fields(),
+                **({"origin": self.origin()} if self.origin() else {})}
+
+    def origin(self) -> dict | None:
+        """Where the page came from, as the record's origin block states it (archiver.sources)."""
+        origin = self.record.get("origin")
+        if not isinstance(origin, dict):
+            return None
+        return {key: origin.get(key) for key in ("url", "retrieved", "rights", "by")}
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), indent=2, ensure_ascii=False)
@@ -85,6 +93,13 @@ class FileView:
                f"{clean(enc) if enc else 'not text'}, sha256 {clean(str(src.get('sha256')))})"
                if isinstance(src.get("bytes"), int) else clean(self.payload),
                f"record: {clean(self.record_path)}"]
+        origin = self.origin()
+        if origin:
+            out.append("origin: " + ", ".join(part for part in (
+                f"{clean(str(origin['url']))}" if origin["url"] else "URL unknown",
+                f"retrieved {clean(str(origin['retrieved']))}" if origin["retrieved"] else "",
+                f"rights {_quoted(origin['rights'])}" if origin["rights"] else "") if part)
+                + f"  [stated by {clean(str(origin['by']))}]")
         for item in self.fields():
             out.append("")
             value = "(unknown)" if item["value"] is None else _quoted(item["value"])

@@ -27,12 +27,12 @@ class RecordProblem:
         return f"{self.kind}: {self.path}"
 
 
-def _records(source, overrides, jobs, follow_links_inside=False):
+def _records(source, overrides, jobs, follow_links_inside=False, sources=None):
     corpus = discover(source, follow_links_inside=follow_links_inside)
     override_map = None
-    if overrides is not None:
-        from archiver.overrides import load_overrides
-        override_map = load_overrides(overrides, {f.relpath for f in corpus.files})
+    if overrides is not None or sources is not None:
+        from archiver.sources import load_assertions
+        override_map = load_assertions(overrides, sources, {f.relpath for f in corpus.files})
     sizes = {f.relpath: f.size for f in corpus.files}
     work = [(f.relpath, f.abspath) for f in corpus.files]
     results = run_chunks(process_chunk, work, lambda item: sizes[item[0]],
@@ -67,7 +67,7 @@ def _existing_records(out: Path) -> set[str]:
     return found
 
 
-def write_records(source, out, *, overrides=None, jobs=None, follow_links_inside=False) -> int:
+def write_records(source, out, *, overrides=None, jobs=None, follow_links_inside=False, sources=None) -> int:
     """Write every record under OUT, replacing what is there; returns the number of records."""
     out = Path(out)
     existing = _existing_records(out)
@@ -75,7 +75,7 @@ def write_records(source, out, *, overrides=None, jobs=None, follow_links_inside
     if foreign:
         raise ArchiverError(f"holds files that are not records ({', '.join(foreign[:5])}); "
                             "refusing to replace it", str(out))
-    corpus, results = _records(source, overrides, jobs, follow_links_inside)
+    corpus, results = _records(source, overrides, jobs, follow_links_inside, sources)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
     try:
@@ -99,11 +99,12 @@ def write_records(source, out, *, overrides=None, jobs=None, follow_links_inside
     return count
 
 
-def check_records(source, out, *, overrides=None, jobs=None, follow_links_inside=False) -> list[RecordProblem]:
+def check_records(source, out, *, overrides=None, jobs=None, follow_links_inside=False,
+                  sources=None) -> list[RecordProblem]:
     """Compare OUT with the records the corpus gives now; writes nothing."""
     out = Path(out)
     existing = _existing_records(out)
-    corpus, results = _records(source, overrides, jobs, follow_links_inside)
+    corpus, results = _records(source, overrides, jobs, follow_links_inside, sources)
     problems: list[RecordProblem] = []
     expected = set()
     for outcome, data in results:

@@ -10,6 +10,12 @@ The overrides file is YAML:
         fields:
           outlet: "Press TV"
           published: "2021-05-22"
+        origin:                               # optional: where the page came from (archiver.sources)
+          url: "https://www.presstv.ir/Detail/2021/05/22/1"
+          retrieved: "2021-05-23T10:00:00Z"
+          rights: "© Press TV; kept for research"
+
+An entry gives `fields`, an `origin`, or both.
 
 A path that is not in the corpus, a field we do not record, a malformed value, or a sha256 that no
 longer matches the file is an OverrideError (exit 2) naming the entry. Everything but the sha256 is
@@ -47,7 +53,7 @@ def load_overrides(path: str | Path, corpus_paths: set[str]) -> dict[str, dict]:
         label = f"{where}: entry {i}"
         if not isinstance(entry, dict):
             raise OverrideError(f"{label}: expected a mapping")
-        unknown_keys = set(entry) - {"path", "sha256", "by", "note", "fields"}
+        unknown_keys = set(entry) - {"path", "sha256", "by", "note", "fields", "origin"}
         if unknown_keys:
             raise OverrideError(f"{label}: unknown key(s) {', '.join(sorted(map(str, unknown_keys)))}")
         rel = entry.get("path")
@@ -68,7 +74,10 @@ def load_overrides(path: str | Path, corpus_paths: set[str]) -> dict[str, dict]:
         if note is not None and not isinstance(note, str):
             raise OverrideError(f"{label}: 'note' must be text")
         fields = entry.get("fields")
-        if not isinstance(fields, dict) or not fields:
+        origin = _origin(entry.get("origin"), by.strip(), label)
+        if origin is not None and fields is None:
+            fields = {}
+        elif not isinstance(fields, dict) or not fields:
             raise OverrideError(f"{label}: 'fields' must map field names to values")
         for name, value in fields.items():
             if name not in FIELD_NAMES:
@@ -80,8 +89,22 @@ def load_overrides(path: str | Path, corpus_paths: set[str]) -> dict[str, dict]:
             if name == "language" and value is not None and not _LANG.match(value):
                 raise OverrideError(f"{label}: 'language' must be an ISO 639-1 code such as 'en'")
         result[rel] = {"sha256": sha.lower() if sha else None, "by": by.strip(), "note": note,
-                       "fields": dict(fields)}
+                       "fields": dict(fields), "origin": origin}
     return result
+
+
+def _origin(origin, by: str, label: str) -> dict | None:
+    """An entry's `origin` {url, retrieved, rights} checked (archiver.sources), with who states it."""
+    if origin is None:
+        return None
+    from archiver.sources import ORIGIN_KEYS, check_origin
+    if not isinstance(origin, dict) or not origin or set(origin) - set(ORIGIN_KEYS):
+        raise OverrideError(f"{label}: 'origin' must map some of {', '.join(ORIGIN_KEYS)} to values")
+    try:
+        checked = check_origin(*(origin.get(key) for key in ORIGIN_KEYS))
+    except ValueError as exc:
+        raise OverrideError(f"{label}: origin {exc}") from None
+    return {**checked, "by": by} if any(checked.values()) else None
 
 
 def apply_override(fields: dict[str, Field], entry: dict, sha256: str) -> str | None:
@@ -89,6 +112,6 @@ def apply_override(fields: dict[str, Field], entry: dict, sha256: str) -> str | 
     if entry["sha256"] and entry["sha256"] != sha256:
         return (f"the override was written for sha256 {entry['sha256']}, but the file's sha256 is now "
                 f"{sha256}: review it and update or remove the override")
-    for name, value in entry["fields"].items():
+    for name, value in (entry["fields"] or {}).items():
         fields[name] = Field(value, ASSERTED, [], by=entry["by"], note=entry["note"], extracted=fields[name])
     return None

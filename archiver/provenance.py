@@ -23,9 +23,10 @@ class ProvenanceRecord:
     sha512: str
     encoding: str | None
     fields: dict[str, Field]
+    origin: dict | None = None    # where the page came from, as stated (archiver.sources); None: not given
 
     def to_dict(self) -> dict:
-        return {
+        out = {
             "record": RECORD_TYPE,
             "source": {
                 "path": self.path,
@@ -37,6 +38,9 @@ class ProvenanceRecord:
             "extractor": {"name": EXTRACTOR_NAME, "version": EXTRACTOR_VERSION},
             "fields": {name: self.fields[name].to_dict() for name in FIELD_NAMES},
         }
+        if self.origin is not None:
+            out["origin"] = {key: self.origin.get(key) for key in ORIGIN_KEYS}
+        return out
 
     def to_yaml(self) -> bytes:
         """The record as YAML: the same bytes as `yamlout.dump(self.to_dict())`, written directly
@@ -49,6 +53,8 @@ class ProvenanceRecord:
         for name in FIELD_NAMES:
             out.append(f"  {name}:")
             _field_lines(self.fields[name], "    ", out)
+        if self.origin is not None:
+            _origin_lines(self.origin, out)
         out.append("")
         return "\n".join(out).encode("utf-8")
 
@@ -58,6 +64,17 @@ class ProvenanceRecord:
 
 def _opt(value) -> str:
     return "null" if value is None else yamlout.quote(value)
+
+
+# The origin block: last in the record, and only in the records of files given one, so that every
+# other record stays as it was, to the byte.
+ORIGIN_KEYS = ("url", "retrieved", "rights", "by")
+
+
+def _origin_lines(origin: dict, out: list[str]) -> None:
+    out.append("origin:")
+    for key in ORIGIN_KEYS:
+        out.append(f"  {key}: {_opt(origin.get(key))}")
 
 
 def _field_lines(f: Field, pad: str, out: list[str]) -> None:

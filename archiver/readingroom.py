@@ -131,9 +131,22 @@ def _evidence(fields: dict, text: str | None) -> str:
             f"{source}{listed}</details>")
 
 
-def item_entry(relpath: str, fields: dict, text: str | None) -> str:
+def _origin_link(origin: dict | None) -> str:
+    """A link to the page the file was captured from (the record's origin), only for an http or https
+    URL: a `javascript:` or `data:` URL in a hand-made record never becomes a link."""
+    url = (origin or {}).get("url")
+    if not url or not _WEB_URL.match(url):
+        return ""
+    return f' <a href="{_e(url)}" rel="noreferrer noopener">source</a>'
+
+
+_WEB_URL = re.compile(r"^https?://[^\s\x00-\x1f\x7f]+$", re.I)
+
+
+def item_entry(relpath: str, fields: dict, text: str | None, origin: dict | None = None) -> str:
     """One line of items.tsv for the file at data/`relpath` whose record has `fields` ({name: Field})
-    and whose decoded text (what the evidence's line numbers count) is `text` (None if not text).
+    and whose decoded text (what the evidence's line numbers count) is `text` (None if not text);
+    `origin`: the record's origin block, whose http(s) URL is linked.
 
     Returns a JSON object, a tab, the item's rows of the table (HTML, everything escaped, no tab or
     newline), a newline. The object holds what the summary counts: `p` the path, `s` one status letter
@@ -144,7 +157,8 @@ def item_entry(relpath: str, fields: dict, text: str | None) -> str:
     status_attr = "".join(_CODE[fields[n].status] for n in CORE_FIELD_NAMES)
     cells = "".join(_cell(n, fields[n], conflicts) for n in CORE_FIELD_NAMES)
     href = _href(relpath)
-    links = f'<a href="../../data/{href}">{_e(relpath)}</a> <a href="../provenance/{href}.yaml">record</a>'
+    links = (f'<a href="../../data/{href}">{_e(relpath)}</a> <a href="../provenance/{href}.yaml">record</a>'
+             + _origin_link(origin))
     evidence = _evidence(fields, text)
     h = (f'<tbody data-s="{status_attr}" data-c="{len(conflicts)}"><tr>{cells}<td class="f">{links}</td></tr>'
          + (f'<tr class="ev"><td colspan="{len(CORE_FIELD_NAMES) + 1}">{evidence}</td></tr>' if evidence else "")

@@ -34,6 +34,7 @@ class FileOutcome:
     record_bytes: int
     override_problem: str | None = None
     room_entry: str | None = None    # its line of the reading room's items.tsv (archiver.readingroom)
+    origin: dict | None = None       # where the page came from (the record's origin block), for the index
 
 
 def preload() -> None:
@@ -53,7 +54,10 @@ def build_record(facts, overrides: dict | None, decoded: tuple | None = None):
     if overrides:
         from archiver.overrides import apply_override
         problem = apply_override(fields, overrides, facts.sha256)
-    return ProvenanceRecord(facts.relpath, facts.size, facts.sha256, facts.sha512, encoding, fields), problem
+    origin = overrides.get("origin") if overrides else None
+    return (ProvenanceRecord(facts.relpath, facts.size, facts.sha256, facts.sha512, encoding, fields,
+                             origin=origin),
+            problem)
 
 
 def process_file(relpath: str, abspath: str, payload_dest: str | None, record_dest: str | None,
@@ -76,9 +80,10 @@ def process_file(relpath: str, abspath: str, payload_dest: str | None, record_de
     outcome = FileOutcome(relpath, facts.size, facts.sha256, facts.sha512, record.encoding is not None,
                           values, statuses, hashlib.sha256(data).hexdigest(), hashlib.sha512(data).hexdigest(),
                           len(data), problem)
+    outcome.origin = record.origin
     if room:
         from archiver.readingroom import item_entry
-        outcome.room_entry = item_entry(relpath, record.fields, decoded[0])
+        outcome.room_entry = item_entry(relpath, record.fields, decoded[0], record.origin)
     return outcome, data
 
 

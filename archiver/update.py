@@ -5,7 +5,7 @@ archiver keeps, beside each bag directory it writes, a small state file `.<bag n
 mtime and inode as they were when bagged, in the order the bag lists them, and the length in bytes of
 its entry in each of the bag's manifests, tag manifests, Dublin Core index and reading-room items
 (archiver.readingroom); what the records depended on (archiver's version, a digest of its code, the
-overrides file's digest); and, for each of those seven files, where its first payload file's entry
+overrides and sources files' digests); and, for each of those seven files, where its first payload file's entry
 starts and its identity as written (inode, size, mtime and ctime).
 
 A file whose size, mtime and inode are unchanged is carried over: its payload and record are hard-linked
@@ -116,12 +116,17 @@ def _code_digest() -> str:
     return h.hexdigest()
 
 
-def dependencies(overrides: str | os.PathLike | None) -> dict:
+def dependencies(overrides: str | os.PathLike | None, sources: str | os.PathLike | None = None) -> dict:
     """What a bag's records depend on besides the source bytes; a change means a full rebuild."""
     digest = None
     if overrides is not None:
         digest = hashlib.sha256(Path(overrides).read_bytes()).hexdigest()
-    return {"format": STATE_FORMAT, "archiver": __version__, "code": _code_digest(), "overrides": digest}
+    deps = {"format": STATE_FORMAT, "archiver": __version__, "code": _code_digest(), "overrides": digest}
+    if sources is not None:
+        # Its name too: the records say which sources file stated each origin.
+        deps["sources"] = hashlib.sha256(Path(sources).name.encode("utf-8", "surrogateescape") + b"\0"
+                                         + Path(sources).read_bytes()).hexdigest()
+    return deps
 
 
 @dataclass

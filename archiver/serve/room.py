@@ -41,12 +41,15 @@ def render(index) -> dict[str, bytes]:
 
 
 def _entry(reader, item, data: bytes) -> str:
+    origin = None
     try:
-        fields = _fields(reader.record(item.path)["fields"])
+        record = reader.record(item.path)
+        fields = _fields(record["fields"])
+        origin = record.get("origin") if isinstance(record.get("origin"), dict) else None
     except Exception:            # a record that cannot be read: every field unknown
         fields = {name: Field.unknown() for name in FIELD_NAMES}
     text = decode_text(data)[0] if item.encoding is not None else None
-    return item_entry(item.path[len("data/"):], fields, text)
+    return item_entry(item.path[len("data/"):], fields, text, origin)
 
 
 def _fields(doc: dict) -> dict[str, Field]:

@@ -33,7 +33,7 @@ import stat
 from xml.parsers import expat
 
 from archiver.bagit_names import decode_index_path
-from archiver.dublincore import CSV_COLUMNS, DC_NS, INDEX_NS, DublinCoreRecord, csv_row
+from archiver.dublincore import CSV_COLUMNS, CSV_LATER_COLUMNS, DC_NS, INDEX_NS, DublinCoreRecord, csv_row
 from archiver.model import CORE_FIELD_NAMES, FIELD_NAMES
 from archiver.validate.bagit_rules import _OPEN_FLAGS, BagState
 from archiver.validate.findings import Finding, finding
@@ -43,7 +43,8 @@ XML_INDEX = "metadata/dublin-core.xml"
 CSV_INDEX = "metadata/dublin-core.csv"
 # The Dublin Core elements `DublinCoreRecord.from_values` writes: only these are compared (an index
 # may carry others, a dc:description note for instance, which no record value gives).
-DC_ELEMENTS = ("title", "creator", "publisher", "date", "identifier", "type", "format", "language")
+DC_ELEMENTS = ("title", "creator", "publisher", "date", "identifier", "type", "format", "language",
+               "source", "rights")
 # The CSV's value columns (read by header name: columns this version does not know are ignored).
 CSV_VALUE_COLUMNS = tuple(c for c in CSV_COLUMNS if c.startswith("dc."))
 
@@ -107,11 +108,11 @@ def _expected(root, rel: str) -> tuple[str, str] | None:
     """The texts xml_record and csv_row write for a payload file, from its record (None: unreadable)."""
     from archiver.dublincore import xml_record
     try:
-        encoding, fields, statuses = read_fields(_read(root, RECORDS + rel[len("data/"):] + ".yaml"))
+        encoding, fields, statuses, origin = read_record(_read(root, RECORDS + rel[len("data/"):] + ".yaml"))
     except (OSError, ValueError):
         return None
     values = {name: value for name, (value, _evidence) in fields.items() if value is not None}
-    dc = DublinCoreRecord.from_values(rel, values, encoding is not None, statuses)
+    dc = DublinCoreRecord.from_values(rel, values, encoding is not None, statuses, origin=origin)
     return xml_record(dc), csv_row(dc)
 
 
@@ -270,7 +271,7 @@ def _csv_digests(state: BagState, into: dict) -> tuple[tuple[str, ...], bool]:
     if not header or header[:1] != ["filename"]:
         return (), False     # A008 from archiver_rules
     for column in CSV_VALUE_COLUMNS:
-        if column not in header:
+        if column not in header and column not in CSV_LATER_COLUMNS:
             state.add("A008", CSV_INDEX, index=CSV_INDEX, detail=f"it has no column {column!r}")
     columns = tuple(c for c in CSV_VALUE_COLUMNS if c in header)
     size = DIGEST_SIZE
@@ -373,13 +374,13 @@ def _examine(root: str, rel: str, columns: tuple[str, ...]) -> tuple:
     except OSError:
         return rel, None, None, []          # B028 from the hashing
     try:
-        encoding, fields, statuses = read_fields(data)
+        encoding, fields, statuses, origin = read_record(data)
     except FieldsError as exc:
         return rel, None, None, [finding("A010", record, detail=str(exc))]
     except ValueError:
         return rel, None, None, []          # the whole record cannot be read: A004 from archiver_rules
     values = {name: value for name, (value, _evidence) in fields.items() if value is not None}
-    dc = DublinCoreRecord.from_values(rel, values, encoding is not None, statuses)
+    dc = DublinCoreRecord.from_values(rel, values, encoding is not None, statuses, origin=origin)
     cells = _csv_cells(csv_row(dc))
     return (rel, _digest(xml_record(dc)), _csv_key(cells.get(c, "") for c in columns),
             _check_evidence(root, rel, record, fields))
@@ -480,7 +481,10 @@ _OURS = re.compile(
     rf'record: "archiver/provenance/1"\nsource:\n  path: {_Q}\n  bytes: \d+\n'
     rf'  sha256: "[0-9a-f]{{64}}"\n  sha512: "[0-9a-f]{{128}}"\n  encoding: {_OPT}\n'
     rf'extractor:\n  name: {_Q}\n  version: {_Q}\n'
-    rf'fields:\n(?:  [a-z_]+:\n{_field_pattern("    ", True)})*')
+    rf'fields:\n(?:  [a-z_]+:\n{_field_pattern("    ", True)})*'
+    rf'(?:origin:\n  url: {_OPT}\n  retrieved: {_OPT}\n  rights: {_OPT}\n  by: {_OPT}\n)?')
+# The origin block (archiver.sources), last in a record that has one.
+_ORIGIN = re.compile(rf"\norigin:\n  url: ({_OPT})\n  retrieved: ({_OPT})\n  rights: ({_OPT})\n  by: ({_OPT})\n\Z")
 _ENCODING = re.compile(rf"\n  encoding: ({_OPT})\n")
 # A field's first line, or an evidence line with a line number. Each starts with the line break
 # before it (a literal prefix lets the search skip ahead) and leaves the one after it to the next.
@@ -504,7 +508,14 @@ class _NotOurs(Exception):
 
 
 def read_fields(data: bytes) -> tuple[str | None, dict[str, tuple], dict[str, tuple]]:
-    """(the source's encoding, `record_fields`, `record_statuses`) of a provenance record's bytes.
+    """(the source's encoding, `record_fields`, `record_statuses`) of a provenance record's bytes;
+    see `read_record`."""
+    return read_record(data)[:3]
+
+
+def read_record(data: bytes) -> tuple[str | None, dict[str, tuple], dict[str, tuple], dict | None]:
+    """(the source's encoding, `record_fields`, `record_statuses`, `record_origin`) of a provenance
+    record's bytes.
 
     A record in archiver's own form is read by a regular expression over the whole of it and only
     what the checks need is taken out; any other form by yaml.safe_load. Raises FieldsError when the
@@ -525,7 +536,17 @@ def read_fields(data: bytes) -> tuple[str | None, dict[str, tuple], dict[str, tu
         raise ValueError("nested too deeply") from exc
     if not isinstance(doc, dict) or not isinstance(doc.get("source"), dict):
         raise ValueError("not an archiver/provenance/1 record")
-    return doc["source"].get("encoding"), record_fields(doc), record_statuses(doc)
+    return doc["source"].get("encoding"), record_fields(doc), record_statuses(doc), record_origin(doc)
+
+
+def record_origin(doc: dict) -> dict | None:
+    """The origin block {url, retrieved, rights, by} of a parsed record (archiver.sources), None when it
+    has none; a value that is not text is left out (the index then lacks it: A011 if it has it)."""
+    origin = doc.get("origin")
+    if not isinstance(origin, dict):
+        return None
+    return {key: value if isinstance(value, str) else None
+            for key, value in ((k, origin.get(k)) for k in ("url", "retrieved", "rights", "by"))}
 
 
 def record_statuses(doc: dict) -> dict[str, tuple]:
@@ -545,7 +566,7 @@ def record_statuses(doc: dict) -> dict[str, tuple]:
     return out
 
 
-def _read_ours(text: str) -> tuple[str | None, dict[str, tuple]]:
+def _read_ours(text: str) -> tuple[str | None, dict[str, tuple], dict[str, tuple], dict | None]:
     if _OURS.fullmatch(text) is None:
         raise _NotOurs
     fields: dict[str, tuple] = {}
@@ -575,8 +596,13 @@ def _read_ours(text: str) -> tuple[str | None, dict[str, tuple]]:
             how = next((_scalar(rule) for rule, rest in _TOP_ITEM.findall(text, head.end(), end)
                         if "\n        outcome: " not in rest), None)
         statuses[name] = (status, how)
+    origin = None
+    if "\norigin:\n" in text:
+        m = _ORIGIN.search(text)
+        if m is not None:
+            origin = dict(zip(("url", "retrieved", "rights", "by"), map(_scalar, m.groups())))
     return (_scalar(_ENCODING.search(text).group(1)),
-            {name: fields[name] for name in FIELD_NAMES if name in fields}, statuses)
+            {name: fields[name] for name in FIELD_NAMES if name in fields}, statuses, origin)
 
 
 def _scalar(text: str) -> str | None:
