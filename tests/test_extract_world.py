@@ -200,3 +200,14 @@ def test_a_lower_case_brand_confirmed_by_its_web_address():
     body = ARTICLE.split("\n\n", 2)[2]
     page = f"kumparan\nNews | Bisnis\n\n{ARTICLE.split(chr(10))[0]}\n\nBy Ana Costa\n\n{body}\nkumparan.com\n"
     assert extract(page)["outlet"].value == "kumparan"
+
+
+@pytest.mark.parametrize("top, foot, outlet", [
+    # the first line atop a one-item-a-line menu; the publisher's company named after it at the foot
+    ("La Vanguardia\nPortada\nInternacional\nPolítica\n", "© La Vanguardia Ediciones, S.L.U. Todos los derechos reservados",
+     "La Vanguardia"),
+    # the rights of the site "belong to" the name (Persian)
+    ("همشهری آنلاین\n", "کلیه حقوق این سایت متعلق به همشهری آنلاین است", "همشهری آنلاین"),
+])
+def test_mastheads_confirmed_by_the_publishers_rights_line(top, foot, outlet):
+    assert extract(f"{top}\n{ARTICLE}{foot}\n")["outlet"].value == outlet

@@ -371,6 +371,12 @@ def _confirmed_mastheads(guesses: list, page, outlet_c: list) -> None:
         k = outlets.key(ln.text)
         if len(k) >= 3 and k not in keys and k in held and (ln.number == first or not bylines.bare_name(ln.text)):
             keys[k] = held[k]
+        if len(k) >= 4 and k not in keys:
+            # "La Vanguardia" above, "© La Vanguardia Ediciones, S.L.U." below: the publisher's company
+            # is named after the masthead
+            owner = next((n for hk, n in held.items() if hk.startswith(k) and hk != k), None)
+            if owner is not None:
+                keys[k] = owner
         if len(k) >= 3 and k not in keys and k in echoed and (ln.number in top or not bylines.bare_name(ln.text)):
             keys[k] = echoed[k]
         if len(k) >= 3 and k in keys and keys[k] != ln.number:
@@ -609,6 +615,8 @@ def _fields(page, header: list, body: list) -> dict[str, Field]:
             continue
         if title_done:
             continue
+        if ln.number in menu_run and index == 0 and len(raw_text) <= 40 and not any(map(str.isdigit, raw_text)):
+            guesses.append(ln)  # the page's first line atop a one-item-a-line menu: the masthead, if confirmed
         if ln.number in menu_run or COPYRIGHT_LINE.match(raw_text) or outlets.tagline(raw_text) \
                 or outlets.lookalike_masthead(raw_text) or chrome.chrome_line(raw_text) \
                 or (chrome.breadcrumb(raw_text) and titles.strip_furniture(raw_text)[1] is None):

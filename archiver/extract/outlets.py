@@ -197,7 +197,7 @@ def story_code_labels() -> list[str]:
 # records it with the rule that found it (a known outlet's alias still gives its canonical name).
 _RIGHTS = (r"all rights reserved|alle rechte vorbehalten|todos los derechos reservados|tutti i diritti riservati|"
            r"todos os direitos reservados|alle rechten voorbehouden|wszelkie prawa zastrzeżone|все права защищены|"
-           r"tüm hakları saklıdır|tous droits réservés|جميع الحقوق محفوظة|کلیه حقوق|版权所有|版權所有|"
+           r"tüm hakları saklıdır|tous droits réservés|جميع الحقوق محفوظة|کلیه حقوق|تمامی حقوق|版权所有|版權所有|"
            r"無断転載|all rights reserved worldwide|جملہ حقوق محفوظ ہیں|جملہ حقوق محفوظ|כל הזכויות שמורות|"
            r"저작권자|무단 전재|कॉपीराइट|सर्वाधिकार सुरक्षित|hak cipta dilindungi")
 COPYRIGHT_ANY = re.compile(rf"^(?:copyright\s*)?(?:©|\(c\)|copyright|℗)\s*(?:(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?)?"
@@ -279,6 +279,9 @@ def _holder(name: str) -> str:
     return name
 
 
+_BELONGS_TO = re.compile(r"(?:متعلق به|متعلق ب|ملك|مملوكة ل)\s*(?P<name>.+?)\s*(?:است|می\u200cباشد|میباشد|می باشد|\.|$)")
+
+
 def rights_name(text: str, owner_check: bool = True) -> str | None:
     """The holder of a line that reserves rights without ©: "دنیا نیوز۔ جملہ حقوق محفوظ ہیں", "כל הזכויות
     שמורות לישראל היום" (the name is what the line holds beside the phrase, in the same clause:
@@ -292,6 +295,9 @@ def rights_name(text: str, owner_check: bool = True) -> str | None:
     before, after = (before[-1] if before else ""), (after[0] if after else "")
     names = []
     for part in (before, after):
+        owner = _BELONGS_TO.search(part)
+        if owner:  # "کلیه حقوق این سایت متعلق به همشهری آنلاین است": the rights belong to the name
+            part = owner.group("name")
         part = part.replace("©", " ")
         part = re.sub(r"(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?", " ", part)
         part = re.sub(r"^\s*ל", "", part.strip(" .,:;-–—|۔")) if "שמורות" in m.group(0) else part
