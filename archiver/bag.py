@@ -24,6 +24,7 @@ from archiver.bagit_names import encode_path, makedirs, remove_tree
 from archiver.corpus import Corpus, discover
 from archiver.dublincore import XML_FOOTER, DublinCoreRecord, csv_header, csv_row, xml_header, xml_record
 from archiver.errors import ArchiverError, OutputExistsError, OverrideError, SourceError
+from archiver.events import EVENTS, Changes, History
 from archiver.model import ARCHIVER_PROFILE_ID as PROFILE_ID
 from archiver.newfiles import Recycled, recyclable
 from archiver.reader import DIRECT_MIN
@@ -49,6 +50,7 @@ class BagResult:
     seconds: float
     warnings: list[str] = field(default_factory=list)
     reused: int = 0              # files carried over unchanged by --update
+    changes: Changes = field(default_factory=Changes)   # payload files --update added, changed, removed
 
 
 class _Background:
@@ -249,6 +251,7 @@ def _make_bag(started, source, output, force, info, jobs, overrides, follow_link
         from archiver.overrides import load_overrides
         override_map = load_overrides(overrides, {f.relpath for f in corpus.files})
     deps = dependencies(overrides)
+    history = History(final if update and final.is_dir() else None)   # the old bag's events, read now
     carry = plan_reuse(final, corpus, deps) if update and not verify and final.is_dir() else None
     final.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.partial-", dir=final.parent))
@@ -270,7 +273,7 @@ def _make_bag(started, source, output, force, info, jobs, overrides, follow_link
         generation = carry.lineage.generation + 1 if carry else 1
         parents = {f.relpath.rpartition("/")[0] for f in corpus.files}
         written = _write_bag(corpus, bag_dir, info or {}, jobs, override_map, progress, carry, link, generation,
-                             parents, trash, pool)
+                             parents, trash, pool, history)
         if archive:
             from archiver.serialize import write_archive
             built = write_archive(bag_dir, tmp / final.name, archive, bagging_epoch())
@@ -290,7 +293,7 @@ def _make_bag(started, source, output, force, info, jobs, overrides, follow_link
             if leftover is not None:
                 _discard(leftover)
     return BagResult(final, len(corpus.files), corpus.total_bytes, time.monotonic() - started,
-                     list(corpus.warnings), written.carried)
+                     list(corpus.warnings), written.carried, history.changes)
 
 
 def _discard(tmp: Path) -> None:
@@ -382,7 +385,8 @@ def _work_items(corpus: Corpus, index: dict, keep: set, trash: "_Trash | None" =
 
 def _write_bag(corpus: Corpus, bag_dir: Path, info: dict, jobs: int | None, override_map: dict | None,
                progress: Callable[[int, int], None] | None, carry: CarryOver | None, link: bool,
-               generation: int, parents: set[str], trash: "_Trash | None" = None, pool=None) -> _Written:
+               generation: int, parents: set[str], trash: "_Trash | None" = None, pool=None,
+               history: History | None = None) -> _Written:
     """Write the bag of `corpus` at bag_dir: a new, empty directory, or the spare claimed for `carry`
     (an older version of the bag), which is patched: everything of it but the files that can stay
     goes first, so nothing below is ever written through an existing file."""
@@ -499,6 +503,11 @@ def _write_bag(corpus: Corpus, bag_dir: Path, info: dict, jobs: int | None, over
         fh.write(info_bytes)
 
     entries = {}
+    history = history or History(None)
+    events = history.finish(bag_dir, count, total_bytes)
+    with open(meta_dir / "events.yaml", "xb") as fh:
+        fh.write(events)
+    entries[EVENTS] = _digests(events)
     entries["bagit.txt"] = _digests(BAGIT_TXT)
     entries["bag-info.txt"] = _digests(info_bytes)
     entries["metadata/dublin-core.xml"] = xml_hashes

@@ -1,0 +1,236 @@
+"""The bag's audit trail, `metadata/events.yaml`: one event per bagging, update and fixity check.
+
+Event types are PREMIS eventType terms from the Library of Congress vocabulary
+(https://id.loc.gov/vocabulary/preservation/eventType): `creation` (.../eventType/cre),
+`modification` (.../mod), `fixity check` (.../fix) and `validation` (.../val). Every event is a mapping:
+
+    type     the PREMIS term
+    time     ISO 8601, UTC ("2023-11-14T22:13:20Z"); SOURCE_DATE_EPOCH when it is set (reproducible bags)
+    agent    "archiver <version>"
+    outcome  "success" (creation, modification) or "pass"/"fail" (fixity check)
+    detail   one line for a person
+    added, changed, removed     (modification) payload paths, as the manifests name them
+    files_checked, failures     (fixity check) failures as [{file, problem}]
+
+The file is `events:` holding the list, oldest first, written by archiver's own YAML emitter (yamlout)
+so that the same events give the same bytes. An update carries the previous events over and appends a
+`modification` event only when a payload file was added, changed or removed: an update that changes no
+payload file changes nothing worth an entry, and a bag updated every night stays readable.
+`archiver fixity` appends a `fixity check` and rewrites this file and the tag manifests, never the payload.
+"""
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import tempfile
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import yaml
+
+from archiver import __version__
+from archiver.bagit_names import decode_path, encode_path
+from archiver.errors import ArchiverError
+from archiver.yamlout import dump
+
+EVENTS = "metadata/events.yaml"
+CREATION, MODIFICATION, FIXITY_CHECK, VALIDATION = "creation", "modification", "fixity check", "validation"
+# The validator's findings that mean a payload file does not match its manifests.
+_FIXITY_CODES = ("B013", "B014", "B015", "B028")
+
+
+class EventsError(ArchiverError):
+    """metadata/events.yaml exists but is not a list of events: archiver will not drop its history (exit 2)."""
+
+
+class CannotCheckError(ArchiverError):
+    """`archiver fixity` cannot run on PATH: not a bag directory, or a bag without a payload manifest (exit 2)."""
+
+
+def event_time() -> str:
+    """Now, or SOURCE_DATE_EPOCH when it is set, as ISO 8601 UTC to the second."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            when = datetime.fromtimestamp(int(epoch), timezone.utc)
+        except (ValueError, OverflowError, OSError) as exc:
+            raise ArchiverError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, not {epoch!r}") from exc
+    else:
+        when = datetime.now(timezone.utc)
+    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def event(kind: str, outcome: str, detail: str, **extra) -> dict:
+    """One event of PREMIS type `kind`, timed now (or SOURCE_DATE_EPOCH), by this archiver."""
+    return {"type": kind, "time": event_time(), "agent": f"archiver {__version__}", "outcome": outcome,
+            "detail": detail, **extra}
+
+
+def read_events(bag_dir: Path) -> list[dict]:
+    """The events of the bag at bag_dir, oldest first ([] when it has no events file). Raises EventsError
+    for a file that is not YAML holding a list of mappings (as a list or under `events:`)."""
+    path = Path(bag_dir) / EVENTS
+    if not path.is_file() or path.is_symlink():
+        return []
+    try:
+        doc = yaml.safe_load(path.read_bytes().decode("utf-8"))
+    except (UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise EventsError(f"{EVENTS} is not readable YAML ({str(exc).splitlines()[0][:120]}); fix or move "
+                          f"it aside, archiver will not drop the bag's history", str(bag_dir)) from None
+    events = doc.get("events") if isinstance(doc, dict) else doc
+    if doc is None or events is None:
+        return []
+    if not isinstance(events, list) or not all(isinstance(e, dict) for e in events):
+        raise EventsError(f"{EVENTS} does not hold a list of events; fix or move it aside, archiver will "
+                          f"not drop the bag's history", str(bag_dir))
+    return [_plain(e) for e in events]
+
+
+def _plain(value):
+    """An event as read back, in the types yamlout writes (a date a person typed becomes its text)."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if value is None or isinstance(value, (str, bool, int, float)):
+        return value
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+def dump_events(events: list[dict]) -> bytes:
+    return dump({"events": events})
+
+
+@dataclass
+class Changes:
+    """Payload paths (as in the manifests) an update added, changed (other bytes) and removed."""
+
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.changed or self.removed)
+
+    def lines(self) -> list[str]:
+        """One line per path, for a person: 'added: data/a.txt'."""
+        return [f"{kind}: {p}" for kind in ("added", "changed", "removed") for p in getattr(self, kind)]
+
+
+def _manifest(path: Path) -> dict[str, str]:
+    out: dict[str, str] = {}
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return out
+    for line in text.splitlines():
+        digest, _, name = line.strip().partition(" ")
+        if name:
+            out[decode_path(name.lstrip(" *"))] = digest.lower()
+    return out
+
+
+class History:
+    """The events of a bag being written: the previous bag's (when updating) plus this run's one."""
+
+    def __init__(self, previous: Path | None):
+        self.previous = previous
+        self.events = read_events(previous) if previous is not None else []   # fails before any work
+        self.changes = Changes()
+
+    def finish(self, bag_dir: Path, files: int, nbytes: int) -> bytes:
+        """The events file of the bag written at bag_dir (its payload manifest complete)."""
+        summary = f"{files} payload files, {nbytes} bytes"
+        if self.previous is None:
+            return dump_events([event(CREATION, "success", f"bagged {summary}")])
+        old = self.previous / "manifest-sha256.txt"
+        new = bag_dir / "manifest-sha256.txt"
+        if old.read_bytes() != new.read_bytes():       # the usual no-change update compares bytes only
+            before, after = _manifest(old), _manifest(new)
+            self.changes = Changes(sorted(p for p in after if p not in before),
+                                   sorted(p for p in after if p in before and before[p] != after[p]),
+                                   sorted(p for p in before if p not in after))
+        events = list(self.events)
+        if self.changes:
+            c = self.changes
+            events.append(event(MODIFICATION, "success", f"updated: {len(c.added)} added, {len(c.changed)} "
+                                f"changed, {len(c.removed)} removed; now {summary}",
+                                added=c.added, changed=c.changed, removed=c.removed))
+        return dump_events(events)
+
+
+@dataclass
+class FixityResult:
+    path: Path
+    checked: int
+    failures: list[dict]
+    event: dict
+
+    @property
+    def passed(self) -> bool:
+        return not self.failures
+
+
+def check_fixity(bag_dir: str | os.PathLike, jobs: int | None = None) -> FixityResult:
+    """Re-hash every payload file of the bag directory against its payload manifests (the validator's
+    hashing), append a `fixity check` event with the outcome to metadata/events.yaml and re-write the
+    tag manifests' entry for it; the payload is never written. Raises CannotCheckError (exit 2) for a
+    path that is not a bag directory (a serialized bag cannot be appended to) or has no payload manifest."""
+    from archiver.validate import bagit_rules, hashing
+    root = Path(bag_dir)
+    if root.is_file():
+        raise CannotCheckError("a serialized bag cannot record a fixity check; unpack it and check the "
+                               "bag directory (archiver validate checks an archive without writing)", str(bag_dir))
+    if not root.is_dir() or not (root / "bagit.txt").is_file():
+        raise CannotCheckError("not a bag directory (no bagit.txt)", str(bag_dir))
+    previous = read_events(root)
+    state = bagit_rules.check_structure(root)
+    if not state.is_bag or not state.manifests:
+        raise CannotCheckError("the bag has no payload manifest to check against", str(bag_dir))
+    # The payload only: tag files are not hashed (they are re-manifested below).
+    state.tagmanifests = {}
+    state.plan = {p: e for p, e in state.plan.items() if p.startswith("data/")}
+    hashing.verify(state, jobs)
+    failures = [{"file": f.path, "problem": f"{f.code} {f.message}"} for f in state.findings
+                if f.code in _FIXITY_CODES and (f.path or "").startswith("data/")]
+    checked = len(set().union(*(m.keys() for m in state.manifests.values())))
+    manifests = ", ".join(f"manifest-{alg}.txt" for alg in sorted(state.manifests))
+    detail = (f"{checked} payload files re-hashed against {manifests}: "
+              + ("all match" if not failures else f"{len(failures)} problem(s)"))
+    new = event(FIXITY_CHECK, "fail" if failures else "pass", detail, files_checked=checked, failures=failures)
+    _rewrite_events(root, previous + [new])
+    return FixityResult(root, checked, failures, new)
+
+
+def _rewrite_events(root: Path, events: list[dict]) -> None:
+    """Write events.yaml and the tag manifests naming it, each to a temporary file renamed over the old."""
+    data = dump_events(events)
+    updates = [(root / EVENTS, data)]
+    for tagmanifest in sorted(root.glob("tagmanifest-*.txt")):
+        alg = tagmanifest.name[len("tagmanifest-"):-len(".txt")]
+        if alg not in hashlib.algorithms_available:
+            continue
+        line = f"{hashlib.new(alg, data).hexdigest()}  {encode_path(EVENTS)}\n"
+        lines = tagmanifest.read_bytes().decode("utf-8").splitlines(keepends=True)
+        at = [i for i, text in enumerate(lines) if text.rstrip("\r\n").partition(" ")[2].lstrip(" *") == EVENTS]
+        if at:
+            lines[at[0]] = line
+        else:
+            lines.append(line)
+        updates.append((tagmanifest, "".join(lines).encode("utf-8")))
+    for path, content in updates:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        try:
+            mode = os.stat(path).st_mode & 0o777 if path.exists() else 0o644
+            os.fchmod(fd, mode)        # the replaced file's mode, not mkstemp's 0600
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(content)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
