@@ -70,7 +70,8 @@ def event(kind: str, outcome: str, detail: str, **extra) -> dict:
 
 def read_events(bag_dir: Path) -> list[dict]:
     """The events of the bag at bag_dir, oldest first ([] when it has no events file). Raises EventsError
-    for a file that is not YAML holding a list of mappings (as a list or under `events:`)."""
+    for a file that is not YAML holding a list of events (under `events:`, or the list alone); an empty
+    file holds none."""
     path = Path(bag_dir) / EVENTS
     if not path.is_file() or path.is_symlink():
         return []
@@ -79,13 +80,27 @@ def read_events(bag_dir: Path) -> list[dict]:
     except (UnicodeDecodeError, yaml.YAMLError) as exc:
         raise EventsError(f"{EVENTS} is not readable YAML ({str(exc).splitlines()[0][:120]}); fix or move "
                           f"it aside, archiver will not drop the bag's history", str(bag_dir)) from None
-    events = doc.get("events") if isinstance(doc, dict) else doc
-    if doc is None or events is None:
+    if doc is None:
         return []
-    if not isinstance(events, list) or not all(isinstance(e, dict) for e in events):
-        raise EventsError(f"{EVENTS} does not hold a list of events; fix or move it aside, archiver will "
-                          f"not drop the bag's history", str(bag_dir))
-    return [_plain(e) for e in events]
+    problem = shape_problem(doc)
+    if problem:
+        raise EventsError(f"{EVENTS}: {problem}; fix or move it aside, archiver will not drop the bag's "
+                          f"history", str(bag_dir))
+    return [_plain(e) for e in (doc if isinstance(doc, list) else doc["events"])]
+
+
+def shape_problem(doc) -> str | None:
+    """What is wrong with a parsed events file (None if nothing): it must be a mapping whose `events`
+    is a list of mappings, each with a `type`, or that list alone (as archiver.bagreader reads it)."""
+    events = doc.get("events") if isinstance(doc, dict) else doc
+    if not isinstance(events, list):
+        return "not a list of events (under 'events:')"
+    for n, e in enumerate(events, 1):
+        if not isinstance(e, dict):
+            return f"event {n} is not a mapping"
+        if not isinstance(e.get("type"), str) or not e["type"].strip():
+            return f"event {n} has no 'type'"
+    return None
 
 
 def _plain(value):

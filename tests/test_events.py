@@ -166,3 +166,20 @@ def test_an_unreadable_events_file_is_not_overwritten(bag):
     assert result.exit_code == 2
     assert "events.yaml" in result.stderr
     assert (bag / EVENTS).read_text(encoding="utf-8") == "events: [unclosed\n"
+
+
+@pytest.mark.parametrize("text", ["events: [unclosed\n", "events:\n  - outcome: \"pass\"\n", "just text\n",
+                                  "events:\n  - &a {type: x}\n  - *a\n"])
+def test_validate_reports_an_events_file_that_is_not_a_list_of_events_a013(bag, text):
+    (bag / EVENTS).write_text(text, encoding="utf-8")
+    result = run("validate", bag, "--format", "json")
+    codes = {f["code"] for f in json.loads(result.stdout)["findings"]}
+    assert "A013" in codes and result.exit_code == 1
+
+
+def test_validate_accepts_the_events_archiver_writes(seeds_copy, bag):
+    _change(seeds_copy)
+    run("bag", seeds_copy, "-o", bag, "--update", "--quiet")
+    assert run("fixity", bag).exit_code == 0
+    result = run("validate", bag, "--format", "json")
+    assert result.exit_code == 0 and json.loads(result.stdout)["findings"] == []
