@@ -215,7 +215,9 @@ def check_fixity(bag_dir: str | os.PathLike, jobs: int | None = None) -> FixityR
     detail = (f"{checked} payload files re-hashed against {manifests}: "
               + ("all match" if not failures else f"{len(failures)} problem(s)"))
     new = event(FIXITY_CHECK, "fail" if failures else "pass", detail, files_checked=checked, failures=failures)
-    _rewrite_events(root, previous + [new])
+    from archiver.update import restamp_state
+    # The state beside the bag follows the new tag manifests, so the next --update still carries over.
+    restamp_state(root, lambda: _rewrite_events(root, previous + [new]))
     return FixityResult(root, checked, failures, new)
 
 

@@ -183,3 +183,24 @@ def test_validate_accepts_the_events_archiver_writes(seeds_copy, bag):
     assert run("fixity", bag).exit_code == 0
     result = run("validate", bag, "--format", "json")
     assert result.exit_code == 0 and json.loads(result.stdout)["findings"] == []
+
+
+def test_an_update_after_fixity_still_carries_files_over_and_keeps_the_trail(seeds_copy, bag):
+    assert run("fixity", bag, "--quiet").exit_code == 0
+    (seeds_copy / "zz-added.txt").write_text("Added headline\n\nBody.\n", encoding="utf-8")
+    result = run("bag", seeds_copy, "-o", bag, "--update")
+    assert "(5 unchanged, carried over)" in result.stdout     # the state followed the new tag manifests
+    assert [e["type"] for e in events_of(bag)] == ["creation", "fixity check", "modification"]
+    assert run("validate", bag).exit_code == 0
+    coreutils_check(bag)
+
+
+def test_a_state_that_no_longer_matched_is_not_restamped_by_fixity(seeds_copy, bag):
+    # Written to after archiver wrote it: the state must not be made to vouch for it.
+    with open(bag / "tagmanifest-sha512.txt", "ab") as fh:
+        fh.write(b"")
+    (bag / "tagmanifest-sha512.txt").touch()
+    assert run("fixity", bag, "--quiet").exit_code == 0
+    result = run("bag", seeds_copy, "-o", bag, "--update")
+    assert "(0 unchanged, carried over)" in result.stdout
+    assert run("validate", bag).exit_code == 0
