@@ -3,7 +3,8 @@ bag-info, manifests and tag manifests.
 
 The source is never modified. The bag is built in a temporary directory beside OUTPUT and renamed into
 place only when complete, so that a failed or interrupted run leaves nothing that looks finished.
-Every tag file is hashed as it is written; nothing is read back.
+Every tag file is hashed as it is written; nothing is read back but, on --update, the payload
+manifest, to list what changed in metadata/events.yaml (archiver.events).
 """
 from __future__ import annotations
 
