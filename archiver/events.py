@@ -208,6 +208,9 @@ def check_fixity(bag_dir: str | os.PathLike, jobs: int | None = None) -> FixityR
                                "bag directory (archiver validate checks an archive without writing)", str(bag_dir))
     if not root.is_dir() or not (root / "bagit.txt").is_file():
         raise CannotCheckError("not a bag directory (no bagit.txt)", str(bag_dir))
+    links = [p.name for p in [root / "metadata", root / EVENTS, *root.glob("tagmanifest-*.txt")] if p.is_symlink()]
+    if links:       # what this writes is never written through a link (it could lead out of the bag)
+        raise CannotCheckError(f"{', '.join(links)} is a symbolic link; run archiver validate", str(bag_dir))
     previous = read_events(root)
     state = bagit_rules.check_structure(root)
     if not state.is_bag or not state.manifests:

@@ -204,3 +204,13 @@ def test_a_state_that_no_longer_matched_is_not_restamped_by_fixity(seeds_copy, b
     result = run("bag", seeds_copy, "-o", bag, "--update")
     assert "(0 unchanged, carried over)" in result.stdout
     assert run("validate", bag).exit_code == 0
+
+
+def test_fixity_never_writes_through_a_link(bag, tmp_path):
+    outside = tmp_path / "outside"
+    (bag / "metadata").rename(outside)
+    (bag / "metadata").symlink_to(outside)
+    before = tree_digest(outside)
+    result = run("fixity", bag)
+    assert result.exit_code == 2 and "symbolic link" in result.stderr
+    assert tree_digest(outside) == before
