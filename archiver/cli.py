@@ -1,8 +1,9 @@
 """The command line: maps commands onto library calls and renders their results. No logic lives here.
 
 Exit codes (documented in the README): 0 success / valid; 1 invalid bag, records out of date, a
-source file that could not be read, or an output that could not be written; 2 bad usage or input
-(missing SOURCE, existing OUTPUT, bad overrides, a path validate cannot read); 130 interrupted.
+source file that could not be read, an output that could not be written, or a failed fixity check;
+2 bad usage or input (missing SOURCE, existing OUTPUT, bad overrides, a path validate cannot read);
+130 interrupted.
 """
 from __future__ import annotations
 

@@ -28,8 +28,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-import yaml
-
 from archiver import __version__
 from archiver.bagit_names import decode_path, encode_path
 from archiver.errors import ArchiverError
@@ -75,6 +73,7 @@ def read_events(bag_dir: Path) -> list[dict]:
     path = Path(bag_dir) / EVENTS
     if not path.is_file() or path.is_symlink():
         return []
+    import yaml        # here, not at the top: `archiver bag` imports this module and never needed PyYAML
     try:
         doc = yaml.safe_load(path.read_bytes().decode("utf-8"))
     except (UnicodeDecodeError, yaml.YAMLError) as exc:
