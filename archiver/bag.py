@@ -3,7 +3,8 @@ bag-info, manifests and tag manifests.
 
 The source is never modified. The bag is built in a temporary directory beside OUTPUT and renamed into
 place only when complete, so that a failed or interrupted run leaves nothing that looks finished.
-Every tag file is hashed as it is written; nothing is read back.
+Every tag file is hashed as it is written; nothing is read back but, on --update, the payload
+manifest, to list what changed in metadata/events.yaml (archiver.events).
 """
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from archiver.bagit_names import encode_path, makedirs, remove_tree
 from archiver.corpus import Corpus, discover
 from archiver.dublincore import XML_FOOTER, DublinCoreRecord, csv_header, csv_row, xml_header, xml_record
 from archiver.errors import ArchiverError, OutputExistsError, OverrideError, SourceError
+from archiver.events import EVENTS, Changes, History
 from archiver.model import ARCHIVER_PROFILE_ID as PROFILE_ID
 from archiver.newfiles import Recycled, recyclable
 from archiver.reader import DIRECT_MIN
@@ -49,6 +51,7 @@ class BagResult:
     seconds: float
     warnings: list[str] = field(default_factory=list)
     reused: int = 0              # files carried over unchanged by --update
+    changes: Changes = field(default_factory=Changes)   # payload files --update added, changed, removed
 
 
 class _Background:
@@ -251,6 +254,7 @@ def _make_bag(started, source, output, force, info, jobs, overrides, follow_link
         from archiver.sources import load_assertions
         override_map = load_assertions(overrides, sources, {f.relpath for f in corpus.files})
     deps = dependencies(overrides, sources)
+    history = History(final if update and final.is_dir() else None)   # the old bag's events, read now
     carry = plan_reuse(final, corpus, deps) if update and not verify and final.is_dir() else None
     final.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.partial-", dir=final.parent))
@@ -272,7 +276,7 @@ def _make_bag(started, source, output, force, info, jobs, overrides, follow_link
         generation = carry.lineage.generation + 1 if carry else 1
         parents = {f.relpath.rpartition("/")[0] for f in corpus.files}
         written = _write_bag(corpus, bag_dir, info or {}, jobs, override_map, progress, carry, link, generation,
-                             parents, trash, pool)
+                             parents, trash, pool, history)
         if archive:
             from archiver.serialize import write_archive
             built = write_archive(bag_dir, tmp / final.name, archive, bagging_epoch())
@@ -292,7 +296,7 @@ def _make_bag(started, source, output, force, info, jobs, overrides, follow_link
             if leftover is not None:
                 _discard(leftover)
     return BagResult(final, len(corpus.files), corpus.total_bytes, time.monotonic() - started,
-                     list(corpus.warnings), written.carried)
+                     list(corpus.warnings), written.carried, history.changes)
 
 
 def _discard(tmp: Path) -> None:
@@ -384,7 +388,8 @@ def _work_items(corpus: Corpus, index: dict, keep: set, trash: "_Trash | None" =
 
 def _write_bag(corpus: Corpus, bag_dir: Path, info: dict, jobs: int | None, override_map: dict | None,
                progress: Callable[[int, int], None] | None, carry: CarryOver | None, link: bool,
-               generation: int, parents: set[str], trash: "_Trash | None" = None, pool=None) -> _Written:
+               generation: int, parents: set[str], trash: "_Trash | None" = None, pool=None,
+               history: History | None = None) -> _Written:
     """Write the bag of `corpus` at bag_dir: a new, empty directory, or the spare claimed for `carry`
     (an older version of the bag), which is patched: everything of it but the files that can stay
     goes first, so nothing below is ever written through an existing file."""
@@ -501,6 +506,11 @@ def _write_bag(corpus: Corpus, bag_dir: Path, info: dict, jobs: int | None, over
         fh.write(info_bytes)
 
     entries = {}
+    history = history or History(None)
+    events = history.finish(bag_dir, count, total_bytes)
+    with open(meta_dir / "events.yaml", "xb") as fh:
+        fh.write(events)
+    entries[EVENTS] = _digests(events)
     entries["bagit.txt"] = _digests(BAGIT_TXT)
     entries["bag-info.txt"] = _digests(info_bytes)
     entries["metadata/dublin-core.xml"] = xml_hashes

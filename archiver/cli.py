@@ -1,8 +1,9 @@
 """The command line: maps commands onto library calls and renders their results. No logic lives here.
 
 Exit codes (documented in the README): 0 success / valid; 1 invalid bag, records out of date, a
-source file that could not be read, or an output that could not be written; 2 bad usage or input
-(missing SOURCE, existing OUTPUT, bad overrides, a path validate cannot read); 130 interrupted.
+source file that could not be read, an output that could not be written, or a failed fixity check;
+2 bad usage or input (missing SOURCE, existing OUTPUT, bad overrides, a path validate cannot read);
+130 interrupted.
 """
 from __future__ import annotations
 
@@ -126,6 +127,8 @@ def bag(source, output, force, archive, update, verify, link, overrides, sources
     if not quiet:
         for warning in result.warnings:
             click.echo(f"archiver: warning: {warning}", err=True)
+        for line in result.changes.lines():      # what --update changed, as metadata/events.yaml records it
+            click.echo(line, err=True)
         carried = f" ({result.reused} unchanged, carried over)" if update else ""
         click.echo(f"Bagged {result.files} files, {result.bytes:,} bytes in {result.seconds:.2f} s "
                    f"-> {result.path}{carried}")
@@ -345,6 +348,32 @@ def serve_command(bag, host, port):
     """
     from archiver.serve import serve
     serve(bag, host, port)
+
+
+@main.command("fixity")
+@click.argument("bag", type=click.Path(path_type=str))
+@JOBS_OPTION
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors and failures.")
+@_errors_to_exit_codes
+def fixity_command(bag, jobs, quiet):
+    """Re-hash BAG's payload against its manifests and record the check in metadata/events.yaml.
+
+    The outcome is appended as a PREMIS "fixity check" event and the tag manifests are re-written for
+    it; the payload is never touched. BAG must be a bag directory. Exit 0: every file matches; 1: a
+    file does not (the failure is recorded); 2: the check cannot run.
+
+    \b
+    Example:
+      archiver fixity bags/seeds && archiver info bags/seeds
+    """
+    from archiver.events import check_fixity
+    result = check_fixity(bag, jobs=jobs)
+    for failure in result.failures:
+        click.echo(f"FAIL {failure['file']}: {failure['problem']}")
+    if not quiet or not result.passed:
+        click.echo(f"Fixity {result.event['outcome']}: {result.checked} payload files checked, "
+                   f"{len(result.failures)} failed; recorded in {result.path}/metadata/events.yaml")
+    sys.exit(0 if result.passed else EXIT_INVALID)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

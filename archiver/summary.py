@@ -180,7 +180,7 @@ def _summarize(reader: BagReader, top: int) -> BagSummary:
 def last_fixity(events: list[dict] | None) -> dict | None:
     """{"time", "outcome"} of the last fixity-check event (in file order), or None when there is none.
     Events are mappings with a `type` (PREMIS event type, "fixity check"), a `time` and an `outcome`
-    (`event_type`/`date`/`datetime` are read too: the events file is not written by archiver yet)."""
+    as archiver.events writes them (`event_type`/`date`/`datetime` are read too, from other tools)."""
     found = None
     for event in events or []:
         kind = str(event.get("type", event.get("event_type", ""))).strip().lower()

@@ -223,6 +223,66 @@ def _read_column(fh, typecode: str, count: int) -> array:
     return col
 
 
+def restamp_state(bag_dir: Path, rewrite) -> None:
+    """Call `rewrite()`, which replaces some of the bag's tag files but not the payload entries in them
+    (`archiver fixity`: the tag manifests, whose metadata/events.yaml line changes), and keep the state
+    file beside the bag true for it, so that the next --update still carries files over.
+
+    Only a state that held before (every entry file's identity and every directory as recorded) is
+    brought up to date, and only if each replaced entry file still holds, from its recorded start to its
+    old end, the very bytes it held: then its new identity and the directories' new fingerprint are
+    written into the state (by a new file renamed over it). Otherwise the state is left as it was, and
+    the next update processes every file."""
+    path = state_path(bag_dir)
+    try:
+        with open(path, "rb") as fh:
+            head = fh.readline()
+            rest = fh.read()
+        header = json.loads(head)
+        files, dirs = header["files"], header["dirs"]
+        before = {}
+        for name in ENTRY_FILES:
+            st = os.lstat(bag_dir / name)
+            if _identity(st) != files[name][1:]:
+                files = None
+                break
+            before[name] = (st.st_size, _region(bag_dir / name, files[name][0], st.st_size))
+        usable = files is not None and unchanged_since(bag_dir, dirs)
+    except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError):
+        usable = False
+    rewrite()
+    if not usable:
+        return
+    try:
+        for name, (size, region) in before.items():
+            st = os.lstat(bag_dir / name)
+            if _identity(st) == files[name][1:]:
+                continue
+            if not stat.S_ISREG(st.st_mode) or _region(bag_dir / name, files[name][0], size) != region:
+                return
+            files[name] = [files[name][0]] + _identity(st)
+        header["dirs"] = fingerprint(bag_dir, [d[0] for d in dirs])
+        if header["dirs"] is None:
+            return
+        fd, tmp = tempfile.mkstemp(prefix=path.name + ".partial-", dir=path.parent)
+        try:
+            with open(fd, "wb") as out:
+                out.write(json.dumps(header, sort_keys=True, ensure_ascii=False).encode("utf-8") + b"\n")
+                out.write(rest)
+            os.replace(tmp, path)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+    except OSError:
+        return
+
+
+def _region(path: Path, start: int, end: int) -> bytes:
+    with open(path, "rb") as fh:
+        fh.seek(start)
+        return fh.read(end - start)
+
+
 def recorded_files(bag_dir: Path) -> int | None:
     """How many files the state file beside `bag_dir` lists (its header alone is read); None without one."""
     try:

@@ -118,11 +118,11 @@ def test_archivematica_transfer_holds_objects_records_metadata_csv_and_checksums
     objects = {p.relative_to(dest / "objects").as_posix(): p.read_bytes()
                for p in (dest / "objects").rglob("*") if p.is_file()}
     assert objects == payload
-    # metadata/provenance/: the records, byte for byte; no events file (the bag has none).
+    # metadata/provenance/: the records, byte for byte; the bag's events file, byte for byte.
     for rel in payload:
         assert (dest / "metadata/provenance" / (rel + ".yaml")).read_bytes() == \
             (hostile_bag / "metadata/provenance" / (rel + ".yaml")).read_bytes()
-    assert not (dest / "metadata/events.yaml").exists()
+    assert (dest / "metadata/events.yaml").read_bytes() == (hostile_bag / "metadata/events.yaml").read_bytes()
     # checksum.sha256: verified the way Archivematica does it, from objects/, one line per file.
     lines = (dest / "metadata/checksum.sha256").read_text(encoding="utf-8").splitlines()
     assert len(lines) == len(objects) == 3

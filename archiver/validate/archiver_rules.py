@@ -200,6 +200,8 @@ def check(state: BagState, fast: bool = False, indexes: IndexCheck | None = None
         except OSError as exc:
             src, problem = None, exc.strerror or str(exc)
         check_record(state, record, src, problem)
+    if not fast:
+        _check_events(state)
     for orphan in sorted(p for p in files if p.startswith(RECORDS) and p.endswith(".yaml")
                          and "data/" + p[len(RECORDS):-len(".yaml")] not in files):
         state.add("A002", orphan)
@@ -209,6 +211,22 @@ def check(state: BagState, fast: bool = False, indexes: IndexCheck | None = None
                 state.add("A005", index, index=index)
         return
     state.findings.extend(indexes.result() if indexes is not None else _check_indexes(state, payload))
+
+
+def _check_events(state: BagState) -> None:
+    """A013: metadata/events.yaml, when present, is YAML (no aliases) of the shape archiver.events writes."""
+    from archiver.events import EVENTS, shape_problem
+    if EVENTS not in state.walk.files:
+        return
+    try:
+        with open_regular(state.root / EVENTS) as fh:
+            problem = shape_problem(_yaml_load(fh.read().decode("utf-8")))
+    except OSError as exc:
+        problem = exc.strerror or str(exc)
+    except (ValueError, UnicodeDecodeError) as exc:
+        problem = str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
+    if problem:
+        state.add("A013", EVENTS, detail=problem)
 
 
 def _compare(state: BagState, index: str, listed, payload: list[str]) -> None:

@@ -61,6 +61,7 @@ CODES: dict[str, tuple[str, str, str]] = {
     "A010": (ERROR, "archiver: records are archiver/provenance/1 YAML", "the record's fields cannot be read: {detail}"),
     "A011": (ERROR, "archiver: the Dublin Core index agrees with the records", "{index} gives {element} {actual}, the file's provenance record gives {expected}"),
     "A012": (ERROR, "archiver: evidence is quoted from its payload", "the {field} evidence cites line {line} as {text!r}, which is not on that line of the payload ({why})"),
+    "A013": (ERROR, "archiver: the audit trail is a list of events", "metadata/events.yaml cannot be read as events: {detail}"),
     # --- P: BagIt profiles ----------------------------------------------------------------------
     "P001": (ERROR, "BagIt Profiles: profile file", "the profile cannot be used: {detail}"),
     "P002": (ERROR, "BagIt Profiles: Accept-BagIt-Version", "BagIt version {version!r} is not accepted by the profile ({accepted})"),
