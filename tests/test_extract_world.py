@@ -211,3 +211,20 @@ def test_a_lower_case_brand_confirmed_by_its_web_address():
 ])
 def test_mastheads_confirmed_by_the_publishers_rights_line(top, foot, outlet):
     assert extract(f"{top}\n{ARTICLE}{foot}\n")["outlet"].value == outlet
+
+
+def test_a_four_word_kicker_above_the_headline_is_not_the_title():
+    body = ("Bis zu drei Kilometer Schutzwände sollen im Ernstfall binnen zwölf Stunden stehen. Bei einer Übung "
+            "am Wochenende halfen erstmals auch Freiwillige aus den betroffenen Stadtteilen, wie die Stadt mitteilte.")
+    page = (f"DER SPIEGEL\nPanorama\n\nHochwasserschutz an der Mosel\nTrier probt den Aufbau mobiler Deiche\n\n"
+            f"{body}\n\nVon Katharina Brenner, Trier\n05.03.2024, 17.32 Uhr\n")
+    assert extract(page)["title"].value == "Trier probt den Aufbau mobiler Deiche"
+
+
+@pytest.mark.parametrize("caption", [
+    "符合条件的组屋居民可申请免费安装扶手、防滑地砖等设施。(档案照片)",
+    "Erkundet ihr neues Revier: Tigerweibchen Kirana im neuen Gehege des Zoos. Bild: Wonge Bergmann",
+])
+def test_captions_in_more_languages_are_no_title(caption):
+    body = ARTICLE.split("\n\n", 2)[2]
+    assert extract(f"Home\nNews\n\n{caption}\n\n{body}")["title"].value != caption

@@ -74,8 +74,9 @@ def looks_like_headline(text: str) -> bool:
     first = text[0]
     if first.isalpha() and first.islower():
         return False
-    # A sentence, not a headline: ends with a full stop (an ellipsis or an abbreviation aside).
-    if text.endswith(".") and not text.endswith("..."):
+    # A sentence, not a headline: ends with a full stop (an ellipsis or an abbreviation aside); a
+    # Chinese or Japanese headline holds no 。 at all.
+    if (text.endswith(".") and not text.endswith("...")) or "。" in text:
         return False
     if text.isascii():  # str.isdigit holds for the ASCII digits only: count them by deleting them
         digits = len(text) - len(text.encode("ascii").translate(None, b"0123456789"))
@@ -128,7 +129,8 @@ META_LABEL = re.compile(r"^(?:source|sources|editor|editors|edited by|publish(?:
 CAPTION = re.compile(r"\((?:photo|image|file|foto)?[:\s]*[A-Z][\w&./ -]{0,30}\)\s*$|"
                      # "(Image: Outlet / Name)", "(Name / Outlet)", "Photograph: Name/Agency": credits
                      r"\((?:photo|photograph|image|picture|pic|foto|bild|imagen|credit|crédit|crédito)s?\s*:[^()]{1,80}\)\s*$|"
-                     r"\([^()]{1,60}\s/\s[^()]{1,60}\)\s*$|\b(?:photograph|photo|image|picture)\s*:\s*\S.{0,60}$|"
+                     r"\([^()]{1,60}\s/\s[^()]{1,60}\)\s*$|"
+                     r"\b(?:photograph|photo|image|picture|bild|foto|fotos|imagen|immagine|фото)\s*:\s*\S.{0,60}$|"
                      r"\b(?:photo|photograph|picture|image) by [A-Z]|"
                      r"^(?:photo|image|file photo|"
                      r"foto|bild|imagen|immagine|фото)\b|\b(?:photo|image|picture|video) ?(?:credit|courtesy|source)s?\b|"
@@ -138,7 +140,8 @@ CAPTION = re.compile(r"\((?:photo|image|file|foto)?[:\s]*[A-Z][\w&./ -]{0,30}\)\
                      r"^(?:watch|bekijk|kijk|schauen sie|sehen sie|mira|guarda|assista|veja|смотрите)\b.{0,80}"
                      r"\b(?:video|how|hoe|wie|cómo|come|como|как)\b|"
                      r"صورة أرشيفية|صورة من|تصوير|عکس از|عکس:|تصویر:|^[\[(（]\s*(?:사진|写真|图片|圖片|照片|फोटो|फ़ोटो|foto|صورة|عکس|צילום)|"
-                     r"(?:사진|写真|图片|圖片|照片|फोटो|फ़ोटो|צילום)\s*[:：=]", re.I)
+                     r"(?:사진|写真|图片|圖片|照片|फोटो|फ़ोटो|צילום)\s*[:：=]|"
+                     r"[（(](?:档案照片|檔案照片|資料照片|资料照片|资料图|資料圖|资料图片|資料圖片|图|圖|写真|사진)[)）]\s*$", re.I)
 
 
 # "Journalist ID: 40213", "Ref. No: 12/345": a label and a number.
@@ -277,12 +280,15 @@ def decide(cands: list[TitleCandidate], header: list, meta: set, kept: list, is_
         top = run[0]
         if len(run) > 1 and (words[top] <= 3 or orgs[top]):
             top = run[1]  # a kicker or a name above the headline
+        elif (len(run) == 2 and words[top] <= 5 and words[top] + 2 <= words[run[1]] <= 14
+              and cands[run[1]].value[-1:] not in ".。!?" and ":" not in cands[top].value):
+            top = run[1]  # "Hochwasserschutz an der Mosel" / "Trier probt den Aufbau mobiler Deiche": a kicker
         elif len(run) > 2 and words[run[0]] < words[run[1]] < words[run[2]]:
             top = run[1]  # kicker, headline, standfirst: each longer than the one above
         for i in run:
             c = cands[i]
             doubled = once(c.line.text) != c.line.text
-            f = Features(stack_top=i == top, kicker=words[i] <= 3 and i != run[-1],
+            f = Features(stack_top=i == top, kicker=(words[i] <= 3 or (i < top and len(run) == 2)) and i != run[-1],
                          longer_top=i != top and i > top and words[i] > words[top],
                          meta_below=meta_below, last_run=below == 0, runs_below=below,
                          repeats=max(0, keys.get(_key(c.value), 0) - 1) + (1 if doubled else 0), words=words[i],
