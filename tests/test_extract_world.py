@@ -228,3 +228,14 @@ def test_a_four_word_kicker_above_the_headline_is_not_the_title():
 def test_captions_in_more_languages_are_no_title(caption):
     body = ARTICLE.split("\n\n", 2)[2]
     assert extract(f"Home\nNews\n\n{caption}\n\n{body}")["title"].value != caption
+
+
+@pytest.mark.parametrize("stamp, published", [
+    ("KYODO NEWS - Nov 22, 2023 - 18:34 | Japan, Business, All", "2023-11-22T18:34"),   # agency, dateline, sections
+    ("Valencia - 07 may 2024 - 05:30 CEST", "2024-05-07T05:30+02:00"),                  # place, dateline
+    ("09:41 26.01.2024 (обновлено: 11:02 26.01.2024)", "2024-01-26T09:41"),              # clock before a dotted date
+    ("Publicada 12/2/2024 a las 11:05", "2024-02-12T11:05"),                             # "a las" before the clock
+])
+def test_datelines_after_a_name_and_clocks_before_or_after_connectors(stamp, published):
+    page = f"Parliament approves the new budget plan\n\n{stamp}\n\n{ARTICLE.split(chr(10) * 2, 2)[2]}"
+    assert extract(page)["published"].value == published

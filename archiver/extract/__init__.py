@@ -559,6 +559,12 @@ def _fields(page, header: list, body: list) -> dict[str, Field]:
             continue
         if _SEGMENT_SEP.search(raw_text):  # "By Nadia Rahimi | 12 December 2023", "Jakarta ● Mon, 4 March 2024"
             _date_segments(ln, raw_text, pub_c)
+        if len(pub_c) == before and " - " in raw_text:
+            # "KYODO NEWS - Nov 22, 2023 - 18:34", "Valencia - 07 may 2024 - 05:30 CEST": a name or a place,
+            # then the dateline (the first " | " part: a section list may follow)
+            head, _, rest = raw_text.partition(" - ")
+            if len(head) <= 40 and not any(map(str.isdigit, head)):
+                _date_in(rest.split(" | ")[0], ln, "published.dateline-after-name", STRONG, pub_c, whole=True)
         who = bylines.header_byline(raw_text)
         if who:
             byline_c.append(Candidate(who, STRONG, ln, "byline.by-line"))

@@ -83,7 +83,7 @@ _WEEKDAY = (_starts_with_one_of((_WEEKDAY_STEMS + "|" + _WEEKDAY_NAMES).split("|
 # Arabic "م" / "مساءً" (afternoon) and "ص" / "صباحًا" (morning) after a clock: read as PM / AM.
 _AR_PM = "مساءً|مساءا|مساء|م"
 _AR_HALF = rf"(?:{_AR_PM}|صباحًا|صباحاً|صباحا|ص)(?![\u0600-\u06ff])"
-_TIME = (r"(?:\s*(?:,|\.(?=\s)|،|-|–|—|\||at|à|a|الساعة|ساعت)?\s*(?P<h>\d{1,2})[:h.](?P<mi>\d{2})(?::(?P<s>\d{2})(?:[.,]\d{1,9})?)?"
+_TIME = (r"(?:\s*(?:,|\.(?=\s)|،|-|–|—|\||at|à|a las|a la|alle ore|alle|às|um|a|الساعة|ساعت)?\s*(?P<h>\d{1,2})[:h.](?P<mi>\d{2})(?::(?P<s>\d{2})(?:[.,]\d{1,9})?)?"
          rf"\s*(?P<ampm>(?i:[ap]\.?m\.?)|{_AR_HALF})?"
          rf"(?:\s*\(?(?P<zone>(?i:(?:gmt|utc)?\s*[+-]\d{{1,2}}(?::?\d{{2}})?(?!\d)|{_ZONE_NAMES}))\)?)?)?")
 
@@ -109,6 +109,9 @@ PATTERNS = [
                         rf"\s*[,|–—-]?\s*(?:{_WEEKDAY})?(?P<mon>{_MONTH_NAMES})\.?,?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)(?!\d)", re.I)),
     # 14.09.2023 (dots: day.month.year); 19/01/2023 or 03/14/2024 only when the order is unambiguous
     ("dmy-num", re.compile(rf"(?<![\d/.])(?P<a>\d{{1,2}})(?P<sep>[./])(?P<b>\d{{1,2}})(?P=sep)(?P<y>(?:19|20)\d\d)(?![\d/.]){_TIME}")),
+    # 09:41 26.01.2024 (time first; dots: day.month.year)
+    ("tdmy-num", re.compile(r"(?<![\d:.])(?P<h>\d{1,2}):(?P<mi>\d{2})\s*,?\s*(?P<a>\d{1,2})(?P<sep>\.)(?P<b>\d{1,2})\."
+                            r"(?P<y>(?:19|20)\d\d)(?![\d.])")),
     # March 2024 (year and month only)
     ("my", re.compile(rf"{_MONTH_START}(?<![\w])(?<!\d\s)(?<!\d\.\s)(?P<mon>{_MONTH_NAMES})\.?,?\s+(?P<y>(?:19|20)\d\d)(?!\d)", re.I)),
     # Solar Hijri: ۸ فروردین ۱۴۰۳ (digits already ASCII), 1403/01/08
@@ -143,7 +146,7 @@ def _build(m: re.Match, kind: str, day_first: bool | None = None) -> str | None:
             month = JALALI_MONTHS[g["jmon"]] if kind == "jalali" else int(g["mo"])
             greg = jdatetime.date(year, month, int(g["d"])).togregorian()
             year, month, day = greg.year, greg.month, greg.day
-        elif kind == "dmy-num":
+        elif kind in ("dmy-num", "tdmy-num"):
             a, b = int(g["a"]), int(g["b"])
             if g["sep"] == ".":
                 day, month = a, b
@@ -193,7 +196,7 @@ def _build(m: re.Match, kind: str, day_first: bool | None = None) -> str | None:
 # One of these characters is in every match of the pattern (its date separators, its time's [:h.]),
 # "" for non-ASCII text (the Solar Hijri month names), None for no cheap test: a line without them is
 # spared the search (none of these characters has another case).
-_NEEDS = {"iso": "-/.", "tdmy": ":.hH", "tmdy": ":.hH", "dmy-num": "./", "jalali": "", "jalali-num": "/-"}
+_NEEDS = {"tdmy-num": ":", "iso": "-/.", "tdmy": ":.hH", "tmdy": ":.hH", "dmy-num": "./", "jalali": "", "jalali-num": "/-"}
 _SCAN = [(kind, pattern, _NEEDS.get(kind)) for kind, pattern in PATTERNS]
 
 # Every pattern needs a four-digit year (Gregorian or Solar/lunar Hijri, also before 年 / 년): most
@@ -378,7 +381,7 @@ _CONNECTORS = {"de", "del", "of", "the", "at", "on", "à", "a", "le", "um", "am"
                "alle", "ore", "om", "o", "w", "r", "roku", "г", "года", "в", "tanggal", "pukul", "jam",
                "t", "ב", "בשעה", "الساعة", "في",
                # the clock's prefix in Nordic, Polish, Czech, Vietnamese stamps: "kl. 05.30", "godz. 14:05"
-               "kl", "klo", "godz", "lúc", "ngày", "v", "ve", "u", "às"}
+               "kl", "klo", "godz", "lúc", "ngày", "v", "ve", "u", "às", "las", "los"}
 _MONTH_KEYS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
                "october", "november", "december")
 _DAY_KEYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -648,7 +651,7 @@ def _read_window(tokens, kinds, left, right, anchor, vocab, codes, order) -> str
             continue
         if _DIGIT_NEAR.search(probe[:m.start()] + " " + probe[m.end():]):
             continue  # "5 March 2024 12": numbers the date does not explain
-        iso = _build(m, kind, order() if kind == "dmy-num" else None)
+        iso = _build(m, kind, order() if kind in ("dmy-num", "tdmy-num") else None)
         if iso and (best is None or m.start() < best[1] or (m.start() == best[1] and len(iso) > len(best[0]))):
             best = (iso, m.start())
     if best:
@@ -763,7 +766,7 @@ def find_date(text: str, whole: bool = False, day_first: bool | None = None,
                 rest = _BRACKETED.sub(" ", rest)
             if _WORD.search(_WEEKDAY_RE.sub(" ", rest)) and _has_other_words(rest):
                 continue
-        iso = _build(m, kind, order() if kind == "dmy-num" else None)
+        iso = _build(m, kind, order() if kind in ("dmy-num", "tdmy-num") else None)
         if iso is None:
             continue
         # Prefer the earliest match; among equal starts, the most precise.
