@@ -216,9 +216,12 @@ ASCII_DIGITS = _DIGITS  # str.translate table: digits of other scripts to ASCII
 _NON_ASCII_DIGIT = re.compile("[" + "".join(f"{chr(z)}-{chr(z + 9)}" for z in _DIGIT_ZEROS) + "]")
 
 
-# The line itself says that 03/04/2024 is the 3rd of April: a French stamp, or Arabic or Persian
+# The line itself says that 03/04/2024 is the 3rd of April: a French, Spanish, Italian, Portuguese,
+# German or Dutch stamp label, or Arabic or Persian
 # script (pages in these languages write the day first; only US usage puts the month first).
-DAY_FIRST = re.compile(r"\b(?:publié|mis à jour|modifié|mis en ligne|le)\b|[\u0600-\u06ff]", re.I)
+DAY_FIRST = re.compile(r"\b(?:publié|mis à jour|modifié|mis en ligne|le|publicad[oa]|actualizad[oa]|pubblicato|"
+                       r"aggiornato|postado|atualizado|veröffentlicht|aktualisiert|gepubliceerd|bijgewerkt)\b"
+                       r"|[\u0600-\u06ff]", re.I)
 # English outside the US writes the day first.
 _DAY_FIRST_REGIONS = {"gb", "uk", "ie", "au", "nz", "in", "za", "pk", "ng", "ke", "gh", "sg", "my", "lk",
                       "bd", "hk", "mt", "jm", "ug", "tz", "zw"}
