@@ -2,8 +2,8 @@
 
 Mapping from a provenance record: title → dc:title, byline → dc:creator, outlet → dc:publisher,
 published → dc:date (W3CDTF: a time is kept only with a known zone, which W3CDTF requires), story code
-and the payload path (`data/…`) → dc:identifier, dc:type `Text`, dc:format `text/plain` (or
-`application/octet-stream` for a file that is not text), dc:language. An unknown value is left out,
+and the payload path (`data/…`) → dc:identifier, dc:type `Text`, dc:format the file's media type
+(`text/plain`, `text/html`, `application/pdf`, ...: `archiver.sourcekind`), dc:language. An unknown value is left out,
 never written as "unknown".
 
 The index says how each value is known, so that an extracted value, a curator's assertion and an
@@ -95,8 +95,10 @@ class DublinCoreRecord:
     statuses: dict
 
     @classmethod
-    def from_values(cls, payload_path: str, values: dict, is_text: bool, statuses: dict) -> "DublinCoreRecord":
-        """`values`: {field: value} of the known values; `statuses` as in the class."""
+    def from_values(cls, payload_path: str, values: dict, is_text: bool | str, statuses: dict) -> "DublinCoreRecord":
+        """`values`: {field: value} of the known values; `statuses` as in the class; `is_text`: the
+        file's media type (`sourcekind.media_type_of` of its record), or, as before media types were
+        recorded, whether it is text (`text/plain`) or not (`application/octet-stream`)."""
         els: list[tuple[str, str]] = []
 
         def add(name, value):
@@ -110,7 +112,7 @@ class DublinCoreRecord:
         add("identifier", values.get("story_code"))
         add("identifier", encode_index_path(payload_path))
         add("type", "Text")
-        add("format", "text/plain" if is_text else "application/octet-stream")
+        add("format", is_text if isinstance(is_text, str) else "text/plain" if is_text else "application/octet-stream")
         add("language", values.get("language"))
         add("description", statement(statuses))
         return cls(payload_path, els, statuses)
