@@ -91,7 +91,11 @@ def process_file(relpath: str, abspath: str, payload_dest: str | None, record_de
                           len(data), problem, media_type=record.media_type)
     if room:
         from archiver.readingroom import item_entry
-        outcome.room_entry = item_entry(relpath, record.fields, decoded[0])
+        text = decoded[0] if record.media_type == PLAIN else None
+        if record.media_type == HTML:   # the page as its record's lines count it: with its charset
+            from archiver.textdecode import decode_as
+            text = decode_as(facts.head, record.encoding)
+        outcome.room_entry = item_entry(relpath, record.fields, text)
     return outcome, data
 
 

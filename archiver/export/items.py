@@ -119,7 +119,7 @@ def items(reader):
     loader): parsing every record with PyYAML would cost most of an export's time. Raises
     ArchiverError (exit 2) when the payload holds links or special files, or a file's record is
     missing or is not an archiver provenance record: a bag archiver cannot vouch for is not exported."""
-    from archiver.validate.consistency import read_fields
+    from archiver.validate.consistency import read_record
     files, refused = reader.payload_files()
     if refused:
         raise ArchiverError(f"the payload holds links or special files, which are not exported: "
@@ -132,7 +132,7 @@ def items(reader):
             raise ArchiverError(f"{record_rel}: no provenance record for {rel} (missing, or not a regular "
                                 f"file; run archiver validate)", reader.shown)
         try:
-            encoding, fields, statuses = read_fields(data)
+            _encoding, fields, statuses, kind = read_record(data)
         except ValueError as exc:
             raise ArchiverError(f"{record_rel}: not an archiver provenance record: {exc} "
                                 f"(run archiver validate)", reader.shown) from None
@@ -141,7 +141,7 @@ def items(reader):
             raise ArchiverError(f"{record_rel}: not an archiver provenance record: field {missing[0]!r} is "
                                 f"missing (run archiver validate)", reader.shown)
         values = {name: value for name, (value, _evidence) in fields.items() if value is not None}
-        yield Item(rel, size, DublinCoreRecord.from_values(rel, values, encoding is not None, statuses),
+        yield Item(rel, size, DublinCoreRecord.from_values(rel, values, kind, statuses),
                    values.get("story_code") or "", data, reader)
 
 

@@ -32,7 +32,7 @@ from urllib.parse import quote, unquote
 
 from archiver.bagreader import RECORDS
 from archiver.dublincore import DublinCoreRecord
-from archiver.validate.consistency import read_fields
+from archiver.validate.consistency import read_fields, read_record
 
 DEFAULT_REPOSITORY = "archiver"
 UNKNOWN_DATE = "1970-01-01"
@@ -176,8 +176,8 @@ class BagIndex:
         if data is None:
             return None
         try:
-            encoding, fields, statuses = read_fields(data)
+            _encoding, fields, statuses, kind = read_record(data)
         except ValueError:
             return None
         values = {name: value for name, (value, _evidence) in fields.items() if value is not None}
-        return DublinCoreRecord.from_values(item.path, values, encoding is not None, statuses)
+        return DublinCoreRecord.from_values(item.path, values, kind, statuses)
