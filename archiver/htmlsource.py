@@ -123,7 +123,7 @@ class _Lines:
 
 def _attrs(raw_tag: str) -> dict[str, str]:
     out = {}
-    for m in _ATTR.finditer(raw_tag, raw_tag.find(" ") + 1 if " " in raw_tag else len(raw_tag)):
+    for m in _ATTR.finditer(raw_tag, len(re.match(r"<[A-Za-z0-9]*", raw_tag).group())):
         name = m.group(1).lower()
         value = next((g for g in m.group(2, 3, 4) if g is not None), "")
         out.setdefault(name, html.unescape(value))
@@ -132,25 +132,44 @@ def _attrs(raw_tag: str) -> dict[str, str]:
 
 def _find_tag(lines: _Lines, el, attr: str | None, with_text: bool) -> Evidence | None:
     """Where element `el` stands in the text: (line, its tag as written) as an Evidence without a rule,
-    or None when it cannot be found (then no evidence, and no value, comes from it). With `attr`, the
-    tag must carry that attribute with the value lxml read; `with_text`: the quote runs on to the
-    closing tag (a <title>)."""
+    or None when it cannot be found (then no evidence, and no value, comes from it). The tag must
+    carry the attributes lxml read with the same values (`attr`, whose value is the evidence, and
+    those naming it: property, name, itemprop); `with_text`: the quote runs on to the closing tag (a
+    <title>).
+
+    libxml2 gives the line where a start tag ends, so the tag is sought in the 20 lines up to the end
+    of that line (the last one that fits), then after it."""
     tag = el.tag if isinstance(el.tag, str) else ""
     if not re.fullmatch(r"[a-z][a-z0-9]*", tag):
         return None
     text = lines.text
-    start = lines.offset_of(el.sourceline)
-    pattern = re.compile(rf"<{tag}(?=[\s/>])[^>]*>", re.I)
-    want = el.get(attr) if attr else None
-    for m in pattern.finditer(text, start, min(len(text), start + 65536)):
-        if attr is not None and _attrs(m.group()).get(attr) != want:
-            continue
-        end = m.end()
-        if with_text:
-            close = text.find(f"</{tag}", end, end + 4 * EVIDENCE_CHARS)
-            end = close if close >= 0 else end + EVIDENCE_CHARS
-        return Evidence(lines.line_at(m.start()), lines.quote(m.start(), end), "")
-    return None
+    sourceline = el.sourceline or 1
+    lo, hi = lines.offset_of(max(1, sourceline - 20)), lines.offset_of(sourceline + 1)
+    if hi <= lines.offset_of(sourceline):
+        hi = len(text)                     # the last line
+    pattern = re.compile(rf"<{tag}(?=[\s/>])[^>]{{0,{4 * MAX_VALUE}}}>", re.I)
+    want = {k: el.get(k) for k in (attr, "property", "name", "itemprop") if k and el.get(k) is not None}
+
+    def fits(m):
+        found = _attrs(m.group())
+        return all(found.get(k) == v for k, v in want.items())
+
+    m = None
+    for candidate in pattern.finditer(text, lo, hi):
+        if candidate.start() <= hi and fits(candidate):
+            m = candidate
+    if m is None:
+        m = next((c for c in pattern.finditer(text, hi, min(len(text), hi + 65536)) if fits(c)), None)
+    if m is None:
+        return None
+    begin, end = m.start(), m.end()
+    if attr is not None and "\n" in m.group():      # a tag over several lines: quote its attribute's
+        at = re.search(rf"(?<![\w-]){re.escape(attr)}\s*=", m.group(), re.I)
+        begin = m.start() + at.start() if at else begin
+    if with_text:
+        close = text.find(f"</{tag}", end, end + 4 * EVIDENCE_CHARS)
+        end = close if close >= 0 else end + EVIDENCE_CHARS
+    return Evidence(lines.line_at(begin), lines.quote(begin, end), "")
 
 
 def _clean(value) -> str | None:

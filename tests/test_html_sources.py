@@ -307,3 +307,16 @@ def test_the_payload_of_an_html_bag_is_byte_identical(tmp_path):
         assert hashlib.sha256((out / "data" / name).read_bytes()).digest() == hashlib.sha256(data).digest()
     assert record(out, "bridge.html")["source"]["encoding"] == "utf-16"
     assert_validates(out)
+
+
+def test_a_tag_over_several_lines_is_quoted_at_its_attribute_and_a_twin_tag_is_not_taken(tmp_path):
+    page = ('<!doctype html>\n<html\n  lang="fr">\n<head>\n'
+            '<meta name="twitter:title" content="Un titre sur plusieurs lignes">\n'
+            '<meta\n  property="og:title"\n  content="Un titre sur plusieurs lignes">\n'
+            '</head><body><p>Texte.</p></body></html>\n')
+    out = bag(tmp_path, {"fr.html": page.encode()})
+    doc = record(out, "fr.html")
+    assert doc["fields"]["title"]["evidence"] == [
+        {"line": 8, "text": 'content="Un titre sur plusieurs lignes">', "rule": "html.meta:og:title"}]
+    assert doc["fields"]["language"]["evidence"] == [{"line": 3, "text": 'lang="fr">', "rule": "html.lang"}]
+    assert_validates(out)
