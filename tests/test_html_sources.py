@@ -320,3 +320,13 @@ def test_a_tag_over_several_lines_is_quoted_at_its_attribute_and_a_twin_tag_is_n
         {"line": 8, "text": 'content="Un titre sur plusieurs lignes">', "rule": "html.meta:og:title"}]
     assert doc["fields"]["language"]["evidence"] == [{"line": 3, "text": 'lang="fr">', "rule": "html.lang"}]
     assert_validates(out)
+
+
+def test_an_ro_crate_export_names_each_file_by_its_media_type(tmp_path):
+    out = bag(tmp_path, {"a.html": ARTICLE.encode(), "b.pdf": PDF, "c.txt": b"Just a line of text\n"})
+    crate = tmp_path / "crate"
+    assert run("export", out, crate, "--to", "ro-crate").exit_code == 0
+    graph = {e["@id"]: e for e in json.loads((crate / "ro-crate-metadata.json").read_text())["@graph"]}
+    assert graph["data/a.html"]["encodingFormat"] == "text/html;charset=utf-8"
+    assert graph["data/b.pdf"]["encodingFormat"] == "application/pdf"
+    assert graph["data/c.txt"]["encodingFormat"] == "text/plain;charset=utf-8"
