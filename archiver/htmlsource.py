@@ -388,11 +388,10 @@ def _read_html(text: str) -> dict[str, Field]:
         outlet = c.by_field["outlet"][0][0] if c.by_field["outlet"] else None
         c.add("title", _strip_outlet(title, outlet), _find_tag(lines, el, None, True), "html.title")
         break
-    for el in root.iter("time"):
-        if el.get("datetime"):
-            c.add("published", _date(el.get("datetime")), _find_tag(lines, el, "datetime", False),
-                  "html.time[datetime]")
-            break
+    stamp = _publication_time(root)
+    if stamp is not None:
+        c.add("published", _date(stamp.get("datetime")), _find_tag(lines, stamp, "datetime", False),
+              "html.time[datetime]")
     fields = {name: c.field(name) for name in FIELD_NAMES}
     if any(f is None for f in fields.values()):
         visible = visible_lines(root)
@@ -402,6 +401,21 @@ def _read_html(text: str) -> dict[str, Field]:
             if f is None:
                 fields[name] = _mapped(found[name], visible, lines)
     return fields
+
+
+def _publication_time(root):
+    """The <time datetime> that dates the story: one marked so (itemprop datePublished, pubdate, a
+    class or id naming publication), else the first inside an <article>, else the page's only one. A
+    page with several and none marked (comments, related stories) gives none."""
+    times = [el for el in root.iter("time") if el.get("datetime")]
+    for el in times:
+        marks = " ".join(el.get(k) or "" for k in ("itemprop", "class", "id")).lower()
+        if el.get("pubdate") is not None or "datepublished" in marks or "publish" in marks:
+            return el
+    for el in times:
+        if any(a.tag == "article" for a in el.iterancestors()):
+            return el
+    return times[0] if len(times) == 1 else None
 
 
 def _date(raw: str | None) -> str | None:

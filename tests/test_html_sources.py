@@ -330,3 +330,19 @@ def test_an_ro_crate_export_names_each_file_by_its_media_type(tmp_path):
     assert graph["data/a.html"]["encodingFormat"] == "text/html;charset=utf-8"
     assert graph["data/b.pdf"]["encodingFormat"] == "application/pdf"
     assert graph["data/c.txt"]["encodingFormat"] == "text/plain;charset=utf-8"
+
+
+@pytest.mark.parametrize("body, published", [
+    ('<p><time datetime="2024-03-28">28 March</time></p>', "2024-03-28"),
+    ('<aside><time datetime="2023-01-01">old</time></aside><article><h1>Headline of the story here</h1>'
+     '<time datetime="2024-03-28T10:00">today</time></article>', "2024-03-28T10:00"),
+    ('<div class="comments"><time datetime="2024-04-02">c</time></div>'
+     '<span><time class="entry-published" datetime="2024-03-28">p</time></span>', "2024-03-28"),
+    ('<div><time datetime="2024-04-02">a comment</time><time datetime="2024-04-03">another</time></div>', None)])
+def test_a_time_element_dates_the_page_only_when_it_is_the_story_s(tmp_path, body, published):
+    page = f"<!DOCTYPE html>\n<html><head><title>A page</title></head>\n<body>\n{body}\n</body></html>\n"
+    doc = record(bag(tmp_path, {"t.html": page.encode()}), "t.html")
+    field = doc["fields"]["published"]
+    assert field["value"] == published
+    if published:
+        assert field["evidence"][0]["rule"] == "html.time[datetime]" and field["evidence"][0]["line"] == 4
