@@ -16,6 +16,8 @@ import zlib
 from pathlib import Path
 
 import jsonschema
+from hypothesis import given, settings
+from hypothesis import strategies as st
 import pytest
 import yaml
 
@@ -346,3 +348,31 @@ def test_a_time_element_dates_the_page_only_when_it_is_the_story_s(tmp_path, bod
     assert field["value"] == published
     if published:
         assert field["evidence"][0]["rule"] == "html.time[datetime]" and field["evidence"][0]["line"] == 4
+
+
+_PIECES = ["<title>", "</title>", "<meta property=\"og:title\" content=\"", "<meta name=\"author\" content=\"",
+           "<meta property=\"og:site_name\" content=\"", "\">", "<p>", "</p>", "<div>", "<br>", "<h1>", "</h1>",
+           "<time datetime=\"2024-03-28\">", "</time>", "<html lang=\"de\">", "<script>", "</script>",
+           "<script type=\"application/ld+json\">", "{\"@type\": \"NewsArticle\", \"headline\": \"",
+           "\"}", "&amp;", "&#x2028;", "Story Code: 1234", "28 March 2024", "By Ana Diaz",
+           "Ein langer Titel über die Stadt", "\n", "\r\n", "\u2028", "\x0c", " ", "\t", "<!-- c -->", "'", "\""]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=60))
+def test_every_html_evidence_is_on_the_line_it_cites(pieces):
+    """The validator's A012 promise, on pages made of tag and text pieces in any order."""
+    from archiver.htmlsource import read_html, visible_text_on
+    text = "<!DOCTYPE html>\n" + "".join(pieces)
+    lines = text.splitlines()
+    visible = None
+    for field in read_html(text).values():
+        for ev in field.evidence:
+            if ev.line is None:
+                continue
+            assert 1 <= ev.line <= len(lines), ev
+            if ev.rule.startswith("html."):
+                assert ev.text in lines[ev.line - 1], (ev, lines[ev.line - 1])
+            else:
+                visible = visible if visible is not None else visible_text_on(text)
+                assert any(ev.text in piece for piece in visible.get(ev.line, ())), (ev, visible)
