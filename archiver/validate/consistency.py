@@ -11,7 +11,9 @@ These checks catch that, for every payload file with a record:
 - each evidence line's text must be on that line of the payload file, decoded as the extractor
   decodes it (`archiver.textdecode.decode_head` over the same first `TEXT_LIMIT` bytes), compared as
   is or, failing that, both folded as the extractor folds a line (`archiver.extract.lines.normalise`:
-  a no-break space the extractor read as a space) (A012);
+  a no-break space the extractor read as a space) (A012). An HTML page (`source.media_type`
+  text/html) is decoded with the charset its record names, and the text extractor's evidence on it
+  is found in the visible text of the blocks that begin on the cited line (`archiver.htmlsource`);
 - the record's `fields` block must be readable for either of these (A010).
 
 They read every record and the head of every payload file, so they run in a full validation only,
