@@ -51,13 +51,30 @@ def media_type(head: bytes, text: str | None) -> str:
     return magic_type(head) or (PLAIN if text is not None else UNKNOWN_BINARY)
 
 
+# Office Open XML files are zip files; puremagic, reading bytes without the file, ranks every zip-based
+# format alike, so a zip's kind is told by the folder of its first entries (in their local headers).
+_OOXML = ((b"word/", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+          (b"xl/", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+          (b"ppt/", "application/vnd.openxmlformats-officedocument.presentationml.presentation"))
+_MIME = re.compile(r"[a-z0-9.+-]+/[a-zA-Z0-9.+-]+")
+
+
 def magic_type(head: bytes) -> str | None:
-    """The media type `puremagic` reads from a file's first bytes, or None."""
+    """The media type `puremagic` reads from a file's first bytes (its first choice; for a zip, see
+    _OOXML), or None."""
     if not head:
         return None
     try:
         import puremagic
-        found = puremagic.from_string(head, mime=True)
+        found = puremagic.magic_string(head)
     except Exception:  # noqa: BLE001 - puremagic raises PureError, and any guess may fail: not known
         return None
-    return found if isinstance(found, str) and re.fullmatch(r"[a-z0-9.+-]+/[a-zA-Z0-9.+-]+", found) else None
+    found = [m for m in found if isinstance(m.mime_type, str) and _MIME.fullmatch(m.mime_type)]
+    if not found:
+        return None
+    best = max(m.confidence for m in found)
+    if head.startswith(b"PK\x03\x04") and len({m.mime_type for m in found if m.confidence == best}) > 1:
+        names = head[:4096]
+        return next((kind for folder, kind in _OOXML if names[30:].startswith(folder) or b"\x00" + folder in names),
+                    "application/zip")
+    return found[0].mime_type          # puremagic's own first choice, as its from_string gives it

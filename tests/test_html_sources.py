@@ -376,3 +376,29 @@ def test_every_html_evidence_is_on_the_line_it_cites(pieces):
             else:
                 visible = visible if visible is not None else visible_text_on(text)
                 assert any(ev.text in piece for piece in visible.get(ev.line, ())), (ev, visible)
+
+
+def _zip(entries: dict[str, str]) -> bytes:
+    import io
+    import zipfile
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for name, text in entries.items():
+            z.writestr(name, text)
+    return buf.getvalue()
+
+
+def test_archives_and_office_files_are_named_by_their_content(tmp_path):
+    import gzip
+    files = {"a.bin": _zip({"notes.txt": "hello"}),
+             "b.bin": _zip({"[Content_Types].xml": "<Types/>", "word/document.xml": "<w:document/>"}),
+             "c.bin": gzip.compress(b"hello world " * 20),
+             "d.bin": b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01" + bytes(200),
+             "e.bin": bytes(range(256)) * 4}
+    out = bag(tmp_path, files)
+    kinds = {name: record(out, name)["source"]["media_type"] for name in files}
+    assert kinds == {"a.bin": "application/zip",
+                     "b.bin": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                     "c.bin": "application/x-gzip", "d.bin": "image/jpeg", "e.bin": "application/octet-stream"}
+    assert {name: dc_rows(out)[f"data/{name}"]["dc.format"] for name in files} == kinds
+    assert_validates(out)
