@@ -147,7 +147,8 @@ def _find_tag(lines: _Lines, el, attr: str | None, with_text: bool) -> Evidence 
     lo, hi = lines.offset_of(max(1, sourceline - 20)), lines.offset_of(sourceline + 1)
     if hi <= lines.offset_of(sourceline):
         hi = len(text)                     # the last line
-    pattern = re.compile(rf"<{tag}(?=[\s/>])[^>]{{0,{4 * MAX_VALUE}}}>", re.I)
+    # quoted values may hold ">"; each alternative starts with a different character: no backtracking
+    pattern = re.compile(rf"""<{tag}(?=[\s/>])(?:"[^"]{{0,{4 * MAX_VALUE}}}"|'[^']{{0,{4 * MAX_VALUE}}}'|[^'">]){{0,{4 * MAX_VALUE}}}>""", re.I)
     want = {k: el.get(k) for k in (attr, "property", "name", "itemprop") if k and el.get(k) is not None}
 
     def fits(m):

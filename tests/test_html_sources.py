@@ -402,3 +402,13 @@ def test_archives_and_office_files_are_named_by_their_content(tmp_path):
                      "c.bin": "application/x-gzip", "d.bin": "image/jpeg", "e.bin": "application/octet-stream"}
     assert {name: dc_rows(out)[f"data/{name}"]["dc.format"] for name in files} == kinds
     assert_validates(out)
+
+
+def test_a_quoted_greater_than_sign_does_not_end_the_tag(tmp_path):
+    page = ('<!DOCTYPE html>\n<html><head>\n<meta property="og:title" content="Profits > forecasts, says bank">\n'
+            "<meta property='og:site_name' content='The <Ledger>'>\n</head><body><p>Text.</p></body></html>\n")
+    doc = record(bag(tmp_path, {"gt.html": page.encode()}), "gt.html")
+    assert doc["fields"]["title"]["value"] == "Profits > forecasts, says bank"
+    assert doc["fields"]["title"]["evidence"][0]["line"] == 3
+    assert doc["fields"]["outlet"]["value"] == "The <Ledger>"
+    assert doc["fields"]["outlet"]["evidence"][0]["text"] == "<meta property='og:site_name' content='The <Ledger>'>"
