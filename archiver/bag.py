@@ -663,7 +663,7 @@ def _bag_chunk(chunk, bag_root, records_root, overrides, link, old_bag) -> list:
         name = encode_path("data/" + o.relpath)
         m256.append(f"{o.sha256}  {name}\n")
         m512.append(f"{o.sha512}  {name}\n")
-        dc = DublinCoreRecord.from_values("data/" + o.relpath, o.values, o.is_text, o.statuses,
+        dc = DublinCoreRecord.from_values("data/" + o.relpath, o.values, o.media_type or o.is_text, o.statuses,
                                           origin=o.origin)
         xml.append(xml_record(dc))
         csv_rows.append(csv_row(dc))

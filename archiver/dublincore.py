@@ -2,8 +2,8 @@
 
 Mapping from a provenance record: title → dc:title, byline → dc:creator, outlet → dc:publisher,
 published → dc:date (W3CDTF: a time is kept only with a known zone, which W3CDTF requires), story code
-and the payload path (`data/…`) → dc:identifier, dc:type `Text`, dc:format `text/plain` (or
-`application/octet-stream` for a file that is not text), dc:language. An unknown value is left out,
+and the payload path (`data/…`) → dc:identifier, dc:type `Text`, dc:format the file's media type
+(`text/plain`, `text/html`, `application/pdf`, ...: `archiver.sourcekind`), dc:language. An unknown value is left out,
 never written as "unknown".
 
 Where a page came from (the record's `origin` block, archiver.sources), when it was given: the URL
@@ -119,9 +119,11 @@ class DublinCoreRecord:
     origin: dict | None = None   # the record's origin block {url, retrieved, rights, by}, if any
 
     @classmethod
-    def from_values(cls, payload_path: str, values: dict, is_text: bool, statuses: dict,
+    def from_values(cls, payload_path: str, values: dict, is_text: bool | str, statuses: dict,
                     origin: dict | None = None) -> "DublinCoreRecord":
-        """`values`: {field: value} of the known values; `statuses` as in the class; `origin`: where
+        """`values`: {field: value} of the known values; `statuses` as in the class; `is_text`: the
+        file's media type (`sourcekind.media_type_of` of its record), or, as before media types were
+        recorded, whether it is text (`text/plain`) or not (`application/octet-stream`); `origin`: where
         the page came from (archiver.sources), as the record's origin block says."""
         origin = origin or {}
         els: list[tuple[str, str]] = []
@@ -139,7 +141,7 @@ class DublinCoreRecord:
         add("identifier", origin.get("url"))
         add("source", origin.get("url"))
         add("type", "Text")
-        add("format", "text/plain" if is_text else "application/octet-stream")
+        add("format", is_text if isinstance(is_text, str) else "text/plain" if is_text else "application/octet-stream")
         add("language", values.get("language"))
         add("rights", origin.get("rights"))
         add("description", statement(statuses))

@@ -135,7 +135,8 @@ def _evidence_lines(e: dict, highlight: bool) -> list[str]:
         label.append(clean(str(e["outcome"])) + (f" {_quoted(e['value'])}" if e.get("value") is not None else ""))
     if e.get("score") is not None:
         label.append(f"score {e['score']}")
-    where = f"line {e['line']}" if e.get("line") is not None else "whole text"
+    where = (f"line {e['line']}" if e.get("line") is not None
+             else "the file" if e.get("rule") == "source.not-text" else "whole text")
     out = [f"  {where} ({'; '.join(label)}): {_quoted(e.get('text', ''))}"]
     if e.get("line") is not None and not e["context"]:
         out.append(f"    (line {e['line']} is not in the payload's text)")

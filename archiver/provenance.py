@@ -11,6 +11,7 @@ import yaml
 
 from archiver import yamlout
 from archiver.model import ASSERTED, EXTRACTOR_NAME, EXTRACTOR_VERSION, FIELD_NAMES, Field
+from archiver.sourcekind import PLAIN
 
 RECORD_TYPE = "archiver/provenance/1"
 
@@ -24,6 +25,10 @@ class ProvenanceRecord:
     encoding: str | None
     fields: dict[str, Field]
     origin: dict | None = None    # where the page came from, as stated (archiver.sources); None: not given
+    # What the file is (archiver.sourcekind). Written only when it is not plain text, so that the record
+    # of a text file is what it always was; a record without it is text/plain, or, when its encoding is
+    # null, application/octet-stream (`sourcekind.media_type_of`).
+    media_type: str | None = None
 
     def to_dict(self) -> dict:
         out = {
@@ -34,6 +39,7 @@ class ProvenanceRecord:
                 "sha256": self.sha256,
                 "sha512": self.sha512,
                 "encoding": self.encoding,
+                **({"media_type": self.media_type} if self.media_type not in (None, PLAIN) else {}),
             },
             "extractor": {"name": EXTRACTOR_NAME, "version": EXTRACTOR_VERSION},
             "fields": {name: self.fields[name].to_dict() for name in FIELD_NAMES},
@@ -49,6 +55,7 @@ class ProvenanceRecord:
         out = ['record: "archiver/provenance/1"', "source:", f"  path: {q(self.path)}",
                f"  bytes: {self.size}", f'  sha256: "{self.sha256}"', f'  sha512: "{self.sha512}"',
                f"  encoding: {q(self.encoding) if self.encoding is not None else 'null'}",
+               *([f"  media_type: {q(self.media_type)}"] if self.media_type not in (None, PLAIN) else []),
                "extractor:", f'  name: "{EXTRACTOR_NAME}"', f'  version: "{EXTRACTOR_VERSION}"', "fields:"]
         for name in FIELD_NAMES:
             out.append(f"  {name}:")

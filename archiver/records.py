@@ -13,9 +13,10 @@ import stat
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from archiver.model import CORE_FIELD_NAMES, FIELD_NAMES, Field
+from archiver.model import CORE_FIELD_NAMES, FIELD_NAMES, Evidence, Field
 from archiver.newfiles import Recycled, finish, open_new
 from archiver.reader import read_source
+from archiver.sourcekind import HTML, PLAIN, media_type
 
 
 @dataclass
@@ -26,7 +27,7 @@ class FileOutcome:
     size: int
     sha256: str
     sha512: str
-    is_text: bool
+    is_text: bool                # decoded as text (an HTML page too)
     values: dict                 # field name -> value (str) for known values
     statuses: dict               # field name -> (status, rule or curator or None), for the index
     record_sha256: str
@@ -35,6 +36,7 @@ class FileOutcome:
     override_problem: str | None = None
     room_entry: str | None = None    # its line of the reading room's items.tsv (archiver.readingroom)
     origin: dict | None = None       # where the page came from (the record's origin block), for the index
+    media_type: str | None = None    # archiver.sourcekind: text/plain, text/html, application/pdf, ...
 
 
 def preload() -> None:
@@ -49,14 +51,24 @@ def build_record(facts, overrides: dict | None, decoded: tuple | None = None):
     from archiver.extract import extract
     from archiver.provenance import ProvenanceRecord
     text, encoding = decoded if decoded is not None else facts.decoded()
-    fields = extract(text) if text is not None else {name: Field.unknown() for name in FIELD_NAMES}
+    kind = media_type(facts.head, text)
+    if kind == HTML:
+        from archiver.htmlsource import decode_page, read_html
+        text, encoding = decode_page(facts.head, facts.complete, text, encoding)
+        fields = read_html(text)
+    elif kind == PLAIN:
+        fields = extract(text)
+    else:   # not text (or a PDF that is ASCII): nothing is read from it, and the record says why
+        encoding = None
+        why = [Evidence(None, kind, "source.not-text")]
+        fields = {name: Field.unknown(why) for name in FIELD_NAMES}
     problem = None
     if overrides:
         from archiver.overrides import apply_override
         problem = apply_override(fields, overrides, facts.sha256)
     origin = overrides.get("origin") if overrides else None
     return (ProvenanceRecord(facts.relpath, facts.size, facts.sha256, facts.sha512, encoding, fields,
-                             origin=origin),
+                             origin=origin, media_type=kind),
             problem)
 
 
@@ -79,11 +91,15 @@ def process_file(relpath: str, abspath: str, payload_dest: str | None, record_de
     statuses = {name: (record.fields[name].status, record.fields[name].attribution()) for name in CORE_FIELD_NAMES}
     outcome = FileOutcome(relpath, facts.size, facts.sha256, facts.sha512, record.encoding is not None,
                           values, statuses, hashlib.sha256(data).hexdigest(), hashlib.sha512(data).hexdigest(),
-                          len(data), problem)
+                          len(data), problem, media_type=record.media_type)
     outcome.origin = record.origin
     if room:
         from archiver.readingroom import item_entry
-        outcome.room_entry = item_entry(relpath, record.fields, decoded[0], record.origin)
+        text = decoded[0] if record.media_type == PLAIN else None
+        if record.media_type == HTML:   # the page as its record's lines count it: with its charset
+            from archiver.textdecode import decode_as
+            text = decode_as(facts.head, record.encoding)
+        outcome.room_entry = item_entry(relpath, record.fields, text, record.origin)
     return outcome, data
 
 

@@ -132,7 +132,7 @@ def items(reader):
             raise ArchiverError(f"{record_rel}: no provenance record for {rel} (missing, or not a regular "
                                 f"file; run archiver validate)", reader.shown)
         try:
-            encoding, fields, statuses, origin = read_record(data)
+            _encoding, fields, statuses, kind, origin = read_record(data)
         except ValueError as exc:
             raise ArchiverError(f"{record_rel}: not an archiver provenance record: {exc} "
                                 f"(run archiver validate)", reader.shown) from None
@@ -141,8 +141,7 @@ def items(reader):
             raise ArchiverError(f"{record_rel}: not an archiver provenance record: field {missing[0]!r} is "
                                 f"missing (run archiver validate)", reader.shown)
         values = {name: value for name, (value, _evidence) in fields.items() if value is not None}
-        yield Item(rel, size, DublinCoreRecord.from_values(rel, values, encoding is not None, statuses,
-                                                           origin=origin),
+        yield Item(rel, size, DublinCoreRecord.from_values(rel, values, kind, statuses, origin=origin),
                    values.get("story_code") or "", data, reader)
 
 

@@ -68,7 +68,7 @@ def write(reader, dest: Path, epoch: int) -> None:
             "@type": ["File", "NewsArticle"] if item.encoding is not None else "File",
             "sha256": hashlib.sha256(data).hexdigest(),
             "contentSize": str(len(data)),
-            "encodingFormat": _media_type(item.encoding),
+            "encodingFormat": _media_type(item.encoding, item.dc.first("format")),
         }
         if "title" in known:
             props["name"] = props["headline"] = known["title"]
@@ -127,11 +127,12 @@ def _software(info: dict) -> dict:
             "name": f"archiver {version}", "softwareVersion": version}
 
 
-def _media_type(encoding: str | None) -> str:
+def _media_type(encoding: str | None, kind: str = "text/plain") -> str:
+    """The file's media type (its dc:format), with the charset of a text file."""
     if encoding is None:
-        return "application/octet-stream"
-    charset = {"utf-8-sig": "utf-8"}.get(encoding, encoding)
-    return f"text/plain;charset={charset}"      # no space: the form roc-validator's MIME pattern accepts
+        return kind if kind and not kind.startswith("text/") else "application/octet-stream"
+    charset = {"utf-8-sig": "utf-8", "utf-16": "utf-16"}.get(encoding, encoding)
+    return f"{kind or 'text/plain'};charset={charset}"      # no space: the form roc-validator's MIME pattern accepts
 
 
 def _license(crate, ContextEntity, info: dict) -> str:

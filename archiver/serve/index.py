@@ -176,8 +176,8 @@ class BagIndex:
         if data is None:
             return None
         try:
-            encoding, fields, statuses, origin = read_record(data)
+            _encoding, fields, statuses, kind, origin = read_record(data)
         except ValueError:
             return None
         values = {name: value for name, (value, _evidence) in fields.items() if value is not None}
-        return DublinCoreRecord.from_values(item.path, values, encoding is not None, statuses, origin=origin)
+        return DublinCoreRecord.from_values(item.path, values, kind, statuses, origin=origin)

@@ -11,7 +11,9 @@ These checks catch that, for every payload file with a record:
 - each evidence line's text must be on that line of the payload file, decoded as the extractor
   decodes it (`archiver.textdecode.decode_head` over the same first `TEXT_LIMIT` bytes), compared as
   is or, failing that, both folded as the extractor folds a line (`archiver.extract.lines.normalise`:
-  a no-break space the extractor read as a space) (A012);
+  a no-break space the extractor read as a space) (A012). An HTML page (`source.media_type`
+  text/html) is decoded with the charset its record names, and the text extractor's evidence on it
+  is found in the visible text of the blocks that begin on the cited line (`archiver.htmlsource`);
 - the record's `fields` block must be readable for either of these (A010).
 
 They read every record and the head of every payload file, so they run in a full validation only,
@@ -35,6 +37,7 @@ from xml.parsers import expat
 from archiver.bagit_names import decode_index_path
 from archiver.dublincore import CSV_COLUMNS, CSV_LATER_COLUMNS, DC_NS, INDEX_NS, DublinCoreRecord, csv_row
 from archiver.model import CORE_FIELD_NAMES, FIELD_NAMES
+from archiver.sourcekind import HTML, media_type_of
 from archiver.validate.bagit_rules import _OPEN_FLAGS, BagState
 from archiver.validate.findings import Finding, finding
 
@@ -108,11 +111,11 @@ def _expected(root, rel: str) -> tuple[str, str] | None:
     """The texts xml_record and csv_row write for a payload file, from its record (None: unreadable)."""
     from archiver.dublincore import xml_record
     try:
-        encoding, fields, statuses, origin = read_record(_read(root, RECORDS + rel[len("data/"):] + ".yaml"))
+        _encoding, fields, statuses, kind, origin = read_record(_read(root, RECORDS + rel[len("data/"):] + ".yaml"))
     except (OSError, ValueError):
         return None
     values = {name: value for name, (value, _evidence) in fields.items() if value is not None}
-    dc = DublinCoreRecord.from_values(rel, values, encoding is not None, statuses, origin=origin)
+    dc = DublinCoreRecord.from_values(rel, values, kind, statuses, origin=origin)
     return xml_record(dc), csv_row(dc)
 
 
@@ -374,19 +377,23 @@ def _examine(root: str, rel: str, columns: tuple[str, ...]) -> tuple:
     except OSError:
         return rel, None, None, []          # B028 from the hashing
     try:
-        encoding, fields, statuses, origin = read_record(data)
+        encoding, fields, statuses, kind, origin = read_record(data)
     except FieldsError as exc:
         return rel, None, None, [finding("A010", record, detail=str(exc))]
     except ValueError:
         return rel, None, None, []          # the whole record cannot be read: A004 from archiver_rules
     values = {name: value for name, (value, _evidence) in fields.items() if value is not None}
-    dc = DublinCoreRecord.from_values(rel, values, encoding is not None, statuses, origin=origin)
+    dc = DublinCoreRecord.from_values(rel, values, kind, statuses, origin=origin)
     cells = _csv_cells(csv_row(dc))
     return (rel, _digest(xml_record(dc)), _csv_key(cells.get(c, "") for c in columns),
-            _check_evidence(root, rel, record, fields))
+            _check_evidence(root, rel, record, fields, encoding if kind == HTML else None))
 
 
-def _check_evidence(root: str, rel: str, record: str, fields: dict) -> list[Finding]:
+def _check_evidence(root: str, rel: str, record: str, fields: dict, html: str | None = None) -> list[Finding]:
+    """A012 findings of one record. `html`: the encoding of an HTML page's record, which decodes it
+    (the page may declare a charset that detection alone would not choose); evidence of the text
+    extractor there quotes the page's visible text (`archiver.htmlsource`), checked against the
+    visible text of the blocks that begin on the cited line."""
     cited = [(name, ev) for name, (_value, evidence) in fields.items() for ev in evidence
              if ev[0] is not None]
     if not cited:
@@ -397,8 +404,13 @@ def _check_evidence(root: str, rel: str, record: str, fields: dict) -> list[Find
         head = _read(root, rel, TEXT_LIMIT + 1)
     except OSError:
         return []                      # B028 from the hashing
-    text, _encoding = decode_head(head[:TEXT_LIMIT], len(head) <= TEXT_LIMIT)
+    if html is not None:
+        from archiver.textdecode import decode_as
+        text = decode_as(head[:TEXT_LIMIT], html)
+    else:
+        text, _encoding = decode_head(head[:TEXT_LIMIT], len(head) <= TEXT_LIMIT)
     lines = text.splitlines() if text is not None else []
+    visible = None
     found = []
     for name, (line, quoted) in cited:
         if text is None:
@@ -407,10 +419,21 @@ def _check_evidence(root: str, rel: str, record: str, fields: dict) -> list[Find
             why = f"the payload has {len(lines)} lines"
         elif _on_line(quoted, lines[line - 1]):
             continue
+        elif html is not None and _on_visible(quoted, line, visible := visible or _visible(text)):
+            continue
         else:
             why = f"line {line} reads {lines[line - 1][:120]!r}"
         found.append(finding("A012", record, field=name, line=line, text=quoted[:120], why=why))
     return found
+
+
+def _visible(text: str) -> dict[int, list[str]]:
+    from archiver.htmlsource import visible_text_on      # only for an HTML page's record (lxml)
+    return visible_text_on(text)
+
+
+def _on_visible(quoted: str, line: int, visible: dict[int, list[str]]) -> bool:
+    return any(_on_line(quoted, piece) for piece in visible.get(line, ()))
 
 
 def _on_line(quoted: str, line: str) -> bool:
@@ -479,13 +502,14 @@ def _field_pattern(pad: str, nested: bool) -> str:
 # it is read by the fast reader below (fields in any order; a repeated field goes to PyYAML).
 _OURS = re.compile(
     rf'record: "archiver/provenance/1"\nsource:\n  path: {_Q}\n  bytes: \d+\n'
-    rf'  sha256: "[0-9a-f]{{64}}"\n  sha512: "[0-9a-f]{{128}}"\n  encoding: {_OPT}\n'
+    rf'  sha256: "[0-9a-f]{{64}}"\n  sha512: "[0-9a-f]{{128}}"\n  encoding: {_OPT}\n(?:  media_type: {_Q}\n)?'
     rf'extractor:\n  name: {_Q}\n  version: {_Q}\n'
     rf'fields:\n(?:  [a-z_]+:\n{_field_pattern("    ", True)})*'
     rf'(?:origin:\n  url: {_OPT}\n  retrieved: {_OPT}\n  rights: {_OPT}\n  by: {_OPT}\n)?')
 # The origin block (archiver.sources), last in a record that has one.
 _ORIGIN = re.compile(rf"\norigin:\n  url: ({_OPT})\n  retrieved: ({_OPT})\n  rights: ({_OPT})\n  by: ({_OPT})\n\Z")
 _ENCODING = re.compile(rf"\n  encoding: ({_OPT})\n")
+_MEDIA_TYPE = re.compile(rf"\n  media_type: ({_Q})\n")
 # A field's first line, or an evidence line with a line number. Each starts with the line break
 # before it (a literal prefix lets the search skip ahead) and leaves the one after it to the next.
 _ITEMS = re.compile(rf"\n(?:  ([a-z_]+):\n    value: ({_OPT})(?=\n)| +- line: (\d+)\n +text: ({_Q})(?=\n))")
@@ -513,9 +537,10 @@ def read_fields(data: bytes) -> tuple[str | None, dict[str, tuple], dict[str, tu
     return read_record(data)[:3]
 
 
-def read_record(data: bytes) -> tuple[str | None, dict[str, tuple], dict[str, tuple], dict | None]:
-    """(the source's encoding, `record_fields`, `record_statuses`, `record_origin`) of a provenance
-    record's bytes.
+def read_record(data: bytes) -> tuple[str | None, dict[str, tuple], dict[str, tuple], str, dict | None]:
+    """(the source's encoding, `record_fields`, `record_statuses`, its media type: `source.media_type`,
+    or `sourcekind.media_type_of` for a record without one, `record_origin`) of a provenance record's
+    bytes.
 
     A record in archiver's own form is read by a regular expression over the whole of it and only
     what the checks need is taken out; any other form by yaml.safe_load. Raises FieldsError when the
@@ -536,7 +561,10 @@ def read_record(data: bytes) -> tuple[str | None, dict[str, tuple], dict[str, tu
         raise ValueError("nested too deeply") from exc
     if not isinstance(doc, dict) or not isinstance(doc.get("source"), dict):
         raise ValueError("not an archiver/provenance/1 record")
-    return doc["source"].get("encoding"), record_fields(doc), record_statuses(doc), record_origin(doc)
+    kind = doc["source"].get("media_type")
+    encoding = doc["source"].get("encoding")
+    return (encoding, record_fields(doc), record_statuses(doc),
+            media_type_of(encoding, kind if isinstance(kind, str) else None), record_origin(doc))
 
 
 def record_origin(doc: dict) -> dict | None:
@@ -566,7 +594,7 @@ def record_statuses(doc: dict) -> dict[str, tuple]:
     return out
 
 
-def _read_ours(text: str) -> tuple[str | None, dict[str, tuple], dict[str, tuple], dict | None]:
+def _read_ours(text: str) -> tuple[str | None, dict[str, tuple], dict[str, tuple], str, dict | None]:
     if _OURS.fullmatch(text) is None:
         raise _NotOurs
     fields: dict[str, tuple] = {}
@@ -601,8 +629,10 @@ def _read_ours(text: str) -> tuple[str | None, dict[str, tuple], dict[str, tuple
         m = _ORIGIN.search(text)
         if m is not None:
             origin = dict(zip(("url", "retrieved", "rights", "by"), map(_scalar, m.groups())))
-    return (_scalar(_ENCODING.search(text).group(1)),
-            {name: fields[name] for name in FIELD_NAMES if name in fields}, statuses, origin)
+    encoding = _scalar(_ENCODING.search(text).group(1))
+    kind = _MEDIA_TYPE.search(text, 0, text.find("\nextractor:") + 1)
+    return (encoding, {name: fields[name] for name in FIELD_NAMES if name in fields}, statuses,
+            media_type_of(encoding, _scalar(kind.group(1)) if kind else None), origin)
 
 
 def _scalar(text: str) -> str | None:
