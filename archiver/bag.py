@@ -26,6 +26,7 @@ from archiver.dublincore import XML_FOOTER, DublinCoreRecord, csv_header, csv_ro
 from archiver.errors import ArchiverError, OutputExistsError, OverrideError, SourceError
 from archiver.model import ARCHIVER_PROFILE_ID as PROFILE_ID
 from archiver.newfiles import Recycled, recyclable
+from archiver.outputlock import output_lock
 from archiver.reader import DIRECT_MIN
 from archiver.readingroom import ITEMS, ROOM_DIR, ReadingRoom
 from archiver.records import Carried, CarriedSpan, preload, process_chunk
@@ -198,11 +199,36 @@ def make_bag(source: str | os.PathLike, output: str | os.PathLike | None = None,
     source = Path(source)
     pool = _early_pool(source, output, update, verify, archive, jobs)
     try:
-        return _make_bag(started, source, output, force, info, jobs, overrides, follow_links_inside, archive,
-                         progress, update, verify, link, pool)
+        with _output_locked(_final_path(source, output, archive)):
+            return _make_bag(started, source, output, force, info, jobs, overrides, follow_links_inside,
+                             archive, progress, update, verify, link, pool)
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _final_path(source: Path, output, archive: str | None) -> Path:
+    """Where the run's result goes: OUTPUT, or OUTPUT.tar.gz / OUTPUT.zip with --archive."""
+    final = Path(output) if output is not None else default_output(source)
+    suffix = ARCHIVE_SUFFIX.get(archive or "")
+    if suffix and not final.name.endswith(suffix):
+        final = final.with_name(final.name + suffix)
+    return final
+
+
+@contextlib.contextmanager
+def _output_locked(final: Path):
+    """Hold OUTPUT's lock (archiver.outputlock) for the whole run; a parent directory made only for
+    it is removed again if the run leaves it empty."""
+    made = not final.parent.exists()
+    final.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with output_lock(final):
+            yield
+    finally:
+        if made:
+            with contextlib.suppress(OSError):
+                final.parent.rmdir()
 
 
 # An update usually changes a few files: one early worker handles them. Measured at 20,000 files, 1%

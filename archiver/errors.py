@@ -54,3 +54,9 @@ class CannotValidateError(ArchiverError):
     """validate could not run at all: no such path, unreadable, or a kind of file it does not read."""
 
     exit_code = EXIT_USAGE
+
+
+class OutputLockedError(ArchiverError):
+    """Another archiver run holds the lock of the same OUTPUT (or its lock file cannot be used)."""
+
+    exit_code = EXIT_USAGE

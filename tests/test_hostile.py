@@ -402,3 +402,37 @@ def test_records_of_a_source_1000_directories_deep_are_written(deep_tmp):
     assert run("manifest", src, "-o", out).exit_code == 0
     assert Path(out, *["d"] * DEPTH, "deep.txt.yaml").is_file()
     assert run("manifest", src, "-o", out, "--check").exit_code == 0
+
+
+# --- 9. one run per OUTPUT at a time ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("args", [["--update"], ["--force"]])
+def test_a_second_run_on_a_locked_output_is_refused_naming_lock_and_holder(seeds_copy, tmp_path, args):
+    import fcntl
+    out = tmp_path / "out" / "seeds"
+    assert run("bag", seeds_copy, "-o", out, "--quiet").exit_code == 0
+    before = sorted(p.name for p in out.parent.iterdir())
+    lock = out.parent / f".{out.name}.archiver-lock"
+    with open(lock, "w") as held:                # another run, writing this OUTPUT
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        held.write("4242\n")
+        held.flush()
+        result = run("bag", seeds_copy, "-o", out, "--quiet", *args)
+        assert result.exit_code == 2
+        assert str(lock) in result.stderr and "pid 4242" in result.stderr
+        assert sorted(p.name for p in out.parent.iterdir()) == sorted(before + [lock.name])
+    lock.unlink()
+    assert run("bag", seeds_copy, "-o", out, "--quiet", *args).exit_code == 0     # released: runs, and
+    assert sorted(p.name for p in out.parent.iterdir()) == sorted(                 # leaves no lock behind
+        set(before) | ({f".{out.name}.archiver-spare"} if args == ["--update"] else set()))
+
+
+def test_a_link_at_the_lock_files_name_is_never_followed(seeds_copy, tmp_path):
+    out = tmp_path / "out" / "seeds"
+    out.parent.mkdir()
+    victim = tmp_path / "precious.txt"
+    victim.write_bytes(b"keep\n")
+    (out.parent / f".{out.name}.archiver-lock").symlink_to(victim)
+    result = run("bag", seeds_copy, "-o", out, "--quiet")
+    assert result.exit_code == 2 and "lock file" in result.stderr
+    assert victim.read_bytes() == b"keep\n" and not out.exists()
