@@ -11,7 +11,6 @@ import contextlib
 import functools
 import hashlib
 import os
-import tempfile
 import time
 from array import array
 from dataclasses import dataclass, field
@@ -26,7 +25,7 @@ from archiver.dublincore import XML_FOOTER, DublinCoreRecord, csv_header, csv_ro
 from archiver.errors import ArchiverError, OutputExistsError, OverrideError, SourceError
 from archiver.model import ARCHIVER_PROFILE_ID as PROFILE_ID
 from archiver.newfiles import Recycled, recyclable
-from archiver.outputlock import output_lock
+from archiver.outputlock import make_partial, mark, output_lock, remove_stale_partials
 from archiver.reader import DIRECT_MIN
 from archiver.readingroom import ITEMS, ROOM_DIR, ReadingRoom
 from archiver.records import Carried, CarriedSpan, preload, process_chunk
@@ -224,6 +223,7 @@ def _output_locked(final: Path):
     final.parent.mkdir(parents=True, exist_ok=True)
     try:
         with output_lock(final):
+            remove_stale_partials(final)     # killed runs' (the lock says none is in use)
             yield
     finally:
         if made:
@@ -277,17 +277,20 @@ def _make_bag(started, source, output, force, info, jobs, overrides, follow_link
     deps = dependencies(overrides)
     carry = plan_reuse(final, corpus, deps) if update and not verify and final.is_dir() else None
     final.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.partial-", dir=final.parent))
+    tmp = make_partial(final)
     junk = None     # a spare that cannot be used, or what a patched spare let go: deleted at the end
     trash = None
     try:
         if carry is not None:
-            junk = Path(tempfile.mkdtemp(prefix=f".{final.name}.partial-", dir=final.parent))
-            if claim_spare(final, carry, deps, junk):
+            junk = make_partial(final, marked=False)      # empty: the spare is renamed over it
+            claimed = claim_spare(final, carry, deps, junk)
+            with contextlib.suppress(OSError):
+                mark(junk)
+            if claimed:
                 tmp, junk = junk, tmp       # the spare's tree is patched into the new bag
                 trash = _Trash(junk)
         elif not archive and os.path.lexists(spare_path(final)):
-            junk = Path(tempfile.mkdtemp(prefix=f".{final.name}.partial-", dir=final.parent))
+            junk = make_partial(final)
             with contextlib.suppress(OSError):    # stale: not of the bag about to be written
                 os.rename(spare_path(final), junk / "spare")
         bag_dir = tmp / output.name

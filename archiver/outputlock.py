@@ -16,13 +16,21 @@ import contextlib
 import fcntl
 import os
 import stat
+import tempfile
 from pathlib import Path
 from typing import Iterator
 
+from archiver.bagit_names import remove_tree
 from archiver.errors import OutputLockedError
+
+PARTIAL_MARKER = ".archiver-partial"    # in each temporary directory beside OUTPUT that archiver made
 
 def lock_path(final: Path) -> Path:
     return final.with_name(f".{final.name}.archiver-lock")
+
+
+def _partial_prefix(final: Path) -> str:
+    return f".{final.name}.partial-"
 
 
 @contextlib.contextmanager
@@ -71,3 +79,42 @@ def output_lock(final: Path) -> Iterator[None]:
             os.unlink(path)
         os.close(fd)
 
+
+
+def make_partial(final: Path, marked: bool = True) -> Path:
+    """A new temporary directory beside OUTPUT `final`, marked archiver's own (mark() it later when
+    it must be empty at first, to have a directory renamed over it)."""
+    tmp = Path(tempfile.mkdtemp(prefix=_partial_prefix(final), dir=final.parent))
+    if marked:
+        mark(tmp)
+    return tmp
+
+
+def mark(tmp: Path) -> None:
+    """Write archiver's marker, with this process's pid, into the temporary directory `tmp`."""
+    fd = os.open(tmp / PARTIAL_MARKER, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+    try:
+        os.write(fd, f"{os.getpid()}\n".encode("ascii"))
+    finally:
+        os.close(fd)
+
+
+def remove_stale_partials(final: Path) -> None:
+    """Remove the partial directories of OUTPUT `final` that killed runs left (call with the lock
+    held: no other run is using them). Only real directories holding archiver's marker, a regular
+    file, are removed; anything else with a look-alike name stays."""
+    prefix = _partial_prefix(final)
+    try:
+        entries = [e for e in os.scandir(final.parent) if e.name.startswith(prefix)]
+    except OSError:
+        return
+    for entry in entries:
+        try:
+            if not entry.is_dir(follow_symlinks=False):
+                continue
+            if not stat.S_ISREG(os.lstat(os.path.join(entry.path, PARTIAL_MARKER)).st_mode):
+                continue
+        except OSError:
+            continue
+        with contextlib.suppress(OSError):
+            remove_tree(Path(entry.path))

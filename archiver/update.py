@@ -51,6 +51,7 @@ from typing import Iterator
 
 from archiver import __version__
 from archiver.errors import ArchiverError
+from archiver.outputlock import PARTIAL_MARKER
 
 STATE_FORMAT = "archiver-state/7"
 # The old bag's files that hold one entry per payload file, in payload order.
@@ -379,7 +380,7 @@ def keep_spare(bag_dir: Path, old_tree: Path, carry: CarryOver) -> bool:
     if dirs is None:
         return False
     try:
-        for leftover in ("state", "dirs"):     # a claimed spare's own, if the update patched one
+        for leftover in ("state", "dirs", PARTIAL_MARKER):   # a claimed spare's own; the partial's mark
             if os.path.lexists(holder / leftover):
                 os.unlink(holder / leftover)
         if sorted(os.listdir(holder)) != [old_tree.name]:

@@ -436,3 +436,45 @@ def test_a_link_at_the_lock_files_name_is_never_followed(seeds_copy, tmp_path):
     result = run("bag", seeds_copy, "-o", out, "--quiet")
     assert result.exit_code == 2 and "lock file" in result.stderr
     assert victim.read_bytes() == b"keep\n" and not out.exists()
+
+
+# --- 10. partial directories a killed run left beside OUTPUT ----------------------------------------------
+
+@pytest.mark.parametrize("args", [[], ["--force"], ["--update"]])
+def test_stale_partials_archiver_marked_are_removed_and_look_alikes_kept(seeds_copy, tmp_path, args):
+    out = tmp_path / "out" / "seeds"
+    if args:
+        assert run("bag", seeds_copy, "-o", out, "--quiet").exit_code == 0
+    else:
+        out.parent.mkdir()
+    stale = out.parent / f".{out.name}.partial-k1ll3d"          # what a killed run leaves
+    (stale / out.name / "data").mkdir(parents=True)
+    (stale / out.name / "data" / "a.txt").write_text("half a bag\n")
+    (stale / ".archiver-partial").write_text("99999\n")
+    alike = out.parent / f".{out.name}.partial-mine"            # same pattern, not archiver's
+    (alike / "data").mkdir(parents=True)
+    (alike / "data" / "b.txt").write_text("someone's work\n")
+    faked = out.parent / f".{out.name}.partial-linked"          # a marker that is a link: not archiver's
+    faked.mkdir()
+    (faked / ".archiver-partial").symlink_to(tmp_path / "nowhere")
+    assert run("bag", seeds_copy, "-o", out, "--quiet", *args).exit_code == 0
+    assert not stale.exists()
+    assert (alike / "data" / "b.txt").read_text() == "someone's work\n"
+    assert (faked / ".archiver-partial").is_symlink()
+    assert not [p.name for p in out.parent.iterdir() if p.name.startswith(f".{out.name}.partial-")
+                and p not in (alike, faked)]
+    assert validate_json(out)[0] == 0
+
+
+def test_the_partial_of_a_run_in_progress_is_marked(seeds_copy, tmp_path, monkeypatch):
+    from archiver import bag
+    out = tmp_path / "out" / "seeds"
+    seen = []
+    write_bag = bag._write_bag
+
+    def look(corpus, bag_dir, *args, **kwargs):
+        seen.append((bag_dir.parent / ".archiver-partial").read_text())
+        return write_bag(corpus, bag_dir, *args, **kwargs)
+    monkeypatch.setattr(bag, "_write_bag", look)
+    assert run("bag", seeds_copy, "-o", out, "--quiet").exit_code == 0
+    assert seen == [f"{os.getpid()}\n"]
