@@ -60,3 +60,10 @@ class OutputLockedError(ArchiverError):
     """Another archiver run holds the lock of the same OUTPUT (or its lock file cannot be used)."""
 
     exit_code = EXIT_USAGE
+
+
+class WorkerDiedError(ArchiverError):
+    """A worker process died (killed) before finishing its work: nothing is written (`bag`: exit 1);
+    `validate` could not decide (exit 2)."""
+
+    exit_code = EXIT_INVALID

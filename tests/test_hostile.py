@@ -478,3 +478,50 @@ def test_the_partial_of_a_run_in_progress_is_marked(seeds_copy, tmp_path, monkey
     monkeypatch.setattr(bag, "_write_bag", look)
     assert run("bag", seeds_copy, "-o", out, "--quiet").exit_code == 0
     assert seen == [f"{os.getpid()}\n"]
+
+
+# --- 11. a worker process killed (the OOM killer's SIGKILL) ------------------------------------------------
+
+def die_in_a_worker(parent: int, func):
+    """`func`, except in a worker process (not `parent`), which is killed as the OOM killer would."""
+    def dying(*args, **kwargs):
+        if os.getpid() != parent:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return func(*args, **kwargs)
+    return dying
+
+
+def test_a_killed_worker_ends_bag_with_a_clear_error_and_nothing_left(tmp_path, monkeypatch, alarm):
+    from archiver import bag
+    src = corpus(tmp_path / "src", 100)           # 100 files and --jobs 2: read in worker processes
+    monkeypatch.setattr(bag, "process_chunk", die_in_a_worker(os.getpid(), bag.process_chunk))
+    out = tmp_path / "out" / "bag"
+    result = run("bag", src, "-o", out, "--jobs", "2")
+    assert result.exit_code == 1, result.stderr
+    assert "worker process died" in result.stderr and "Traceback" not in result.stderr
+    assert "BrokenProcessPool" not in result.stderr
+    assert leftovers(tmp_path / "out") == []
+
+
+def hash_chunk_dying_in_a_worker(*args):
+    # At module level, so that the pool can send it to a worker by name.
+    if os.getpid() != PARENT[0]:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return HASH_CHUNK[0](*args)
+
+
+PARENT, HASH_CHUNK = [], []
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_a_killed_worker_leaves_validate_undecided(tmp_path, monkeypatch, alarm, fmt):
+    from archiver.validate import hashing
+    bag = build(tmp_path / "bag", {f"{i:03d}.txt": f"file {i}\n".encode() for i in range(600)})
+    monkeypatch.setattr(sys.modules[__name__], "PARENT", [os.getpid()])
+    monkeypatch.setattr(sys.modules[__name__], "HASH_CHUNK", [hashing._hash_chunk])
+    monkeypatch.setattr(hashing, "_hash_chunk", hash_chunk_dying_in_a_worker)
+    result = run("validate", bag, "--jobs", "2", "--format", fmt)
+    assert result.exit_code == 2, result.stderr        # could not decide: neither valid nor invalid
+    assert "worker process died" in result.stderr and "Traceback" not in result.stderr
+    if fmt == "json":
+        assert json.loads(result.stdout)["bags"][0]["error"].startswith("a worker process died")
