@@ -525,3 +525,52 @@ def test_a_killed_worker_leaves_validate_undecided(tmp_path, monkeypatch, alarm,
     assert "worker process died" in result.stderr and "Traceback" not in result.stderr
     if fmt == "json":
         assert json.loads(result.stdout)["bags"][0]["error"].startswith("a worker process died")
+
+
+# --- 12. archives of many empty members: every member counts against the unpacking limits -------------
+
+def test_a_tar_of_many_empty_directories_is_refused_as_a_bomb_quickly(tmp_path, monkeypatch, alarm):
+    import io
+    import tarfile
+    from archiver import serialize
+    monkeypatch.setattr(serialize, "BASE_ALLOWANCE", 0)     # the byte limit: 10 times the archive's size
+    monkeypatch.setattr(serialize, "EXPANSION", 10)
+    path = tmp_path / "dirs.tar.gz"
+    with tarfile.open(path, "w:gz") as tar:
+        data = b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
+        ti = tarfile.TarInfo("bag/bagit.txt")
+        ti.size = len(data)
+        tar.addfile(ti, io.BytesIO(data))
+        for i in range(20_000):                                   # no bytes, but 20,000 directories
+            ti = tarfile.TarInfo(f"bag/data/{i:06d}")
+            ti.type = tarfile.DIRTYPE
+            tar.addfile(ti)
+    limit = path.stat().st_size * serialize.EXPANSION
+    assert limit < 1_000 * serialize.MEMBER_COST
+    made = []
+    make_dir = serialize._Unpacker.make_dir
+    monkeypatch.setattr(serialize._Unpacker, "make_dir", lambda self, name: made.append(name) or make_dir(self, name))
+    code, doc = validate_json(path)
+    assert code == 1
+    assert [f["code"] for f in doc["findings"]] == ["S005"]
+    assert f"more than {limit} bytes" in doc["findings"][0]["message"]
+    assert len(made) < 1_000                                      # refused early, not after making them all
+
+
+def test_a_zip_declaring_more_members_than_the_limit_is_refused_before_its_directory_is_read(tmp_path, monkeypatch):
+    import zipfile
+    from archiver import serialize
+    path = tmp_path / "many.zip"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("bag/bagit.txt", "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n")
+        for i in range(2_000):
+            zf.writestr(f"bag/data/{i:05d}.txt", "")          # empty files: no bytes at all
+    monkeypatch.setattr(serialize, "MAX_MEMBERS", 1_000)
+
+    def never(*args, **kwargs):
+        raise AssertionError("the central directory was read whole")
+    monkeypatch.setattr(zipfile.ZipFile, "_RealGetContents", never)
+    code, doc = validate_json(path)
+    assert code == 1
+    assert [f["code"] for f in doc["findings"]] == ["S007"]
+    assert "more than 1000 members" in doc["findings"][0]["message"]
