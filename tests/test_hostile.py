@@ -574,3 +574,24 @@ def test_a_zip_declaring_more_members_than_the_limit_is_refused_before_its_direc
     assert code == 1
     assert [f["code"] for f in doc["findings"]] == ["S007"]
     assert "more than 1000 members" in doc["findings"][0]["message"]
+
+
+# --- 13. a manifest naming a million missing files: findings capped per code -----------------------------
+
+@pytest.mark.parametrize("fast", [[], ["--fast"]])       # --fast reads the two manifests in worker processes
+def test_findings_of_one_code_are_capped_with_a_summary(tmp_path, monkeypatch, fast):
+    from archiver.validate import findings
+    monkeypatch.setattr(findings, "FINDINGS_PER_CODE", 100)
+    missing = 50_000
+    names = [f"data/missing-{i:06d}.txt" for i in range(missing)]
+    bag = build(tmp_path / "bag", {"a.txt": b"A"},
+                extra_lines={alg: [f"{digest(alg, b'')}  {n}" for n in names] for alg in ("sha256", "sha512")})
+    code, doc = validate_json(bag, *fast)
+    assert code == 1
+    b013 = [f for f in doc["findings"] if f["code"] == "B013"]
+    assert len(b013) == 101 and all(f["path"] in names for f in b013[:100])
+    assert b013[100] == {"code": "B013", "severity": "error", "path": None, "rule": "RFC 8493 §3",
+                         "message": f"and {2 * missing - 100:,} more findings of code B013, not listed "
+                                    "(only the first 100 of each code are)"}
+    text = run("validate", bag, *fast).stdout.splitlines()
+    assert len(text) == 102 and text[-2].startswith(f"ERROR B013 and {2 * missing - 100:,} more findings")
