@@ -22,7 +22,7 @@ from archiver import __version__
 from archiver.bagit_names import encode_path, makedirs, remove_tree
 from archiver.corpus import Corpus, discover
 from archiver.dublincore import XML_FOOTER, DublinCoreRecord, csv_header, csv_row, xml_header, xml_record
-from archiver.errors import ArchiverError, OutputExistsError, OverrideError, SourceError
+from archiver.errors import ArchiverError, OutputExistsError, OutputWriteError, OverrideError, SourceError
 from archiver.model import ARCHIVER_PROFILE_ID as PROFILE_ID
 from archiver.newfiles import Recycled, recyclable
 from archiver.outputlock import make_partial, mark, output_lock, remove_stale_partials
@@ -312,6 +312,9 @@ def _make_bag(started, source, output, force, info, jobs, overrides, follow_link
             if carry is not None and keep_spare(final, tmp / output.name, carry):
                 tmp = None
             write_state(final, corpus, deps, written.starts, lineage, written.gens, dirs, written.lengths)
+    except OutputWriteError as exc:
+        raise OutputWriteError(f"cannot write: {exc.message} (bagging {exc.path}); nothing was left "
+                               f"behind", str(final)) from exc
     finally:
         if trash is not None:
             trash.close()

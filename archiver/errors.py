@@ -67,3 +67,10 @@ class WorkerDiedError(ArchiverError):
     `validate` could not decide (exit 2)."""
 
     exit_code = EXIT_INVALID
+
+
+class OutputWriteError(ArchiverError):
+    """The output could not be written (disk full, file too large, read-only): the output is to blame,
+    not the source file being copied; nothing is left behind."""
+
+    exit_code = EXIT_INVALID

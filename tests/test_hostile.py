@@ -2,6 +2,7 @@
 real files and runs the real code path (the CLI, or the Python API where the CLI adds nothing)."""
 from __future__ import annotations
 
+import errno
 import json
 import os
 import signal
@@ -595,3 +596,33 @@ def test_findings_of_one_code_are_capped_with_a_summary(tmp_path, monkeypatch, f
                                     "(only the first 100 of each code are)"}
     text = run("validate", bag, *fast).stdout.splitlines()
     assert len(text) == 102 and text[-2].startswith(f"ERROR B013 and {2 * missing - 100:,} more findings")
+
+
+# --- 14. a write error on the output blames the output, not the source -----------------------------------
+
+class _FullDisk:
+    """A payload copy whose writes fail as on a full disk (or a file grown too large)."""
+
+    def __init__(self, fh, err: int):
+        self._fh, self._err = fh, err
+
+    def write(self, data):
+        raise OSError(self._err, os.strerror(self._err))
+
+    def __getattr__(self, name):
+        return getattr(self._fh, name)
+
+
+@pytest.mark.parametrize("err", [errno.ENOSPC, errno.EFBIG])
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_write_error_on_the_output_names_the_output_not_the_source(tmp_path, monkeypatch, alarm, err, jobs):
+    from archiver import reader
+    src = corpus(tmp_path / "src", 100)
+    open_new = reader.open_new
+    monkeypatch.setattr(reader, "open_new", lambda dest, recycled=None: _FullDisk(open_new(dest, recycled), err))
+    out = tmp_path / "out" / "bag"
+    result = run("bag", src, "-o", out, "--jobs", jobs)
+    assert result.exit_code == 1, result.stderr                   # the output could not be written (README)
+    assert result.stderr.startswith(f"archiver: error: {out}: cannot write: {os.strerror(err)}")
+    assert "cannot read" not in result.stderr
+    assert leftovers(tmp_path / "out") == []
