@@ -175,6 +175,7 @@ class _Unpacker:
         self.seen: set[str] = set()
         self.tops: set[str] = set()
         self.members = 0
+        self.top_file = False          # a file at the top: no bag, whatever else is there
         self.written = 0
         self.limit = archive_size * EXPANSION + BASE_ALLOWANCE
         self.limit_reason = f"{EXPANSION} times the archive's size"
@@ -208,6 +209,7 @@ class _Unpacker:
         top = key.split("/", 1)[0]
         if "/" not in key and kind == "file":
             self.tops.add(key + " (a file)")
+            self.top_file = True
         else:
             self.tops.add(top)
         if len(self.tops) > 1:
@@ -350,7 +352,7 @@ def open_serialized(path, tmp_parent=None):
             _unpack_zip(str(path), up)
         else:
             _unpack_tar(str(path), up)
-        if not up.findings and len(up.tops) != 1:
+        if not up.findings and (len(up.tops) != 1 or up.top_file):
             up.refuse("S004", None, found=", ".join(sorted(up.tops)) or "nothing")
         if up.findings:
             raise ArchiveRefused(up.findings)

@@ -626,3 +626,28 @@ def test_a_write_error_on_the_output_names_the_output_not_the_source(tmp_path, m
     assert result.stderr.startswith(f"archiver: error: {out}: cannot write: {os.strerror(err)}")
     assert "cannot read" not in result.stderr
     assert leftovers(tmp_path / "out") == []
+
+
+# --- 15. an archive whose only member is a file -----------------------------------------------------------
+
+@pytest.mark.parametrize("fmt", ["tar", "tar.gz", "zip"])
+def test_an_archive_of_one_file_is_not_one_top_level_directory(tmp_path, fmt):
+    import tarfile
+    import zipfile
+    path = tmp_path / f"single.{fmt}"
+    data = b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
+    (tmp_path / "bagit.txt").write_bytes(data)
+    if fmt == "zip":
+        with zipfile.ZipFile(path, "w") as zf:
+            zf.write(tmp_path / "bagit.txt", "bagit.txt")
+    else:
+        with tarfile.open(path, "w:gz" if fmt == "tar.gz" else "w") as tar:
+            tar.add(tmp_path / "bagit.txt", "bagit.txt")
+    result = run("validate", path)
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        "ERROR S004 the archive must hold exactly one top-level directory (found bagit.txt (a file)) [RFC 8493 §4.2]",
+        f"INVALID: {path}: 1 error, 0 warnings"]
+    code, doc = validate_json(path)
+    assert code == 1 and [(f["code"], f["path"]) for f in doc["findings"]] == [("S004", None)]
+    assert doc["path"] == str(path)
