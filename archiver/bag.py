@@ -311,7 +311,8 @@ def _make_bag(started, source, output, force, info, jobs, overrides, follow_link
             dirs = fingerprint(final, bag_dirs(parents)) or []
             if carry is not None and keep_spare(final, tmp / output.name, carry):
                 tmp = None
-            write_state(final, corpus, deps, written.starts, lineage, written.gens, dirs, written.lengths)
+            write_state(final, corpus, deps, written.starts, lineage, written.gens, dirs, written.lengths,
+                        ctimes=not link)
     except OutputWriteError as exc:
         raise OutputWriteError(f"cannot write: {exc.message} (bagging {exc.path}); nothing was left "
                                f"behind", str(final)) from exc

@@ -39,6 +39,7 @@ class SourceFile(NamedTuple):
     size: int
     mtime_ns: int
     inode: int
+    ctime_ns: int        # an edit in place that sets the mtime back still changes it
 
 
 @dataclass
@@ -154,7 +155,7 @@ def discover(source: str | os.PathLike, *, follow_links_inside: bool = False) ->
                     continue
                 if entry.name.startswith("."):
                     hidden.append(rel)
-                files.append(new_file((rel, entry.path, st.st_size, st.st_mtime_ns, st.st_ino)))
+                files.append(new_file((rel, entry.path, st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)))
             else:
                 refused.append(f"{rel} (not a regular file)")
     refused += _same_after_normalization(files)

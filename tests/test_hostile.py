@@ -651,3 +651,25 @@ def test_an_archive_of_one_file_is_not_one_top_level_directory(tmp_path, fmt):
     code, doc = validate_json(path)
     assert code == 1 and [(f["code"], f["path"]) for f in doc["findings"]] == [("S004", None)]
     assert doc["path"] == str(path)
+
+
+# --- 16. --update and a source file edited in place with its mtime set back -------------------------------
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_update_notices_an_edit_in_place_that_keeps_size_and_mtime(tmp_path, jobs):
+    src = corpus(tmp_path / "src", 100)
+    out = tmp_path / "out" / "bag"
+    assert run("bag", src, "-o", out, "--quiet", "--jobs", jobs).exit_code == 0
+    victim = src / "042.txt"
+    before = victim.stat()
+    new = victim.read_bytes().replace(b"Article 42", b"Editor 42!")
+    assert len(new) == before.st_size and new != victim.read_bytes()
+    with open(victim, "r+b") as fh:                 # in place: the same inode
+        fh.write(new)
+    os.utime(victim, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = victim.stat()
+    assert (after.st_ino, after.st_size, after.st_mtime_ns) == (before.st_ino, before.st_size, before.st_mtime_ns)
+    assert after.st_ctime_ns != before.st_ctime_ns
+    assert run("bag", src, "-o", out, "--quiet", "--update", "--jobs", jobs).exit_code == 0
+    assert (out / "data" / "042.txt").read_bytes() == new
+    assert validate_json(out)[0] == 0
