@@ -11,6 +11,7 @@ import contextlib
 import functools
 import hashlib
 import os
+import stat
 import time
 from array import array
 from dataclasses import dataclass, field
@@ -20,9 +21,9 @@ from typing import Callable
 
 from archiver import __version__
 from archiver.bagit_names import encode_path, makedirs, remove_tree
-from archiver.corpus import Corpus, discover
+from archiver.corpus import Corpus, check_output_place, discover
 from archiver.dublincore import XML_FOOTER, DublinCoreRecord, csv_header, csv_row, xml_header, xml_record
-from archiver.errors import ArchiverError, OutputExistsError, OutputWriteError, OverrideError, SourceError
+from archiver.errors import ArchiverError, OutputExistsError, OutputWriteError, OverrideError
 from archiver.model import ARCHIVER_PROFILE_ID as PROFILE_ID
 from archiver.newfiles import Recycled, recyclable
 from archiver.outputlock import make_partial, mark, output_lock, remove_stale_partials
@@ -171,13 +172,25 @@ def default_output(source: Path) -> Path:
     return Path("bags") / Path(os.path.abspath(source)).name
 
 
-def _check_output_place(source: Path, output: Path) -> None:
-    src = os.path.realpath(source)
-    out = os.path.realpath(output)
-    if os.path.commonpath([src, out]) == src:
-        raise SourceError("the output would be inside SOURCE; choose an OUTPUT outside it", str(output))
-    if os.path.commonpath([src, out]) == out:
-        raise SourceError("SOURCE is inside OUTPUT; replacing OUTPUT would destroy it", str(output))
+_ARCHIVE_MAGIC = {"tar.gz": (b"\x1f\x8b",), "zip": (b"PK\x03\x04", b"PK\x05\x06")}
+
+
+def _replaceable(final: Path, archive: str | None) -> bool:
+    """Whether what is at OUTPUT may be replaced: a directory (a bag: checked above), or with
+    `archive` a regular file that starts as such an archive does; never a link."""
+    if not archive:
+        return final.is_dir() and not final.is_symlink()
+    try:
+        fd = os.open(final, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        return False
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return False
+        head = os.read(fd, 4)
+    finally:
+        os.close(fd)
+    return head.startswith(_ARCHIVE_MAGIC[archive])
 
 
 def make_bag(source: str | os.PathLike, output: str | os.PathLike | None = None, *, force: bool = False,
@@ -262,12 +275,16 @@ def _make_bag(started, source, output, force, info, jobs, overrides, follow_link
         if output.name.endswith(suffix):
             output = output.with_name(output.name[: -len(suffix)])
         final = output.with_name(output.name + suffix)
-    _check_output_place(source, final)
+    check_output_place(source, final)
     if update and archive:
         raise ArchiverError("--update works on bag directories, not on --archive output")
     if final.is_dir() and not final.is_symlink() and not (final / "bagit.txt").is_file():
         # --force replaces a bag, never an arbitrary folder that happens to be in the way.
         raise OutputExistsError("exists and is not a bag (no bagit.txt); refusing to replace it", str(final))
+    if os.path.lexists(final) and not _replaceable(final, archive):
+        # ... nor a file (or a link) in the way: the bag is a directory, the serialized bag an archive.
+        raise OutputExistsError(f"exists and is not {'an archive' if archive else 'a bag directory'}; "
+                                f"refusing to replace it", str(final))
     if (final.exists() or final.is_symlink()) and not (force or update):
         raise OutputExistsError("already exists; use --force to replace it (or --update)", str(final))
     override_map = None

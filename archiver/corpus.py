@@ -171,3 +171,14 @@ def discover(source: str | os.PathLike, *, follow_links_inside: bool = False) ->
     # BagIt has no way to hold an empty directory; say so rather than drop it silently.
     warnings += [f"empty directory not bagged: {d}" for d in sorted(empty_dirs)]
     return Corpus(root, files, warnings)
+
+
+def check_output_place(source, output) -> None:
+    """Refuse an OUTPUT inside SOURCE (it would be walked, or hide files of it) or one that holds
+    SOURCE (replacing OUTPUT would destroy it): SourceError (exit 2) naming OUTPUT."""
+    src = os.path.realpath(source)
+    out = os.path.realpath(output)
+    if os.path.commonpath([src, out]) == src:
+        raise SourceError("the output would be inside SOURCE; choose an OUTPUT outside it", str(output))
+    if os.path.commonpath([src, out]) == out:
+        raise SourceError("SOURCE is inside OUTPUT; replacing OUTPUT would destroy it", str(output))

@@ -673,3 +673,57 @@ def test_update_notices_an_edit_in_place_that_keeps_size_and_mtime(tmp_path, job
     assert run("bag", src, "-o", out, "--quiet", "--update", "--jobs", jobs).exit_code == 0
     assert (out / "data" / "042.txt").read_bytes() == new
     assert validate_json(out)[0] == 0
+
+
+# --- 17. never delete what archiver did not make ---------------------------------------------------------
+
+@pytest.mark.parametrize("args", [["--force"], ["--update"]])
+def test_bag_refuses_to_replace_a_regular_file_at_output(seeds_copy, tmp_path, args):
+    out = tmp_path / "out" / "thesis.docx"
+    out.parent.mkdir()
+    out.write_bytes(b"a year of work\n")
+    result = run("bag", seeds_copy, "-o", out, "--quiet", *args)
+    assert result.exit_code == 2
+    assert f"{out}: exists and is not a bag directory; refusing to replace it" in result.stderr
+    assert out.read_bytes() == b"a year of work\n"
+    assert leftovers(out.parent) == ["thesis.docx"]
+
+
+@pytest.mark.parametrize("fmt", ["tar.gz", "zip"])
+def test_bag_archive_replaces_an_archive_but_not_another_file(seeds_copy, tmp_path, fmt):
+    out = tmp_path / "out" / "seeds"
+    assert run("bag", seeds_copy, "-o", out, "--quiet", "--archive", fmt).exit_code == 0
+    assert run("bag", seeds_copy, "-o", out, "--quiet", "--archive", fmt, "--force").exit_code == 0
+    final = tmp_path / "out" / f"seeds.{fmt}"
+    final.write_bytes(b"notes, not an archive\n")
+    result = run("bag", seeds_copy, "-o", out, "--quiet", "--archive", fmt, "--force")
+    assert result.exit_code == 2 and "is not an archive; refusing to replace it" in result.stderr
+    assert final.read_bytes() == b"notes, not an archive\n"
+
+
+def test_manifest_refuses_a_directory_of_files_archiver_did_not_write(seeds_copy, tmp_path):
+    out = tmp_path / "records"
+    assert run("manifest", seeds_copy, "-o", out).exit_code == 0
+    theirs = out / "settings.yaml"                      # a .yaml, but not a record
+    theirs.write_text("colour: blue\n")
+    result = run("manifest", seeds_copy, "-o", out)
+    assert result.exit_code == 2
+    assert "holds files that are not records archiver wrote (settings.yaml)" in result.stderr
+    assert theirs.read_text() == "colour: blue\n"
+    theirs.unlink()
+    assert run("manifest", seeds_copy, "-o", out).exit_code == 0   # records only: replaced
+
+
+def test_manifest_refuses_a_regular_file_as_its_output(seeds_copy, tmp_path):
+    out = tmp_path / "records"
+    out.write_text("not a directory\n")
+    result = run("manifest", seeds_copy, "-o", out)
+    assert result.exit_code == 2 and "is not a directory of records" in result.stderr
+    assert out.read_text() == "not a directory\n"
+
+
+def test_manifest_refuses_an_output_inside_source(seeds_copy, tmp_path):
+    before = sorted(p.name for p in seeds_copy.iterdir())
+    result = run("manifest", seeds_copy, "-o", seeds_copy / "records")
+    assert result.exit_code == 2 and "inside SOURCE" in result.stderr
+    assert sorted(p.name for p in seeds_copy.iterdir()) == before
