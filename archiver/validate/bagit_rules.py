@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from archiver.validate.findings import Finding, Findings, finding
+from archiver.validate.findings import Findings, finding
 
 VERSIONS = {"0.93", "0.94", "0.95", "0.96", "0.97", "1.0"}
 DIGEST_LENGTHS = {"md5": 32, "sha1": 40, "sha224": 56, "sha256": 64, "sha384": 96, "sha512": 128}
