@@ -12,7 +12,7 @@ import contextlib
 import functools
 import hashlib
 import os
-import tempfile
+import stat
 import time
 from array import array
 from dataclasses import dataclass, field
@@ -22,12 +22,13 @@ from typing import Callable
 
 from archiver import __version__
 from archiver.bagit_names import encode_path, makedirs, remove_tree
-from archiver.corpus import Corpus, discover
+from archiver.corpus import Corpus, check_output_place, discover
 from archiver.dublincore import XML_FOOTER, DublinCoreRecord, csv_header, csv_row, xml_header, xml_record
-from archiver.errors import ArchiverError, OutputExistsError, OverrideError, SourceError
+from archiver.errors import ArchiverError, OutputExistsError, OutputWriteError, OverrideError, SourceError
 from archiver.events import EVENTS, Changes, History
 from archiver.model import ARCHIVER_PROFILE_ID as PROFILE_ID
 from archiver.newfiles import Recycled, recyclable
+from archiver.outputlock import make_partial, mark, output_lock, remove_stale_partials
 from archiver.reader import DIRECT_MIN
 from archiver.readingroom import ITEMS, ROOM_DIR, ReadingRoom
 from archiver.records import Carried, CarriedSpan, preload, process_chunk
@@ -174,13 +175,25 @@ def default_output(source: Path) -> Path:
     return Path("bags") / Path(os.path.abspath(source)).name
 
 
-def _check_output_place(source: Path, output: Path) -> None:
-    src = os.path.realpath(source)
-    out = os.path.realpath(output)
-    if os.path.commonpath([src, out]) == src:
-        raise SourceError("the output would be inside SOURCE; choose an OUTPUT outside it", str(output))
-    if os.path.commonpath([src, out]) == out:
-        raise SourceError("SOURCE is inside OUTPUT; replacing OUTPUT would destroy it", str(output))
+_ARCHIVE_MAGIC = {"tar.gz": (b"\x1f\x8b",), "zip": (b"PK\x03\x04", b"PK\x05\x06")}
+
+
+def _replaceable(final: Path, archive: str | None) -> bool:
+    """Whether what is at OUTPUT may be replaced: a directory (a bag: checked above), or with
+    `archive` a regular file that starts as such an archive does; never a link."""
+    if not archive:
+        return final.is_dir() and not final.is_symlink()
+    try:
+        fd = os.open(final, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        return False
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return False
+        head = os.read(fd, 4)
+    finally:
+        os.close(fd)
+    return head.startswith(_ARCHIVE_MAGIC[archive])
 
 
 def make_bag(source: str | os.PathLike, output: str | os.PathLike | None = None, *, force: bool = False,
@@ -203,11 +216,37 @@ def make_bag(source: str | os.PathLike, output: str | os.PathLike | None = None,
     source = Path(source)
     pool = _early_pool(source, output, update, verify, archive, jobs)
     try:
-        return _make_bag(started, source, output, force, info, jobs, overrides, follow_links_inside, archive,
-                         progress, update, verify, link, pool, sources)
+        with _output_locked(_final_path(source, output, archive)):
+            return _make_bag(started, source, output, force, info, jobs, overrides, follow_links_inside,
+                             archive, progress, update, verify, link, pool, sources)
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _final_path(source: Path, output, archive: str | None) -> Path:
+    """Where the run's result goes: OUTPUT, or OUTPUT.tar.gz / OUTPUT.zip with --archive."""
+    final = Path(output) if output is not None else default_output(source)
+    suffix = ARCHIVE_SUFFIX.get(archive or "")
+    if suffix and not final.name.endswith(suffix):
+        final = final.with_name(final.name + suffix)
+    return final
+
+
+@contextlib.contextmanager
+def _output_locked(final: Path):
+    """Hold OUTPUT's lock (archiver.outputlock) for the whole run; a parent directory made only for
+    it is removed again if the run leaves it empty."""
+    made = not final.parent.exists()
+    final.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with output_lock(final):
+            remove_stale_partials(final)     # killed runs' (the lock says none is in use)
+            yield
+    finally:
+        if made:
+            with contextlib.suppress(OSError):
+                final.parent.rmdir()
 
 
 # An update usually changes a few files: one early worker handles them. Measured at 20,000 files, 1%
@@ -241,12 +280,16 @@ def _make_bag(started, source, output, force, info, jobs, overrides, follow_link
         if output.name.endswith(suffix):
             output = output.with_name(output.name[: -len(suffix)])
         final = output.with_name(output.name + suffix)
-    _check_output_place(source, final)
+    check_output_place(source, final)
     if update and archive:
         raise ArchiverError("--update works on bag directories, not on --archive output")
     if final.is_dir() and not final.is_symlink() and not (final / "bagit.txt").is_file():
         # --force replaces a bag, never an arbitrary folder that happens to be in the way.
         raise OutputExistsError("exists and is not a bag (no bagit.txt); refusing to replace it", str(final))
+    if os.path.lexists(final) and not _replaceable(final, archive):
+        # ... nor a file (or a link) in the way: the bag is a directory, the serialized bag an archive.
+        raise OutputExistsError(f"exists and is not {'an archive' if archive else 'a bag directory'}; "
+                                f"refusing to replace it", str(final))
     if (final.exists() or final.is_symlink()) and not (force or update):
         raise OutputExistsError("already exists; use --force to replace it (or --update)", str(final))
     override_map = None
@@ -257,17 +300,20 @@ def _make_bag(started, source, output, force, info, jobs, overrides, follow_link
     history = History(final if update and final.is_dir() else None)   # the old bag's events, read now
     carry = plan_reuse(final, corpus, deps) if update and not verify and final.is_dir() else None
     final.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.partial-", dir=final.parent))
+    tmp = make_partial(final)
     junk = None     # a spare that cannot be used, or what a patched spare let go: deleted at the end
     trash = None
     try:
         if carry is not None:
-            junk = Path(tempfile.mkdtemp(prefix=f".{final.name}.partial-", dir=final.parent))
-            if claim_spare(final, carry, deps, junk):
+            junk = make_partial(final, marked=False)      # empty: the spare is renamed over it
+            claimed = claim_spare(final, carry, deps, junk)
+            with contextlib.suppress(OSError):
+                mark(junk)
+            if claimed:
                 tmp, junk = junk, tmp       # the spare's tree is patched into the new bag
                 trash = _Trash(junk)
         elif not archive and os.path.lexists(spare_path(final)):
-            junk = Path(tempfile.mkdtemp(prefix=f".{final.name}.partial-", dir=final.parent))
+            junk = make_partial(final)
             with contextlib.suppress(OSError):    # stale: not of the bag about to be written
                 os.rename(spare_path(final), junk / "spare")
         bag_dir = tmp / output.name
@@ -288,7 +334,11 @@ def _make_bag(started, source, output, force, info, jobs, overrides, follow_link
             dirs = fingerprint(final, bag_dirs(parents)) or []
             if carry is not None and keep_spare(final, tmp / output.name, carry):
                 tmp = None
-            write_state(final, corpus, deps, written.starts, lineage, written.gens, dirs, written.lengths)
+            write_state(final, corpus, deps, written.starts, lineage, written.gens, dirs, written.lengths,
+                        ctimes=not link)
+    except OutputWriteError as exc:
+        raise OutputWriteError(f"cannot write: {exc.message} (bagging {exc.path}); nothing was left "
+                               f"behind", str(final)) from exc
     finally:
         if trash is not None:
             trash.close()

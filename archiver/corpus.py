@@ -39,6 +39,7 @@ class SourceFile(NamedTuple):
     size: int
     mtime_ns: int
     inode: int
+    ctime_ns: int        # an edit in place that sets the mtime back still changes it
 
 
 @dataclass
@@ -154,7 +155,7 @@ def discover(source: str | os.PathLike, *, follow_links_inside: bool = False) ->
                     continue
                 if entry.name.startswith("."):
                     hidden.append(rel)
-                files.append(new_file((rel, entry.path, st.st_size, st.st_mtime_ns, st.st_ino)))
+                files.append(new_file((rel, entry.path, st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)))
             else:
                 refused.append(f"{rel} (not a regular file)")
     refused += _same_after_normalization(files)
@@ -170,3 +171,14 @@ def discover(source: str | os.PathLike, *, follow_links_inside: bool = False) ->
     # BagIt has no way to hold an empty directory; say so rather than drop it silently.
     warnings += [f"empty directory not bagged: {d}" for d in sorted(empty_dirs)]
     return Corpus(root, files, warnings)
+
+
+def check_output_place(source, output) -> None:
+    """Refuse an OUTPUT inside SOURCE (it would be walked, or hide files of it) or one that holds
+    SOURCE (replacing OUTPUT would destroy it): SourceError (exit 2) naming OUTPUT."""
+    src = os.path.realpath(source)
+    out = os.path.realpath(output)
+    if os.path.commonpath([src, out]) == src:
+        raise SourceError("the output would be inside SOURCE; choose an OUTPUT outside it", str(output))
+    if os.path.commonpath([src, out]) == out:
+        raise SourceError("SOURCE is inside OUTPUT; replacing OUTPUT would destroy it", str(output))

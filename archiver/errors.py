@@ -60,3 +60,23 @@ class CannotValidateError(ArchiverError):
     """validate could not run at all: no such path, unreadable, or a kind of file it does not read."""
 
     exit_code = EXIT_USAGE
+
+
+class OutputLockedError(ArchiverError):
+    """Another archiver run holds the lock of the same OUTPUT (or its lock file cannot be used)."""
+
+    exit_code = EXIT_USAGE
+
+
+class WorkerDiedError(ArchiverError):
+    """A worker process died (killed) before finishing its work: nothing is written (`bag`: exit 1);
+    `validate` could not decide (exit 2)."""
+
+    exit_code = EXIT_INVALID
+
+
+class OutputWriteError(ArchiverError):
+    """The output could not be written (disk full, file too large, read-only): the output is to blame,
+    not the source file being copied; nothing is left behind."""
+
+    exit_code = EXIT_INVALID

@@ -7,13 +7,15 @@ source file), so that a repository can keep its records under version control an
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from archiver.bagit_names import makedirs, remove_tree
-from archiver.corpus import discover
+from archiver.corpus import check_output_place, discover
 from archiver.errors import ArchiverError, OverrideError
+from archiver.provenance import RECORD_TYPE
 from archiver.records import preload, process_chunk
 from archiver.workers import run_chunks
 
@@ -67,13 +69,46 @@ def _existing_records(out: Path) -> set[str]:
     return found
 
 
+RECORD_HEAD = f'record: "{RECORD_TYPE}"\n'.encode()
+
+
+def _not_records(out: Path, existing: set[str], limit: int = 5) -> list[str]:
+    """The first `limit` (in sorted order) of `existing` that are not records archiver wrote: not a
+    regular .yaml file starting as every record does (opened without following a link or waiting)."""
+    foreign = []
+    for rel in sorted(existing):
+        ours = False
+        if rel.endswith(".yaml"):
+            try:
+                fd = os.open(out.joinpath(*rel.split("/")), os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+            except OSError:
+                fd = None
+            if fd is not None:
+                try:
+                    ours = stat.S_ISREG(os.fstat(fd).st_mode) and os.read(fd, len(RECORD_HEAD)) == RECORD_HEAD
+                except OSError:
+                    pass
+                finally:
+                    os.close(fd)
+        if not ours:
+            foreign.append(rel)
+            if len(foreign) == limit:
+                break
+    return foreign
+
+
 def write_records(source, out, *, overrides=None, jobs=None, follow_links_inside=False, sources=None) -> int:
-    """Write every record under OUT, replacing what is there; returns the number of records."""
+    """Write every record under OUT, replacing what is there; returns the number of records.
+
+    Refuses (exit 2), writing nothing, an OUT inside SOURCE or holding it, an OUT that is not a
+    directory, and one holding anything but records archiver wrote: nothing else is ever deleted."""
     out = Path(out)
-    existing = _existing_records(out)
-    foreign = sorted(p for p in existing if not p.endswith(".yaml"))
+    check_output_place(source, out)
+    if os.path.lexists(out) and (out.is_symlink() or not out.is_dir()):
+        raise ArchiverError("exists and is not a directory of records; refusing to replace it", str(out))
+    foreign = _not_records(out, _existing_records(out))
     if foreign:
-        raise ArchiverError(f"holds files that are not records ({', '.join(foreign[:5])}); "
+        raise ArchiverError(f"holds files that are not records archiver wrote ({', '.join(foreign)}); "
                             "refusing to replace it", str(out))
     corpus, results = _records(source, overrides, jobs, follow_links_inside, sources)
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -22,7 +22,7 @@ import stat
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from archiver.errors import ArchiverError, SourceError, UnreadableFileError
+from archiver.errors import ArchiverError, OutputWriteError, SourceError, UnreadableFileError
 from archiver.newfiles import Recycled, finish, open_new
 from archiver.textdecode import decode_head
 
@@ -38,6 +38,10 @@ assert BLOCK >= TEXT_LIMIT and BLOCK % DIRECT_ALIGN == 0
 _O_DIRECT = getattr(os, "O_DIRECT", 0)
 _buffers: tuple | None = None   # this process's two aligned buffers (mmap memory is page-aligned)
 _SOURCE_FLAGS = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+# Errors only writing can cause: they are the output's, whichever file was being copied.
+_WRITE_ERRNOS = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EROFS}
 
 
 def _source_opener(path: str, flags: int) -> int:
@@ -64,7 +68,8 @@ def read_source(relpath: str, abspath: str, dest: str | None = None, link: bool 
     """Hash `abspath` in one read, copying it to `dest` (or hard-linking it with `link`) on the way;
     with `recycled`, the copy is written over that file, moved to `dest` (archiver.newfiles).
 
-    Raises UnreadableFileError naming the file when it cannot be read (or the copy cannot be written);
+    Raises UnreadableFileError naming the file when it cannot be read; OutputWriteError naming it when
+    its copy cannot be created or written (disk full, file too large: the output's fault);
     SourceError (bad input, exit 2) when the file is no longer a regular file of SOURCE: replaced, after
     SOURCE was walked, by a symbolic link (never followed) or a FIFO, socket or device (never read).
     """
@@ -88,7 +93,10 @@ def read_source(relpath: str, abspath: str, dest: str | None = None, link: bool 
                         raise SourceError("was replaced while it was being bagged; nothing was written",
                                           relpath)
                 else:
-                    out = open_new(dest, recycled)   # never through an existing file (it may be a link)
+                    try:
+                        out = open_new(dest, recycled)   # never through an existing file (it may be a link)
+                    except OSError as exc:
+                        raise OutputWriteError(exc.strerror or str(exc), relpath) from exc
             try:
                 block = src.read(BLOCK)
                 if (out is not None and recycled is None and len(block) == BLOCK
@@ -113,6 +121,8 @@ def read_source(relpath: str, abspath: str, dest: str | None = None, link: bool 
         if exc.errno == errno.ELOOP:
             raise SourceError("is a symbolic link now (replaced after SOURCE was walked), which is not "
                               "followed; nothing was written", relpath) from exc
+        if exc.errno in _WRITE_ERRNOS:
+            raise OutputWriteError(exc.strerror or str(exc), relpath) from exc
         if link and exc.errno == errno.EXDEV:
             raise ArchiverError("--link needs SOURCE and OUTPUT on the same file system", relpath) from exc
         raise UnreadableFileError(f"cannot read: {exc.strerror or exc}", relpath) from exc

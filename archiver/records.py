@@ -13,6 +13,7 @@ import stat
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from archiver.errors import OutputWriteError
 from archiver.model import CORE_FIELD_NAMES, FIELD_NAMES, Evidence, Field
 from archiver.newfiles import Recycled, finish, open_new
 from archiver.reader import read_source
@@ -84,9 +85,12 @@ def process_file(relpath: str, abspath: str, payload_dest: str | None, record_de
     record, problem = build_record(facts, overrides, decoded)
     data = record.to_yaml()
     if record_dest is not None:
-        with open_new(record_dest, recycled[1]) as out:   # never through an existing file (it may be a link)
-            out.write(data)
-            finish(out, recycled[1])
+        try:
+            with open_new(record_dest, recycled[1]) as out:   # never through an existing file (it may be a link)
+                out.write(data)
+                finish(out, recycled[1])
+        except OSError as exc:
+            raise OutputWriteError(f"{exc.strerror or exc}, writing its record", relpath) from exc
     values = {name: f.value for name, f in record.fields.items() if f.value is not None}
     statuses = {name: (record.fields[name].status, record.fields[name].attribution()) for name in CORE_FIELD_NAMES}
     outcome = FileOutcome(relpath, facts.size, facts.sha256, facts.sha512, record.encoding is not None,

@@ -9,8 +9,10 @@ Reading: members are streamed one by one into a private temporary directory (mod
 removed afterwards, whatever happens. A member with an absolute path, a '..' component, a drive or
 UNC path, a NUL, a link, a device or FIFO, a second copy, or outside the one top-level directory is
 refused, as is an archive that unpacks to more than the bag's Payload-Oxum (plus a margin for tag
-files) or, before bag-info.txt is seen, to more than a multiple of its own size: nothing is written
-outside the temporary directory and an archive bomb fills no disk.
+files) or, before bag-info.txt is seen, to more than a multiple of its own size (every member, a
+directory or an empty file too, counts MEMBER_COST bytes), or that holds more than MAX_MEMBERS members
+(a zip's count is read before its central directory): nothing is written outside the temporary
+directory and an archive bomb fills no disk.
 """
 from __future__ import annotations
 
@@ -38,6 +40,10 @@ MAX_MEMBERS = 2_000_000
 EXPANSION = 200              # before bag-info.txt is read: at most this many times the archive's size
 BASE_ALLOWANCE = 64 << 20    # ... plus this
 TAG_MARGIN_PER_FILE = 16 << 10
+# What every member costs on disk whatever its size (a directory's block, an inode), counted against
+# the byte limit: else an archive of millions of empty directories or files, a few bytes each once
+# compressed, unpacks to gigabytes of directories within the limit.
+MEMBER_COST = 4096
 
 
 class ArchiveRefused(Exception):
@@ -169,6 +175,7 @@ class _Unpacker:
         self.seen: set[str] = set()
         self.tops: set[str] = set()
         self.members = 0
+        self.top_file = False          # a file at the top: no bag, whatever else is there
         self.written = 0
         self.limit = archive_size * EXPANSION + BASE_ALLOWANCE
         self.limit_reason = f"{EXPANSION} times the archive's size"
@@ -181,6 +188,10 @@ class _Unpacker:
         self.members += 1
         if self.members > MAX_MEMBERS:
             self.refuse("S007", None, limit=MAX_MEMBERS)
+            raise ArchiveRefused(self.findings)
+        self.written += MEMBER_COST
+        if self.written > self.limit:
+            self.refuse("S005", None, limit=self.limit, reason=self.limit_reason)
             raise ArchiveRefused(self.findings)
         why = _unsafe(name)
         shown = name.encode("utf-8", "backslashreplace").decode("utf-8")
@@ -198,6 +209,7 @@ class _Unpacker:
         top = key.split("/", 1)[0]
         if "/" not in key and kind == "file":
             self.tops.add(key + " (a file)")
+            self.top_file = True
         else:
             self.tops.add(top)
         if len(self.tops) > 1:
@@ -237,7 +249,10 @@ class _Unpacker:
             m = _OXUM.search(head)
             if m:
                 # Now that the payload size is known, that is the bound (with room for tag files).
-                oxum = int(m.group(1)) + BASE_ALLOWANCE + int(m.group(2)) * TAG_MARGIN_PER_FILE
+                # Each payload file brings at most four members: itself, its record, and, at most,
+                # a directory for each.
+                oxum = (int(m.group(1)) + BASE_ALLOWANCE
+                        + int(m.group(2)) * (TAG_MARGIN_PER_FILE + 4 * MEMBER_COST))
                 if oxum < self.limit:
                     self.limit = oxum
                     self.limit_reason = "the bag's Payload-Oxum plus a margin for tag files"
@@ -290,8 +305,20 @@ def _zip_kind(info: zipfile.ZipInfo) -> str:
     return "file"
 
 
+def _zip_entries(path: str) -> int | None:
+    """The number of entries a zip's end record declares (zip64 too), or None if it has none: read
+    before its central directory is, which zipfile reads whole into memory (an object per entry)."""
+    with open(path, "rb") as fh:
+        end = zipfile._EndRecData(fh)   # noqa: SLF001 - the one reader of the end record; stable since 2.6
+    return None if end is None else end[zipfile._ECD_ENTRIES_TOTAL]
+
+
 def _unpack_zip(path: str, up: _Unpacker) -> None:
     try:
+        declared = _zip_entries(path)
+        if declared is not None and declared > MAX_MEMBERS:
+            up.refuse("S007", None, limit=MAX_MEMBERS)
+            raise ArchiveRefused(up.findings)
         with zipfile.ZipFile(path) as zf:
             for info in zf.infolist():
                 kind = _zip_kind(info)
@@ -325,7 +352,7 @@ def open_serialized(path, tmp_parent=None):
             _unpack_zip(str(path), up)
         else:
             _unpack_tar(str(path), up)
-        if not up.findings and len(up.tops) != 1:
+        if not up.findings and (len(up.tops) != 1 or up.top_file):
             up.refuse("S004", None, found=", ".join(sorted(up.tops)) or "nothing")
         if up.findings:
             raise ArchiveRefused(up.findings)

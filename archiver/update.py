@@ -2,13 +2,15 @@
 
 archiver keeps, beside each bag directory it writes, a small state file `.<bag name>.archiver-state`
 (outside the bag, so the bag stays byte-identical for the same input). It lists each source file's size,
-mtime and inode as they were when bagged, in the order the bag lists them, and the length in bytes of
+mtime, inode and ctime as they were when bagged, in the order the bag lists them, and the length in bytes of
 its entry in each of the bag's manifests, tag manifests, Dublin Core index and reading-room items
 (archiver.readingroom); what the records depended on (archiver's version, a digest of its code, the
 overrides and sources files' digests); and, for each of those seven files, where its first payload file's entry
 starts and its identity as written (inode, size, mtime and ctime).
 
-A file whose size, mtime and inode are unchanged is carried over: its payload and record are hard-linked
+A file whose size, mtime, inode and ctime are unchanged is carried over (ctime: an edit in place that
+keeps the size and sets the mtime back still changes it; with --link, where bagging itself links the
+source file and so changes its ctime, it is not recorded): its payload and record are hard-linked
 from the old bag into the new one (neither read nor copied), and its manifest, tag-manifest, Dublin
 Core and reading-room entries are copied as bytes from the old bag's files, read where the state's
 lengths put them. Those files are not parsed: their identity must match the state file (so they are
@@ -51,8 +53,9 @@ from typing import Iterator
 
 from archiver import __version__
 from archiver.errors import ArchiverError
+from archiver.outputlock import PARTIAL_MARKER
 
-STATE_FORMAT = "archiver-state/7"
+STATE_FORMAT = "archiver-state/8"
 # The old bag's files that hold one entry per payload file, in payload order.
 ENTRY_FILES = ("manifest-sha256.txt", "manifest-sha512.txt", "tagmanifest-sha256.txt",
                "tagmanifest-sha512.txt", "metadata/dublin-core.xml", "metadata/dublin-core.csv",
@@ -148,10 +151,10 @@ def _identity(st: os.stat_result) -> list[int]:
 
 # The state file: one line of JSON (the header), then binary columns, little-endian, one value per file
 # in bag order: the relative paths (UTF-8, each followed by NUL, which no path holds), then size,
-# mtime_ns, inode and generation (int64 each), then for each of ENTRY_FILES the length in bytes of the
+# mtime_ns, inode, generation and ctime_ns (int64 each; ctime -1: not recorded), then for each of ENTRY_FILES the length in bytes of the
 # file's entry there (uint32). Reading it costs a few milliseconds at 20,000 files, where JSON lists cost
 # 15-20 ms each time (an update reads two state files and writes one).
-_INTS = ("sizes", "mtimes", "inodes", "gens")
+_INTS = ("sizes", "mtimes", "inodes", "gens", "ctimes")
 _LITTLE = sys.byteorder == "little"
 
 
@@ -170,11 +173,12 @@ def _to_bytes(col: array) -> bytes:
 
 
 def write_state(bag_dir: Path, corpus, deps: dict, starts: dict[str, int], lineage: Lineage,
-                gens: array, dirs: list, lengths: dict[str, array]) -> None:
+                gens: array, dirs: list, lengths: dict[str, array], ctimes: bool = True) -> None:
     """`starts`: {name in ENTRY_FILES: offset of its first payload file's entry in the file as written,
     which is then at bag_dir/name}; `gens`: the generation in which each file's payload and record were
     written; `dirs`: the bag's fingerprint(); `lengths`: {name in ENTRY_FILES: the byte length of each
-    payload file's entry there}.
+    payload file's entry there}; `ctimes`: whether the source files' ctimes are recorded (not with
+    --link: linking a file changes its ctime).
 
     Written to a new file beside it, created exclusively under an unpredictable name (mkstemp:
     O_EXCL, never through a link planted at a name known in advance), then renamed into place."""
@@ -185,7 +189,8 @@ def write_state(bag_dir: Path, corpus, deps: dict, starts: dict[str, int], linea
     header = {**deps, "files": recorded, "lineage": lineage.ident, "generation": lineage.generation,
               "dirs": dirs, "count": len(files), "names": len(names)}
     columns = (_column("q", (f.size for f in files)), _column("q", (f.mtime_ns for f in files)),
-               _column("q", (f.inode for f in files)), _column("q", gens))
+               _column("q", (f.inode for f in files)), _column("q", gens),
+               _column("q", (f.ctime_ns if ctimes else -1 for f in files)))
     fd, tmp = tempfile.mkstemp(prefix=path.name + ".partial-", dir=path.parent)
     try:
         with open(fd, "wb") as out:
@@ -209,6 +214,7 @@ class _State:
     mtimes: array
     inodes: array
     gens: array
+    ctimes: array        # -1 where not recorded
     lengths: dict        # name in ENTRY_FILES -> array of each file's entry length there
 
 
@@ -388,11 +394,12 @@ def plan_reuse(bag_dir: Path, corpus, deps: dict) -> CarryOver | None:
     except OSError:
         return None
     old = {rel: k for k, rel in enumerate(state.names)}
-    sizes, mtimes, inodes = state.sizes, state.mtimes, state.inodes
+    sizes, mtimes, inodes, ctimes = state.sizes, state.mtimes, state.inodes, state.ctimes
     index = {}
     for f in corpus.files:
         k = old.get(f.relpath)
-        if k is not None and sizes[k] == f.size and mtimes[k] == f.mtime_ns and inodes[k] == f.inode:
+        if (k is not None and sizes[k] == f.size and mtimes[k] == f.mtime_ns and inodes[k] == f.inode
+                and ctimes[k] in (f.ctime_ns, -1)):
             index[f.relpath] = k
     return CarryOver(str(bag_dir), index, starts, state.lengths, state.gens, state.lineage, state.dirs,
                      unchanged_since(bag_dir, state.dirs))
@@ -444,7 +451,7 @@ def keep_spare(bag_dir: Path, old_tree: Path, carry: CarryOver) -> bool:
     if dirs is None:
         return False
     try:
-        for leftover in ("state", "dirs"):     # a claimed spare's own, if the update patched one
+        for leftover in ("state", "dirs", PARTIAL_MARKER):   # a claimed spare's own; the partial's mark
             if os.path.lexists(holder / leftover):
                 os.unlink(holder / leftover)
         if sorted(os.listdir(holder)) != [old_tree.name]:

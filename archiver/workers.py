@@ -16,7 +16,10 @@ import multiprocessing
 from collections import deque
 import os
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Callable, Iterable, Iterator
+
+from archiver.errors import WorkerDiedError
 
 CHUNK_FILES = 256
 CHUNK_BYTES = 16 << 20
@@ -116,6 +119,12 @@ def _pooled(func: Callable, groups: Iterable[list], args: tuple, pool: ProcessPo
             if nxt is not None:
                 pending.append(pool.submit(func, nxt, *args))
             yield from results
+    except BrokenProcessPool as exc:
+        # A worker was killed (the OOM killer's SIGKILL, say): its chunk is lost, and so is the run.
+        for fut in pending:
+            fut.cancel()
+        raise WorkerDiedError("a worker process died before finishing its files (killed, perhaps for "
+                              "lack of memory); try again, or with fewer --jobs") from exc
     except BaseException:
         for fut in pending:
             fut.cancel()

@@ -2,6 +2,7 @@
 real files and runs the real code path (the CLI, or the Python API where the CLI adds nothing)."""
 from __future__ import annotations
 
+import errno
 import json
 import os
 import signal
@@ -402,3 +403,327 @@ def test_records_of_a_source_1000_directories_deep_are_written(deep_tmp):
     assert run("manifest", src, "-o", out).exit_code == 0
     assert Path(out, *["d"] * DEPTH, "deep.txt.yaml").is_file()
     assert run("manifest", src, "-o", out, "--check").exit_code == 0
+
+
+# --- 9. one run per OUTPUT at a time ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("args", [["--update"], ["--force"]])
+def test_a_second_run_on_a_locked_output_is_refused_naming_lock_and_holder(seeds_copy, tmp_path, args):
+    import fcntl
+    out = tmp_path / "out" / "seeds"
+    assert run("bag", seeds_copy, "-o", out, "--quiet").exit_code == 0
+    before = sorted(p.name for p in out.parent.iterdir())
+    lock = out.parent / f".{out.name}.archiver-lock"
+    with open(lock, "w") as held:                # another run, writing this OUTPUT
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        held.write("4242\n")
+        held.flush()
+        result = run("bag", seeds_copy, "-o", out, "--quiet", *args)
+        assert result.exit_code == 2
+        assert str(lock) in result.stderr and "pid 4242" in result.stderr
+        assert sorted(p.name for p in out.parent.iterdir()) == sorted(before + [lock.name])
+    lock.unlink()
+    assert run("bag", seeds_copy, "-o", out, "--quiet", *args).exit_code == 0     # released: runs, and
+    assert sorted(p.name for p in out.parent.iterdir()) == sorted(                 # leaves no lock behind
+        set(before) | ({f".{out.name}.archiver-spare"} if args == ["--update"] else set()))
+
+
+def test_a_link_at_the_lock_files_name_is_never_followed(seeds_copy, tmp_path):
+    out = tmp_path / "out" / "seeds"
+    out.parent.mkdir()
+    victim = tmp_path / "precious.txt"
+    victim.write_bytes(b"keep\n")
+    (out.parent / f".{out.name}.archiver-lock").symlink_to(victim)
+    result = run("bag", seeds_copy, "-o", out, "--quiet")
+    assert result.exit_code == 2 and "lock file" in result.stderr
+    assert victim.read_bytes() == b"keep\n" and not out.exists()
+
+
+# --- 10. partial directories a killed run left beside OUTPUT ----------------------------------------------
+
+@pytest.mark.parametrize("args", [[], ["--force"], ["--update"]])
+def test_stale_partials_archiver_marked_are_removed_and_look_alikes_kept(seeds_copy, tmp_path, args):
+    out = tmp_path / "out" / "seeds"
+    if args:
+        assert run("bag", seeds_copy, "-o", out, "--quiet").exit_code == 0
+    else:
+        out.parent.mkdir()
+    stale = out.parent / f".{out.name}.partial-k1ll3d"          # what a killed run leaves
+    (stale / out.name / "data").mkdir(parents=True)
+    (stale / out.name / "data" / "a.txt").write_text("half a bag\n")
+    (stale / ".archiver-partial").write_text("99999\n")
+    alike = out.parent / f".{out.name}.partial-mine"            # same pattern, not archiver's
+    (alike / "data").mkdir(parents=True)
+    (alike / "data" / "b.txt").write_text("someone's work\n")
+    faked = out.parent / f".{out.name}.partial-linked"          # a marker that is a link: not archiver's
+    faked.mkdir()
+    (faked / ".archiver-partial").symlink_to(tmp_path / "nowhere")
+    assert run("bag", seeds_copy, "-o", out, "--quiet", *args).exit_code == 0
+    assert not stale.exists()
+    assert (alike / "data" / "b.txt").read_text() == "someone's work\n"
+    assert (faked / ".archiver-partial").is_symlink()
+    assert not [p.name for p in out.parent.iterdir() if p.name.startswith(f".{out.name}.partial-")
+                and p not in (alike, faked)]
+    assert validate_json(out)[0] == 0
+
+
+def test_the_partial_of_a_run_in_progress_is_marked(seeds_copy, tmp_path, monkeypatch):
+    from archiver import bag
+    out = tmp_path / "out" / "seeds"
+    seen = []
+    write_bag = bag._write_bag
+
+    def look(corpus, bag_dir, *args, **kwargs):
+        seen.append((bag_dir.parent / ".archiver-partial").read_text())
+        return write_bag(corpus, bag_dir, *args, **kwargs)
+    monkeypatch.setattr(bag, "_write_bag", look)
+    assert run("bag", seeds_copy, "-o", out, "--quiet").exit_code == 0
+    assert seen == [f"{os.getpid()}\n"]
+
+
+# --- 11. a worker process killed (the OOM killer's SIGKILL) ------------------------------------------------
+
+def die_in_a_worker(parent: int, func):
+    """`func`, except in a worker process (not `parent`), which is killed as the OOM killer would."""
+    def dying(*args, **kwargs):
+        if os.getpid() != parent:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return func(*args, **kwargs)
+    return dying
+
+
+def test_a_killed_worker_ends_bag_with_a_clear_error_and_nothing_left(tmp_path, monkeypatch, alarm):
+    from archiver import bag
+    src = corpus(tmp_path / "src", 100)           # 100 files and --jobs 2: read in worker processes
+    monkeypatch.setattr(bag, "process_chunk", die_in_a_worker(os.getpid(), bag.process_chunk))
+    out = tmp_path / "out" / "bag"
+    result = run("bag", src, "-o", out, "--jobs", "2")
+    assert result.exit_code == 1, result.stderr
+    assert "worker process died" in result.stderr and "Traceback" not in result.stderr
+    assert "BrokenProcessPool" not in result.stderr
+    assert leftovers(tmp_path / "out") == []
+
+
+def hash_chunk_dying_in_a_worker(*args):
+    # At module level, so that the pool can send it to a worker by name.
+    if os.getpid() != PARENT[0]:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return HASH_CHUNK[0](*args)
+
+
+PARENT, HASH_CHUNK = [], []
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_a_killed_worker_leaves_validate_undecided(tmp_path, monkeypatch, alarm, fmt):
+    from archiver.validate import hashing
+    bag = build(tmp_path / "bag", {f"{i:03d}.txt": f"file {i}\n".encode() for i in range(600)})
+    monkeypatch.setattr(sys.modules[__name__], "PARENT", [os.getpid()])
+    monkeypatch.setattr(sys.modules[__name__], "HASH_CHUNK", [hashing._hash_chunk])
+    monkeypatch.setattr(hashing, "_hash_chunk", hash_chunk_dying_in_a_worker)
+    result = run("validate", bag, "--jobs", "2", "--format", fmt)
+    assert result.exit_code == 2, result.stderr        # could not decide: neither valid nor invalid
+    assert "worker process died" in result.stderr and "Traceback" not in result.stderr
+    if fmt == "json":
+        assert json.loads(result.stdout)["bags"][0]["error"].startswith("a worker process died")
+
+
+# --- 12. archives of many empty members: every member counts against the unpacking limits -------------
+
+def test_a_tar_of_many_empty_directories_is_refused_as_a_bomb_quickly(tmp_path, monkeypatch, alarm):
+    import io
+    import tarfile
+    from archiver import serialize
+    monkeypatch.setattr(serialize, "BASE_ALLOWANCE", 0)     # the byte limit: 10 times the archive's size
+    monkeypatch.setattr(serialize, "EXPANSION", 10)
+    path = tmp_path / "dirs.tar.gz"
+    with tarfile.open(path, "w:gz") as tar:
+        data = b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
+        ti = tarfile.TarInfo("bag/bagit.txt")
+        ti.size = len(data)
+        tar.addfile(ti, io.BytesIO(data))
+        for i in range(20_000):                                   # no bytes, but 20,000 directories
+            ti = tarfile.TarInfo(f"bag/data/{i:06d}")
+            ti.type = tarfile.DIRTYPE
+            tar.addfile(ti)
+    limit = path.stat().st_size * serialize.EXPANSION
+    assert limit < 1_000 * serialize.MEMBER_COST
+    made = []
+    make_dir = serialize._Unpacker.make_dir
+    monkeypatch.setattr(serialize._Unpacker, "make_dir", lambda self, name: made.append(name) or make_dir(self, name))
+    code, doc = validate_json(path)
+    assert code == 1
+    assert [f["code"] for f in doc["findings"]] == ["S005"]
+    assert f"more than {limit} bytes" in doc["findings"][0]["message"]
+    assert len(made) < 1_000                                      # refused early, not after making them all
+
+
+def test_a_zip_declaring_more_members_than_the_limit_is_refused_before_its_directory_is_read(tmp_path, monkeypatch):
+    import zipfile
+    from archiver import serialize
+    path = tmp_path / "many.zip"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("bag/bagit.txt", "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n")
+        for i in range(2_000):
+            zf.writestr(f"bag/data/{i:05d}.txt", "")          # empty files: no bytes at all
+    monkeypatch.setattr(serialize, "MAX_MEMBERS", 1_000)
+
+    def never(*args, **kwargs):
+        raise AssertionError("the central directory was read whole")
+    monkeypatch.setattr(zipfile.ZipFile, "_RealGetContents", never)
+    code, doc = validate_json(path)
+    assert code == 1
+    assert [f["code"] for f in doc["findings"]] == ["S007"]
+    assert "more than 1000 members" in doc["findings"][0]["message"]
+
+
+# --- 13. a manifest naming a million missing files: findings capped per code -----------------------------
+
+@pytest.mark.parametrize("fast", [[], ["--fast"]])       # --fast reads the two manifests in worker processes
+def test_findings_of_one_code_are_capped_with_a_summary(tmp_path, monkeypatch, fast):
+    from archiver.validate import findings
+    monkeypatch.setattr(findings, "FINDINGS_PER_CODE", 100)
+    missing = 50_000
+    names = [f"data/missing-{i:06d}.txt" for i in range(missing)]
+    bag = build(tmp_path / "bag", {"a.txt": b"A"},
+                extra_lines={alg: [f"{digest(alg, b'')}  {n}" for n in names] for alg in ("sha256", "sha512")})
+    code, doc = validate_json(bag, *fast)
+    assert code == 1
+    b013 = [f for f in doc["findings"] if f["code"] == "B013"]
+    assert len(b013) == 101 and all(f["path"] in names for f in b013[:100])
+    assert b013[100] == {"code": "B013", "severity": "error", "path": None, "rule": "RFC 8493 §3",
+                         "message": f"and {2 * missing - 100:,} more findings of code B013, not listed "
+                                    "(only the first 100 of each code are)"}
+    text = run("validate", bag, *fast).stdout.splitlines()
+    assert len(text) == 102 and text[-2].startswith(f"ERROR B013 and {2 * missing - 100:,} more findings")
+
+
+# --- 14. a write error on the output blames the output, not the source -----------------------------------
+
+class _FullDisk:
+    """A payload copy whose writes fail as on a full disk (or a file grown too large)."""
+
+    def __init__(self, fh, err: int):
+        self._fh, self._err = fh, err
+
+    def write(self, data):
+        raise OSError(self._err, os.strerror(self._err))
+
+    def __getattr__(self, name):
+        return getattr(self._fh, name)
+
+
+@pytest.mark.parametrize("err", [errno.ENOSPC, errno.EFBIG])
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_write_error_on_the_output_names_the_output_not_the_source(tmp_path, monkeypatch, alarm, err, jobs):
+    from archiver import reader
+    src = corpus(tmp_path / "src", 100)
+    open_new = reader.open_new
+    monkeypatch.setattr(reader, "open_new", lambda dest, recycled=None: _FullDisk(open_new(dest, recycled), err))
+    out = tmp_path / "out" / "bag"
+    result = run("bag", src, "-o", out, "--jobs", jobs)
+    assert result.exit_code == 1, result.stderr                   # the output could not be written (README)
+    assert result.stderr.startswith(f"archiver: error: {out}: cannot write: {os.strerror(err)}")
+    assert "cannot read" not in result.stderr
+    assert leftovers(tmp_path / "out") == []
+
+
+# --- 15. an archive whose only member is a file -----------------------------------------------------------
+
+@pytest.mark.parametrize("fmt", ["tar", "tar.gz", "zip"])
+def test_an_archive_of_one_file_is_not_one_top_level_directory(tmp_path, fmt):
+    import tarfile
+    import zipfile
+    path = tmp_path / f"single.{fmt}"
+    data = b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
+    (tmp_path / "bagit.txt").write_bytes(data)
+    if fmt == "zip":
+        with zipfile.ZipFile(path, "w") as zf:
+            zf.write(tmp_path / "bagit.txt", "bagit.txt")
+    else:
+        with tarfile.open(path, "w:gz" if fmt == "tar.gz" else "w") as tar:
+            tar.add(tmp_path / "bagit.txt", "bagit.txt")
+    result = run("validate", path)
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        "ERROR S004 the archive must hold exactly one top-level directory (found bagit.txt (a file)) [RFC 8493 §4.2]",
+        f"INVALID: {path}: 1 error, 0 warnings"]
+    code, doc = validate_json(path)
+    assert code == 1 and [(f["code"], f["path"]) for f in doc["findings"]] == [("S004", None)]
+    assert doc["path"] == str(path)
+
+
+# --- 16. --update and a source file edited in place with its mtime set back -------------------------------
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_update_notices_an_edit_in_place_that_keeps_size_and_mtime(tmp_path, jobs):
+    src = corpus(tmp_path / "src", 100)
+    out = tmp_path / "out" / "bag"
+    assert run("bag", src, "-o", out, "--quiet", "--jobs", jobs).exit_code == 0
+    victim = src / "042.txt"
+    before = victim.stat()
+    new = victim.read_bytes().replace(b"Article 42", b"Editor 42!")
+    assert len(new) == before.st_size and new != victim.read_bytes()
+    with open(victim, "r+b") as fh:                 # in place: the same inode
+        fh.write(new)
+    os.utime(victim, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = victim.stat()
+    assert (after.st_ino, after.st_size, after.st_mtime_ns) == (before.st_ino, before.st_size, before.st_mtime_ns)
+    assert after.st_ctime_ns != before.st_ctime_ns
+    assert run("bag", src, "-o", out, "--quiet", "--update", "--jobs", jobs).exit_code == 0
+    assert (out / "data" / "042.txt").read_bytes() == new
+    assert validate_json(out)[0] == 0
+
+
+# --- 17. never delete what archiver did not make ---------------------------------------------------------
+
+@pytest.mark.parametrize("args", [["--force"], ["--update"]])
+def test_bag_refuses_to_replace_a_regular_file_at_output(seeds_copy, tmp_path, args):
+    out = tmp_path / "out" / "thesis.docx"
+    out.parent.mkdir()
+    out.write_bytes(b"a year of work\n")
+    result = run("bag", seeds_copy, "-o", out, "--quiet", *args)
+    assert result.exit_code == 2
+    assert f"{out}: exists and is not a bag directory; refusing to replace it" in result.stderr
+    assert out.read_bytes() == b"a year of work\n"
+    assert leftovers(out.parent) == ["thesis.docx"]
+
+
+@pytest.mark.parametrize("fmt", ["tar.gz", "zip"])
+def test_bag_archive_replaces_an_archive_but_not_another_file(seeds_copy, tmp_path, fmt):
+    out = tmp_path / "out" / "seeds"
+    assert run("bag", seeds_copy, "-o", out, "--quiet", "--archive", fmt).exit_code == 0
+    assert run("bag", seeds_copy, "-o", out, "--quiet", "--archive", fmt, "--force").exit_code == 0
+    final = tmp_path / "out" / f"seeds.{fmt}"
+    final.write_bytes(b"notes, not an archive\n")
+    result = run("bag", seeds_copy, "-o", out, "--quiet", "--archive", fmt, "--force")
+    assert result.exit_code == 2 and "is not an archive; refusing to replace it" in result.stderr
+    assert final.read_bytes() == b"notes, not an archive\n"
+
+
+def test_manifest_refuses_a_directory_of_files_archiver_did_not_write(seeds_copy, tmp_path):
+    out = tmp_path / "records"
+    assert run("manifest", seeds_copy, "-o", out).exit_code == 0
+    theirs = out / "settings.yaml"                      # a .yaml, but not a record
+    theirs.write_text("colour: blue\n")
+    result = run("manifest", seeds_copy, "-o", out)
+    assert result.exit_code == 2
+    assert "holds files that are not records archiver wrote (settings.yaml)" in result.stderr
+    assert theirs.read_text() == "colour: blue\n"
+    theirs.unlink()
+    assert run("manifest", seeds_copy, "-o", out).exit_code == 0   # records only: replaced
+
+
+def test_manifest_refuses_a_regular_file_as_its_output(seeds_copy, tmp_path):
+    out = tmp_path / "records"
+    out.write_text("not a directory\n")
+    result = run("manifest", seeds_copy, "-o", out)
+    assert result.exit_code == 2 and "is not a directory of records" in result.stderr
+    assert out.read_text() == "not a directory\n"
+
+
+def test_manifest_refuses_an_output_inside_source(seeds_copy, tmp_path):
+    before = sorted(p.name for p in seeds_copy.iterdir())
+    result = run("manifest", seeds_copy, "-o", seeds_copy / "records")
+    assert result.exit_code == 2 and "inside SOURCE" in result.stderr
+    assert sorted(p.name for p in seeds_copy.iterdir()) == before

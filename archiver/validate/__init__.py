@@ -76,4 +76,5 @@ def validate_bag_dir(root: Path, *, fast=False, profile=None, jobs=None, shown=N
     if serialization:
         summary["serialization"] = serialization
     findings = sorted(state.findings, key=lambda f: (f.severity != ERROR, f.path or "", f.code))
+    findings += state.findings.summaries()      # after the findings they continue
     return ValidationReport(shown or str(root), findings, summary)

@@ -120,14 +120,12 @@ FORK_INDEX_BYTES = 1 << 20
 def _check_indexes(state: BagState, payload: list[str] | None = None) -> list:
     """The findings of both Dublin Core indexes against the walk (nothing else of `state` changes).
     `payload`: the sorted payload files, if the caller has them already."""
-    mark = len(state.findings)
+    mark = state.findings.mark()
     if payload is None:
         payload = sorted(p for p in state.walk.files if p.startswith("data/"))
     _check_xml(state, payload)
     _check_csv(state, payload)
-    found = state.findings[mark:]
-    del state.findings[mark:]
-    return found
+    return state.findings.take(mark)
 
 
 class IndexCheck:

@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from archiver.validate.findings import Finding, finding
+from archiver.validate.findings import Findings, finding
 
 VERSIONS = {"0.93", "0.94", "0.95", "0.96", "0.97", "1.0"}
 DIGEST_LENGTHS = {"md5": 32, "sha1": 40, "sha224": 56, "sha256": 64, "sha384": 96, "sha512": 128}
@@ -40,7 +40,7 @@ class Walk:
 @dataclass
 class BagState:
     root: Path
-    findings: list[Finding] = field(default_factory=list)
+    findings: Findings = field(default_factory=Findings)
     version: str | None = None
     encoding: str = "utf-8"
     info: list[tuple[str, str]] = field(default_factory=list)
@@ -326,7 +326,7 @@ def read_manifest(state: BagState, manifest: str, algorithm: str, payload: bool)
     except OSError as exc:
         state.add("B028", manifest, detail=exc.strerror or str(exc))
         return entries
-    mark = len(state.findings)
+    mark = state.findings.mark()
     plan: list[tuple[str, str, bytes]] = []   # applied only if the whole manifest decodes
     length = DIGEST_LENGTHS.get(algorithm)
     match = _fast_line(length).match if length else None
@@ -386,11 +386,11 @@ def read_manifest(state: BagState, manifest: str, algorithm: str, payload: bool)
                 else:
                     pending.append(piece)
     except (UnicodeError, LookupError) as exc:   # UnicodeError: e.g. UTF-16 without a byte-order mark
-        del state.findings[mark:]
+        state.findings.rollback(mark)
         state.add("B025", manifest, encoding=state.encoding, detail=str(exc)[:120])
         return {}
     except OSError as exc:
-        del state.findings[mark:]
+        state.findings.rollback(mark)
         state.add("B028", manifest, detail=exc.strerror or str(exc))
         return {}
     for path, alg, digest in plan:
@@ -554,9 +554,9 @@ def _worth_forking(state: BagState, jobs: list) -> bool:
 def _read_alone(job: tuple) -> tuple[list, list]:
     state, payload_files = _FORKED
     rel, alg, is_payload = job
-    mark = len(state.findings)
+    mark = state.findings.mark()
     entries = read_manifest(state, rel, alg, payload=is_payload)
-    return state.findings[mark:], (_unlisted(payload_files, entries) if is_payload else [])
+    return state.findings.take(mark), (_unlisted(payload_files, entries) if is_payload else [])
 
 
 def _read_in_workers(state: BagState, jobs: list, payload_files: list) -> list:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from archiver.errors import EXIT_INVALID, EXIT_OK, EXIT_USAGE, CannotValidateError
+from archiver.errors import EXIT_INVALID, EXIT_OK, EXIT_USAGE, CannotValidateError, WorkerDiedError
 from archiver.validate.findings import ERROR
 from archiver.validate.report import ValidationReport
 
@@ -34,7 +34,8 @@ class Undecided:
 
 def validate_paths(paths, **options) -> list[ValidationReport | Undecided]:
     """Validate each of `paths` with `validate_path(path, **options)`; returns one outcome per path,
-    in order: a ValidationReport, or Undecided where validate_path raised CannotValidateError."""
+    in order: a ValidationReport, or Undecided where validate_path raised CannotValidateError (or a
+    worker process died)."""
     from archiver.validate import validate_path
     outcomes: list[ValidationReport | Undecided] = []
     for path in paths:
@@ -44,6 +45,8 @@ def validate_paths(paths, **options) -> list[ValidationReport | Undecided]:
             # A profile that cannot be used is named by its own path, not the bag's.
             same = exc.path is None or exc.path == str(path)
             outcomes.append(Undecided(str(path), exc.message if same else str(exc)))
+        except WorkerDiedError as exc:      # the bag was not judged: neither valid nor invalid
+            outcomes.append(Undecided(str(path), exc.message))
     return outcomes
 
 

@@ -7,6 +7,7 @@ the Dublin Core index agree with the payload), P — BagIt profile rules, S — 
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 ERROR = "error"
@@ -136,3 +137,76 @@ def finding(code: str, path: str | None = None, **fields) -> Finding:
     severity, rule, template = CODES[code]
     fields = {k: _Excerpt(v) if isinstance(v, str) and len(v) > EXCERPT else v for k, v in fields.items()}
     return Finding(code, severity, path, template.format(**fields), rule)
+
+
+FINDINGS_PER_CODE = 1000   # findings of one code kept; the rest are counted (a million missing files)
+
+
+class Findings(list):
+    """The findings of a validation: a list that keeps the first FINDINGS_PER_CODE findings of each
+    code and counts the rest (`dropped`), so that memory stays bounded whatever the bag holds.
+
+    A step that collects its own findings takes them with mark() and take(); take() gives a Findings
+    holding what it dropped too, and extend() carries that over, so nothing is lost from the count
+    (also across processes: a Findings pickles with its counts)."""
+
+    def __init__(self, items=(), cap: int | None = None):
+        super().__init__()
+        self.cap = FINDINGS_PER_CODE if cap is None else cap
+        self.kept: Counter = Counter()
+        self.dropped: Counter = Counter()
+        self.extend(items)
+
+    def append(self, f: Finding) -> None:
+        if self.kept[f.code] >= self.cap:
+            self.dropped[f.code] += 1
+            return
+        self.kept[f.code] += 1
+        super().append(f)
+
+    def extend(self, items) -> None:
+        for f in items:
+            self.append(f)
+        for code, n in getattr(items, "dropped", {}).items():
+            self.dropped[code] += n
+
+    def mark(self) -> tuple[int, Counter]:
+        return len(self), Counter(self.dropped)
+
+    def rollback(self, mark: tuple[int, Counter]) -> None:
+        """Forget every finding added since mark()."""
+        at, dropped = mark
+        for f in self[at:]:
+            self.kept[f.code] -= 1
+        del self[at:]
+        self.dropped = Counter(dropped)
+
+    def take(self, mark: tuple[int, Counter]) -> "Findings":
+        """The findings added since mark() (with what was dropped of them), removed from here."""
+        out = Findings(cap=self.cap)
+        list.extend(out, self[mark[0]:])
+        out.kept.update(f.code for f in out)
+        out.dropped = self.dropped - mark[1]
+        self.rollback(mark)
+        return out
+
+    def __reduce__(self):
+        # Not list's own: pickle would extend() the items before the counts exist.
+        return _rebuilt, (list(self), self.cap, dict(self.kept), dict(self.dropped))
+
+    def summaries(self) -> list[Finding]:
+        """One finding per code with findings dropped, saying how many (after those kept)."""
+        out = []
+        for code in sorted(self.dropped):
+            severity, rule, _ = CODES[code]
+            out.append(Finding(code, severity, None, f"and {self.dropped[code]:,} more findings of code {code}, "
+                               f"not listed (only the first {self.cap:,} of each code are)", rule))
+        return out
+
+
+def _rebuilt(items: list, cap: int, kept: dict, dropped: dict) -> Findings:
+    out = Findings(cap=cap)
+    list.extend(out, items)
+    out.kept.update(kept)
+    out.dropped.update(dropped)
+    return out

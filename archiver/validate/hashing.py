@@ -27,15 +27,15 @@ def _hash_chunk(chunk, root: str) -> list:
     if shared is None:
         return [_hash_file(root, rel, algorithms) for rel, algorithms, _size in chunk]
     state, listings, check_records, order = shared
-    mark = len(state.findings)
+    mark = state.findings.mark()
     unverified: set[str] = set()
     for i in chunk:
         algorithms = _algorithms(state, order[i], listings)
         if algorithms:
             _judge(state, listings, check_records, unverified, *_hash_file(root, order[i], algorithms))
-    out = [("finding", f) for f in state.findings[mark:]] + [("unverified", rel) for rel in unverified]
-    del state.findings[mark:]
-    return out
+    found = state.findings.take(mark)
+    out = [("finding", f) for f in found] + [("unverified", rel) for rel in unverified]
+    return out + [("dropped", found.dropped)] if found.dropped else out
 
 
 def _hash_file(root: str, rel: str, algorithms: tuple[str, ...]) -> tuple:
@@ -147,6 +147,8 @@ def verify(state: BagState, jobs: int | None, check_records: bool = False) -> No
                 state.findings.append(result[1])
             elif result[0] == "unverified":
                 state.records_unverified.add(result[1])
+            elif result[0] == "dropped":          # findings a worker counted but did not keep
+                state.findings.dropped.update(result[1])
             else:
                 _judge(state, listings, check_records, state.records_unverified, *result)
     finally:
