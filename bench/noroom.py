@@ -13,7 +13,7 @@ import archiver.bag
 import archiver.readingroom
 
 
-def _no_entry(relpath, fields, text) -> str:
+def _no_entry(relpath, fields, text, origin=None) -> str:
     return "{}\t\n"
 
 

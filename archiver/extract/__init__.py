@@ -145,6 +145,7 @@ def _same_date(precise: str, other: str) -> bool:
 _HAN = re.compile("[\u4e00-\u9fff]")
 _HANGUL = re.compile("[\uac00-\ud7af]")
 _ARABIC_SCRIPT = re.compile("[\u0600-\u06ff]")
+_WORD_THEN_STOP = re.compile(r"[^\W\d_]{3,}\.\s")
 _LONG_CJK_RUN = re.compile("[\u3040-\u30ff\u3400-\u9fff]{8,}")
 _LANGUAGES: ContextVar[tuple[str, ...] | None] = ContextVar("page_languages", default=None)
 
@@ -319,6 +320,8 @@ def _bare_name_bylines(title_cands: list, header: list, meta: set, byline_c: lis
             continue  # a line printed twice is a headline
         if bylines.ROLE_ALONE.match(c.line.text):
             continue  # "Transport Reporter": the role under the name, not a name
+        if _WORD_THEN_STOP.search(c.line.text):
+            continue  # "EFE. Zaragoza": an agency and a desk, not a name ("J. Smith" keeps its initial)
         below = header[c.index + 1]
         if not _stamp_like(below, meta):
             # "Jordan Whitfield" / "The Canadian Press" / "Published …"; "Tom Hollingsworth" / "4 min read" /
