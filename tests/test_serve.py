@@ -216,6 +216,19 @@ def test_a_generated_bag_of_2500_files_harvests_completely(tmp_path, schemas):
         assert len(known) == sum(pub is not None for pub in publishers.values()) < 2500
 
 
+def test_a_bag_of_20000_files_harvests_completely_with_every_response_schema_valid(tmp_path, schemas):
+    """Issue 15: a real harvester (sickle) harvests a 20,000-file bag completely across resumption
+    tokens; every response it receives is validated against the OAI-PMH and oai_dc schemas."""
+    src = generate(tmp_path / "big", 20000)
+    assert run("bag", src, "-o", tmp_path / "bag", "--quiet").exit_code == 0
+    titles = bag_titles(tmp_path / "bag")
+    assert len(titles) == 20000
+    with serving(tmp_path / "bag", page_size=1000) as s:
+        harvested, responses = harvest(s, schemas)
+        assert responses == 20                               # 19 resumption tokens
+        assert harvested == {s.index.identifier(s.index.item(p)): t for p, t in titles.items()}
+
+
 def test_a_zip_bag_is_served_from_its_archive(seeds_copy, tmp_path, schemas):
     assert run("bag", seeds_copy, "-o", tmp_path / "bag", "--archive", "zip", "--quiet").exit_code == 0
     with serving(tmp_path / "bag.zip", page_size=100) as s:
