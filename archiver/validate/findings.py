@@ -81,10 +81,10 @@ CODES: dict[str, tuple[str, str, str]] = {
     "P015": (ERROR, "BagIt Profiles: Payload-Files-Required", "the profile requires the payload file {name!r}"),
     "P016": (WARNING, "BagIt Profiles: BagIt-Profile-Identifier", "bag-info.txt names the profile {named!r}, not the one checked ({checked!r})"),
     # --- S: serialized bags (archives) ----------------------------------------------------------
-    "S001": (ERROR, "RFC 8493 §4.2 (archiver: safe unpacking)", "archive member has an unsafe path ({detail}); nothing was unpacked outside a private directory"),
+    "S001": (ERROR, "RFC 8493 §5.1 (archiver: safe unpacking)", "archive member has an unsafe path ({detail}); nothing was unpacked outside a private directory"),
     "S002": (ERROR, "archiver: safe unpacking", "archive member is a {kind}, which a bag may not hold"),
     "S003": (ERROR, "archiver: safe unpacking", "archive member appears more than once"),
-    "S004": (ERROR, "RFC 8493 §4.2", "the archive must hold exactly one top-level directory (found {found})"),
+    "S004": (ERROR, "BagIt draft 14 §4 (serialization; not in RFC 8493)", "the archive must hold exactly one top-level directory (found {found})"),
     "S005": (ERROR, "archiver: safe unpacking", "the archive unpacks to more than {limit} bytes ({reason}): refused as a possible archive bomb"),
     "S006": (ERROR, "archiver: safe unpacking", "the archive is corrupt or truncated: {detail}"),
     "S007": (ERROR, "archiver: safe unpacking", "the archive holds more than {limit} members: refused"),
