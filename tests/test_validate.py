@@ -165,6 +165,23 @@ def test_docs_validation_md_is_generated_from_the_table():
         "run: python -m archiver.validate.docs > docs/validation.md"
 
 
+def test_docs_rfc8493_md_is_generated_from_the_table():
+    from archiver.validate.docs import render_rfc8493
+    assert (REPO / "docs" / "rfc8493.md").read_text(encoding="utf-8") == render_rfc8493(), \
+        "run: python -m archiver.validate.docs rfc8493 > docs/rfc8493.md"
+
+
+def test_rfc8493_requirements_cite_known_codes_and_say_why_when_none():
+    from archiver.validate.findings import CODES, RFC8493
+    for section, level, requirement, found, note in RFC8493:
+        assert section.startswith("§") and level in {"MUST", "MUST NOT", "SHOULD", "RECOMMENDED"}, requirement
+        assert set(found) <= set(CODES), (requirement, sorted(set(found) - set(CODES)))
+        assert found or note, f"{requirement}: no code, so the note must say why it is not checked"
+    for code, (_, rule, _) in CODES.items():   # a B code cites the RFC; the dropped serialization section is not cited
+        assert not code.startswith("B") or "RFC 8493 §" in rule, code
+        assert "§4.2" not in rule, (code, "RFC 8493 §4 is examples; serialization was dropped after draft 14")
+
+
 from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
 
 TAG_NAMES = ["bagit.txt", "bag-info.txt", "manifest-sha256.txt", "tagmanifest-sha256.txt", "fetch.txt",

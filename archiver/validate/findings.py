@@ -4,6 +4,7 @@ Every finding `archiver validate` can report is listed here, once. `docs/validat
 from this table (`python -m archiver.validate.docs`) and a test keeps the two equal. Families:
 B — BagIt rules (RFC 8493; the section is cited), A — archiver's own rules (provenance records and
 the Dublin Core index agree with the payload), P — BagIt profile rules, S — serialized bags (archives).
+`RFC8493` maps each requirement of the RFC to the codes enforcing it; docs/rfc8493.md is made from it.
 """
 from __future__ import annotations
 
@@ -90,6 +91,110 @@ CODES: dict[str, tuple[str, str, str]] = {
     "S007": (ERROR, "archiver: safe unpacking", "the archive holds more than {limit} members: refused"),
 }
 
+
+# RFC 8493's requirements (MUST, MUST NOT, SHOULD, RECOMMENDED), paraphrased, by section, with the codes
+# that enforce each; docs/rfc8493.md is generated from this (`python -m archiver.validate.docs rfc8493`).
+# (section, level, requirement, codes, note): with no codes, the note says why the requirement is not
+# checked; with codes, it says what they leave out, if anything.
+RFC8493: list[tuple[str, str, str, tuple[str, ...], str]] = [
+    ("§2", "MUST", "a bag is a base directory holding bagit.txt, at least one payload manifest and data/",
+     ("B001", "B005", "B006"), ""),
+    ("§2.1.1", "MUST", "bagit.txt is present", ("B001",), ""),
+    ("§2.1.1", "MUST", "bagit.txt has exactly two lines, 'BagIt-Version: M.N' and "
+     "'Tag-File-Character-Encoding: ENCODING'", ("B002", "B003"),
+     "the order of the two lines is not checked, nor a third line of the same 'Name: value' form"),
+    ("§2.1.1", "MUST", "bagit.txt is encoded in UTF-8", ("B025",), ""),
+    ("§2.1.1", "MUST NOT", "bagit.txt begins with a byte-order mark", ("B031",), ""),
+    ("§2.1.1, §2.3", "SHOULD", "ENCODING is UTF-8 (for backwards compatibility it MAY be another registered "
+     "encoding)", ("B004", "B033"),
+     "another known character encoding is accepted without a warning, as the RFC allows; an unknown name "
+     "or a codec that is not a character encoding is reported"),
+    ("§2.1.2", "MUST", "the base directory contains a subdirectory named data", ("B005",), ""),
+    ("§2.1.3", "MUST", "a bag contains at least one payload manifest", ("B006",), ""),
+    ("§2.1.3", "MUST", "every payload manifest lists every payload file", ("B014",), ""),
+    ("§2.1.3", "MUST", "every payload manifest lists each payload file exactly once", ("B011", "B012"),
+     "a path listed twice is an error from BagIt 1.0 on (B011), a warning in older bags (B012)"),
+    ("§2.1.3, §2.2.1, §2.2.3", "MUST", "manifests are named manifest-ALG.txt and tagmanifest-ALG.txt; the "
+     "fetch file fetch.txt", (),
+     "a file named otherwise is not read as a manifest or fetch file, and nothing tells a "
+     "misnamed one from any other tag file"),
+    ("§2.1.3", "MUST", "each manifest line is a hexadecimal checksum, one or more spaces or tabs, and a "
+     "file path", ("B007", "B010"),
+     "md5sum's '*' before the name and a leading './' are read with a warning (B026, B027)"),
+    ("§2.1.3, §2.2.3", "MUST", "'/' is the path separator in a file path", (),
+     "'\\' is an ordinary character of a POSIX file name; a path that uses it as a separator "
+     "names no file and is reported as missing (B013)"),
+    ("§2.1.3", "MUST NOT", "a payload manifest references files outside the payload directory",
+     ("B008", "B009"), ""),
+    ("§2.1.3", "MUST", "LF, CR and % in a file path are percent-encoded", (),
+     "names are decoded (%0A, %0D, and from 1.0 %25); a '%' that starts no escape is read as "
+     "itself, and a name that then matches no file is B013"),
+    ("§2.1.3", "MUST NOT", "a manifest references a directory", ("B013",),
+     "a directory is not a file of the bag, so a manifest line naming one is reported as missing"),
+    ("§2.2.1", "MUST NOT", "a tag manifest lists payload files", ("B030",), ""),
+    ("§2.2.1", "MUST", "a tag manifest has the form of a payload manifest", ("B007", "B008", "B010"), ""),
+    ("§2.2.2", "MUST", "a bag-info.txt element is a label, a colon, a space or tab and a value; a value may "
+     "continue on indented lines", ("B017",),
+     "the single space or tab after the colon is not checked (bags before 1.0 may have more)"),
+    ("§2.2.2", "MUST NOT", "a label contains a colon, CR or LF, or starts or ends with whitespace", ("B017",),
+     "a label ending in whitespace is accepted (the whitespace is stripped)"),
+    ("§2.2.2", "MUST", "implementations accept several spaces or tabs around the colon in bags before 1.0", (),
+     "a rule for the validator, which meets it: whitespace around the colon is stripped in every version"),
+    ("§2.2.2", "MUST", "the order of the metadata elements is preserved", (),
+     "a rule for tools that edit bag-info.txt; validation changes nothing"),
+    ("§2.2.2", "RECOMMENDED", "bag-info.txt lines do not exceed 79 characters", (),
+     "advice for people writing the file; a longer line is valid"),
+    ("§2.2.2", "MUST", "Payload-Oxum, if present, is 'OctetCount.StreamCount' and states the payload's "
+     "octets and files", ("B016", "B018"), ""),
+    ("§2.2.2", "MUST NOT", "Payload-Oxum is present more than once", (),
+     "the first Payload-Oxum is the one compared, a second one is not reported"),
+    ("§2.2.2", "MUST", "implementations verify the checksums before proclaiming a bag valid (Payload-Oxum is "
+     "only an optimization)", ("B015",),
+     "validate --fast verifies no checksum; its report says so (\"checked\": \"fast\")"),
+    ("§2.2.3", "MUST", "every file listed in fetch.txt is listed in every payload manifest", ("B014", "B023"),
+     "reported through the file: B023 while it is absent, B014 once present and not listed"),
+    ("§2.2.3", "MUST NOT", "fetch.txt lists tag files", ("B024",), ""),
+    ("§2.2.3", "MUST", "each fetch.txt line is 'url length filepath' separated by whitespace, length a "
+     "number or '-'", ("B024",), "the url is not checked to be an absolute URI (archiver never fetches)"),
+    ("§2.2.4", "MUST", "other tag files listed in a tag manifest are checksum-verified, and their content is "
+     "otherwise ignored", ("B015",),
+     "archiver's own metadata/ tag files are read (A codes) only in bags that name archiver's profile"),
+    ("§2.3", "MUST", "each line of a text tag file ends in LF, CR or CRLF", (),
+     "any line break is accepted, and the last line needs none"),
+    ("§2.3", "MUST", "text tag files other than bagit.txt are encoded in the encoding bagit.txt declares",
+     ("B025",), ""),
+    ("§2.3", "MUST NOT", "with UTF-8 declared, a tag file begins with a byte-order mark", (),
+     "only bagit.txt's is reported (B031): a byte-order mark at the start of another tag file is skipped"),
+    ("§2.4", "SHOULD", "the checksum algorithm is registered in IANA's Named Information Hash Algorithm "
+     "Registry, or is MD5 or SHA-1", ("B019",),
+     "a manifest of an algorithm archiver does not know (md5, sha1, sha224, sha256, sha384, sha512) is "
+     "reported and not verified"),
+    ("§2.4", "MUST", "the algorithm's name in a manifest's file name is lowercase, alphanumerics only", (),
+     "a name in capitals is read as its lowercase form; other characters make the file no "
+     "manifest"),
+    ("§2.4", "MUST", "validation tools support SHA-256 and SHA-512 (and SHOULD support MD5 and SHA-1)", (),
+     "a rule for the validator, which meets it: all four are verified"),
+    ("§3", "MUST", "complete: every required element is present", ("B001", "B005", "B006"), ""),
+    ("§3", "MUST", "complete: every file listed in every payload or tag manifest is present",
+     ("B013", "B023"), "B023 when fetch.txt lists the absent file"),
+    ("§3", "MUST", "complete: in BagIt 1.0, every payload file is listed in every payload manifest", ("B014",),
+     "archiver asks it of older bags too, which needed a file in one payload manifest only"),
+    ("§3", "MUST", "complete: every element present complies with the specification",
+     ("B002", "B007", "B010", "B017", "B018", "B024", "B025"), ""),
+    ("§3", "MUST", "valid: the bag is complete, and every checksum of every payload and tag manifest is "
+     "verified against its file", ("B015", "B023"), ""),
+    ("§5.1", "MUST", "files outside the bag are never accessed because of a path a bag gives",
+     ("B008", "B021", "B024", "S001"),
+     "every path is checked by its components before it is looked up; links are never followed"),
+    ("§5.1", "SHOULD", "implementations have a test suite against special directory characters", (),
+     "a rule for the validator, which meets it: tests/test_hostile.py and the conformance suite"),
+    ("§5.3", "SHOULD", "a fetched file's size differing from fetch.txt is handled; that size is not used to "
+     "allocate resources", (), "not applicable: archiver never fetches"),
+    ("§6 (non-normative)", "SHOULD", "names that differ from the manifest's only in Unicode normalization "
+     "are matched, with a warning", ("B020",), ""),
+    ("§6 (non-normative)", "MUST", "a tool that accepts md5sum's '*' before a name warns that the bag will "
+     "fail strict validation", ("B026",), ""),
+]
 
 @dataclass(frozen=True)
 class Finding:
