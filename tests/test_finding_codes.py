@@ -184,6 +184,21 @@ def b032(tmp_path, mp):
     return _bag(tmp_path, bag_info="Payload-Oxum: 11.2\nBag-Size: about a gigabyte\n")
 
 
+def b025(tmp_path, mp):
+    bag = _bag(tmp_path)
+    with open(bag / "manifest-sha256.txt", "ab") as fh:
+        fh.write(b"\xff\xfe not UTF-8  data/c.txt\n")
+    retag(bag)
+    return bag
+
+
+def b030(tmp_path, mp):
+    bag = _bag(tmp_path)
+    with open(bag / "tagmanifest-sha256.txt", "a") as fh:
+        fh.write(_line("sha256", "data/a.txt", PAYLOAD["a.txt"]) + "\n")
+    return bag
+
+
 CASES = {
     "B001": b001,
     "B002": lambda t, mp: _bag(t, bagit_txt=b"BagIt-Version: 1.0\n"),
@@ -210,33 +225,16 @@ CASES = {
     "B022": b022,
     "B023": b023,
     "B024": b024,
+    "B025": b025,
     "B026": lambda t, mp: _bag(t, manifest_names={"a.txt": "*data/a.txt"}),
     "B027": lambda t, mp: _bag(t, manifest_names={"a.txt": "./data/a.txt"}),
     "B028": b028,
     "B029": b029,
+    "B030": b030,
     "B031": lambda t, mp: _bag(t, bagit_txt=b"\xef\xbb\xbf" + BAGIT_TXT),
     "B032": b032,
     "B033": lambda t, mp: _bag(t, bagit_txt=b"BagIt-Version: 1.0\nTag-File-Character-Encoding: base64\n"),
 }
-
-
-def b025(tmp_path, mp):
-    bag = _bag(tmp_path)
-    with open(bag / "manifest-sha256.txt", "ab") as fh:
-        fh.write(b"\xff\xfe not UTF-8  data/c.txt\n")
-    retag(bag)
-    return bag
-
-
-def b030(tmp_path, mp):
-    bag = _bag(tmp_path)
-    with open(bag / "tagmanifest-sha256.txt", "a") as fh:
-        fh.write(_line("sha256", "data/a.txt", PAYLOAD["a.txt"]) + "\n")
-    return bag
-
-
-CASES["B025"] = b025
-CASES["B030"] = b030
 
 
 # --- A: archiver's own rules ---------------------------------------------------------------------------
