@@ -73,7 +73,7 @@ def read_events(bag_dir: Path) -> list[dict]:
     path = Path(bag_dir) / EVENTS
     if not path.is_file() or path.is_symlink():
         return []
-    import yaml        # here, not at the top: `archiver bag` imports this module and never needed PyYAML
+    import yaml  # here, not at the top: `archiver bag` imports this module and never needed PyYAML
     try:
         doc = yaml.safe_load(path.read_bytes().decode("utf-8"))
     except (UnicodeDecodeError, yaml.YAMLError) as exc:

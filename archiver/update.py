@@ -431,7 +431,7 @@ def claim_spare(bag_dir: Path, carry: CarryOver, deps: dict, into: Path) -> bool
     gens = carry.gens
     index = carry.index
     keep = set()
-    for rel, gen in zip(state.names, state.gens):
+    for rel, gen in zip(state.names, state.gens, strict=True):
         k = index.get(rel)
         if k is not None and gens[k] == gen:
             keep.add(rel)
