@@ -20,7 +20,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
-from archiver import __version__
+from archiver._version import __version__
 from archiver.bagit_names import encode_path, makedirs, remove_tree
 from archiver.corpus import Corpus, check_output_place, discover
 from archiver.dublincore import XML_FOOTER, DublinCoreRecord, csv_header, csv_row, xml_header, xml_record

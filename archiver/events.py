@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from archiver import __version__
+from archiver._version import __version__
 from archiver.bagit_names import decode_path, encode_path
 from archiver.errors import ArchiverError
 from archiver.yamlout import dump

@@ -51,7 +51,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from archiver import __version__
+from archiver._version import __version__
 from archiver.errors import ArchiverError
 from archiver.outputlock import PARTIAL_MARKER
 
