@@ -24,8 +24,9 @@ $(TEST_STAMP): pyproject.toml | $(BIN)/python
 bag: $(RUNTIME_STAMP)
 	$(BIN)/archiver bag seeds/ --force
 
-## test: run the whole test suite (what CI runs)
+## test: lint, then run the whole test suite (what CI runs)
 test: $(TEST_STAMP)
+	$(BIN)/ruff check archiver tests bench
 	$(BIN)/python -m pytest -q
 
 ## eval: per-field precision and recall with the dev set's scorer, in sample and leave-one-outlet-out

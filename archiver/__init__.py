@@ -6,7 +6,7 @@ The Python API mirrors the command line: `make_bag` (archiver bag), `write_recor
 """
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from archiver._version import __version__
 
 __all__ = ["__version__", "make_bag", "write_records", "check_records", "validate_path", "summarize", "show_file"]
 

@@ -20,11 +20,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
-from archiver import __version__
+from archiver._version import __version__
 from archiver.bagit_names import encode_path, makedirs, remove_tree
 from archiver.corpus import Corpus, check_output_place, discover
 from archiver.dublincore import XML_FOOTER, DublinCoreRecord, csv_header, csv_row, xml_header, xml_record
-from archiver.errors import ArchiverError, OutputExistsError, OutputWriteError, OverrideError, SourceError
+from archiver.errors import ArchiverError, OutputExistsError, OutputWriteError, OverrideError
 from archiver.events import EVENTS, Changes, History
 from archiver.model import ARCHIVER_PROFILE_ID as PROFILE_ID
 from archiver.newfiles import Recycled, recyclable
@@ -32,8 +32,20 @@ from archiver.outputlock import make_partial, mark, output_lock, remove_stale_pa
 from archiver.reader import DIRECT_MIN
 from archiver.readingroom import ITEMS, ROOM_DIR, ReadingRoom
 from archiver.records import Carried, CarriedSpan, preload, process_chunk
-from archiver.update import (ENTRY_FILES, CarryOver, Lineage, bag_dirs, claim_spare, dependencies, fingerprint,
-                             keep_spare, plan_reuse, recorded_files, spare_path, write_state)
+from archiver.update import (
+    ENTRY_FILES,
+    CarryOver,
+    Lineage,
+    bag_dirs,
+    claim_spare,
+    dependencies,
+    fingerprint,
+    keep_spare,
+    plan_reuse,
+    recorded_files,
+    spare_path,
+    write_state,
+)
 from archiver.workers import SERIAL_FILES, run_chunks, start_pool
 
 ALGORITHMS = ("sha256", "sha512")
@@ -509,7 +521,7 @@ def _write_bag(corpus: Corpus, bag_dir: Path, info: dict, jobs: int | None, over
                 carried += stop - first
                 gens.extend(carry.gens[first:stop])
             else:
-                for name, data, col in zip(ENTRY_FILES, chunk.entries, chunk.lengths):
+                for name, data, col in zip(ENTRY_FILES, chunk.entries, chunk.lengths, strict=True):
                     sinks[name](data)
                     lengths[name].extend(col)
                 stale.extend(chunk.stale)

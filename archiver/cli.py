@@ -13,7 +13,7 @@ import sys
 
 import click
 
-from archiver import __version__
+from archiver._version import __version__
 from archiver.errors import EXIT_INVALID, EXIT_USAGE, ArchiverError
 
 EXIT_INTERRUPTED = 130

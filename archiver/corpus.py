@@ -17,7 +17,6 @@ from typing import NamedTuple
 from archiver.bagit_names import LINE_BREAKS, NAME_MAX, RECORD_SUFFIX
 from archiver.errors import SourceError
 
-
 _LINE_BREAK = re.compile(f"[{LINE_BREAKS}]")
 # A name of fewer characters than this cannot be too long in bytes (UTF-8: at most 4 bytes a character).
 _SHORT_NAME = (NAME_MAX - len(RECORD_SUFFIX)) // 4

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from archiver import __version__
+from archiver._version import __version__
 from archiver.bagit_names import decode_path, encode_path
 from archiver.errors import ArchiverError
 from archiver.yamlout import dump
@@ -73,7 +73,7 @@ def read_events(bag_dir: Path) -> list[dict]:
     path = Path(bag_dir) / EVENTS
     if not path.is_file() or path.is_symlink():
         return []
-    import yaml        # here, not at the top: `archiver bag` imports this module and never needed PyYAML
+    import yaml  # here, not at the top: `archiver bag` imports this module and never needed PyYAML
     try:
         doc = yaml.safe_load(path.read_bytes().decode("utf-8"))
     except (UnicodeDecodeError, yaml.YAMLError) as exc:

@@ -457,7 +457,7 @@ def _from_jsonld(root, lines: _Lines, c: _Candidates) -> None:
         start = lines.offset_of(el.sourceline)
         end = text_end = min(len(lines.text), start + len(el.text) + 4096)
 
-        def add(field, key, value, rule):
+        def add(field, key, value, rule, start=start, text_end=text_end):  # this element's span
             if value:
                 c.add(field, value, _json_key(lines, start, text_end, key, value), rule)
 

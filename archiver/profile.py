@@ -8,8 +8,8 @@ code; it also needs `requests`. The rules are few and are implemented here again
 from __future__ import annotations
 
 import fnmatch
-import re
 import json
+import re
 from importlib import resources
 from pathlib import Path
 

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import yaml
-
 from archiver import yamlout
 from archiver.model import ASSERTED, EXTRACTOR_NAME, EXTRACTOR_VERSION, FIELD_NAMES, Field
 from archiver.sourcekind import PLAIN
@@ -109,17 +107,3 @@ def _field_lines(f: Field, pad: str, out: list[str]) -> None:
             out.append(f"{pad}    score: {ev.score!r}")
         if ev.features is not None:
             out.append(f"{pad}    features: {yamlout.quote(ev.features)}")
-
-
-def dump_yaml(data: dict) -> bytes:
-    return yamlout.dump(data)
-
-
-def load_record(data: bytes) -> dict:
-    """Parse a record with yaml.safe_load (records come from bags we may not trust)."""
-    return yaml.safe_load(data.decode("utf-8"))
-
-
-def record_relpath(payload_relpath: str) -> str:
-    """Where a file's record lives, relative to the records' root: `<path>.yaml`."""
-    return payload_relpath + ".yaml"

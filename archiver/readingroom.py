@@ -274,7 +274,7 @@ External-Description, else "" for "this bag": never the directory's name, which 
             self._pending = []
 
     def _item(self, entry: dict, item: bytes) -> None:
-        for name, code in zip(FIELD_NAMES, entry["s"]):
+        for name, code in zip(FIELD_NAMES, entry["s"], strict=True):
             self._status[name][_STATUS[code]] += 1
         if entry["c"]:
             self._conflicted_items += 1

@@ -60,10 +60,6 @@ def archive_kind(path) -> str | None:
     return None
 
 
-def is_archive_path(path) -> bool:
-    return archive_kind(path) is not None
-
-
 # ---------------------------------------------------------------------------------------------- writing
 
 def _entries(bag_dir: Path):

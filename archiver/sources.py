@@ -130,7 +130,7 @@ def _rows(fh, where: str):
                 if len(row) != len(names):
                     raise SourcesError(f"line {reader.line_num}: {len(row)} cells where the header has "
                                        f"{len(names)}", where)
-                yield reader.line_num, dict(zip(names, row))
+                yield reader.line_num, dict(zip(names, row, strict=True))
     except csv.Error as exc:
         raise SourcesError(f"line {reader.line_num}: not valid CSV: {exc}", where) from exc
 

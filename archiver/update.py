@@ -51,7 +51,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from archiver import __version__
+from archiver._version import __version__
 from archiver.errors import ArchiverError
 from archiver.outputlock import PARTIAL_MARKER
 
@@ -431,7 +431,7 @@ def claim_spare(bag_dir: Path, carry: CarryOver, deps: dict, into: Path) -> bool
     gens = carry.gens
     index = carry.index
     keep = set()
-    for rel, gen in zip(state.names, state.gens):
+    for rel, gen in zip(state.names, state.gens, strict=True):
         k = index.get(rel)
         if k is not None and gens[k] == gen:
             keep.add(rel)

@@ -13,8 +13,8 @@ from __future__ import annotations
 import gc
 import itertools
 import multiprocessing
-from collections import deque
 import os
+from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Callable, Iterable, Iterator

@@ -83,7 +83,7 @@ def console(doc: dict) -> str:
              f"   floor {doc['floor']['seconds'] or 0:.2f} s ({doc['floor']['from']})"]
     for row in rows:
         lines.append("   " + "  ".join(cell.ljust(w) if i in (0, 7) else cell.rjust(w)
-                                       for i, (cell, w) in enumerate(zip(row, widths))).rstrip())
+                                       for i, (cell, w) in enumerate(zip(row, widths, strict=True))).rstrip())
     for t in doc["targets"]:
         lines.append(f"   [{_verdict(t)}] {t['target']}: {_value(t)} (limit {_limit(t)})")
     for note in doc.get("notes", []):

@@ -61,7 +61,7 @@ def coreutils_check(bag: Path) -> None:
 def tree_digest(root: Path) -> dict[str, str]:
     """{relative path: sha256} of every file under root (symlinks recorded, not followed)."""
     out = {}
-    for dirpath, dirnames, filenames in os.walk(root):
+    for dirpath, _dirnames, filenames in os.walk(root):
         for name in filenames:
             p = Path(dirpath) / name
             rel = p.relative_to(root).as_posix()

@@ -9,9 +9,9 @@ import zipfile
 
 import pytest
 
-from conftest import run
 from archiver.serialize import ArchiveRefused, open_serialized
 from archiver.validate import validate_path
+from conftest import run
 
 
 @pytest.mark.parametrize("fmt", ["tar.gz", "zip"])

@@ -3,12 +3,10 @@ from __future__ import annotations
 
 import json
 import os
-import unicodedata
 from pathlib import Path
 
 import bagit
 import jsonschema
-import pytest
 import yaml
 
 from conftest import REPO, coreutils_check, run, tree_digest
@@ -184,7 +182,6 @@ def test_quiet_prints_nothing(seeds_copy, tmp_path):
 
 
 def test_progress_bar_only_when_stderr_is_a_terminal(seeds_copy, tmp_path):
-    import os
     import pty
     import subprocess
     import sys

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import SHARED
 from archiver.validate import CODES, validate_path
+from conftest import SHARED
 
 SUITE = SHARED / "bagit-conformance-suite"
 BROKEN = {

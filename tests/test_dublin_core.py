@@ -5,9 +5,8 @@ from __future__ import annotations
 import csv
 import json
 import sys
-import zipfile
 import xml.etree.ElementTree as ET
-from pathlib import Path
+import zipfile
 
 import pytest
 import yaml
@@ -87,7 +86,7 @@ def _bag_with_overrides(tmp_path, fields):
 def _csv_rows(bag):
     with open(bag / "metadata/dublin-core.csv", encoding="utf-8", newline="") as fh:
         rows = list(csv.reader(fh))
-    return rows[0], {r[0]: dict(zip(rows[0], r)) for r in rows[1:]}
+    return rows[0], {r[0]: dict(zip(rows[0], r, strict=True)) for r in rows[1:]}
 
 
 def test_csv_values_round_trip_exactly_with_a_status_beside_each(tmp_path):

@@ -213,7 +213,7 @@ def test_dspace_saf_items_carry_the_file_its_record_and_qualified_dc(hostile_bag
     payload, records = _payload(hostile_bag), _records(hostile_bag)
     items = sorted(dest.iterdir())
     assert [p.name for p in items] == ["item_000001", "item_000002", "item_000003"]
-    for item, rel in zip(items, sorted(payload)):                 # payload-path order
+    for item, rel in zip(items, sorted(payload), strict=True):                 # payload-path order
         name = rel.rsplit("/", 1)[-1]
         assert sorted(p.name for p in item.iterdir()) == sorted(["contents", "dublin_core.xml", name, name + ".yaml"])
         assert (item / name).read_bytes() == payload[rel]
@@ -276,7 +276,7 @@ def test_omeka_s_headers_are_dcmi_terms_properties(hostile_bag, tmp_path):
 def test_omeka_s_items_csv_round_trips_to_the_records(hostile_bag, tmp_path):
     dest = _export(hostile_bag, "omeka-s", tmp_path / "omeka")
     rows = _read_csv(dest / "items.csv")
-    header, body = rows[0], [dict(zip(rows[0], r)) for r in rows[1:]]
+    header, body = rows[0], [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
     assert all(len(r) == len(header) for r in rows[1:])
     payload, records = _payload(hostile_bag), _records(hostile_bag)
     assert [r["file"] for r in body] == sorted(payload)               # one item per file, path order

@@ -17,12 +17,12 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from test_archives import HOSTILE, _file, _tar
+from test_validate_consistency import PAGE
 
+from archiver.validate import CODES, WARNING, validate_path
 from bagbuild import build, digest, retag
 from conftest import run
-from test_archives import HOSTILE, _tar, _file
-from test_validate_consistency import PAGE
-from archiver.validate import CODES, WARNING, validate_path
 
 PAYLOAD = {"a.txt": b"alpha\n", "b.txt": b"beta\n"}
 BAGIT_TXT = b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"

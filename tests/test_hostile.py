@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from bagbuild import build, digest, retag
-from conftest import run
 from archiver.validate import bagit_rules, validate_path
 from archiver.validate.findings import EXCERPT
+from bagbuild import build, digest, retag
+from conftest import run
 
 
 @pytest.fixture
@@ -533,6 +533,7 @@ def test_a_killed_worker_leaves_validate_undecided(tmp_path, monkeypatch, alarm,
 def test_a_tar_of_many_empty_directories_is_refused_as_a_bomb_quickly(tmp_path, monkeypatch, alarm):
     import io
     import tarfile
+
     from archiver import serialize
     monkeypatch.setattr(serialize, "BASE_ALLOWANCE", 0)     # the byte limit: 10 times the archive's size
     monkeypatch.setattr(serialize, "EXPANSION", 10)
@@ -560,6 +561,7 @@ def test_a_tar_of_many_empty_directories_is_refused_as_a_bomb_quickly(tmp_path, 
 
 def test_a_zip_declaring_more_members_than_the_limit_is_refused_before_its_directory_is_read(tmp_path, monkeypatch):
     import zipfile
+
     from archiver import serialize
     path = tmp_path / "many.zip"
     with zipfile.ZipFile(path, "w") as zf:

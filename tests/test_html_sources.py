@@ -16,10 +16,9 @@ import zlib
 from pathlib import Path
 
 import jsonschema
-from hypothesis import given, settings
-from hypothesis import strategies as st
 import pytest
 import yaml
+from hypothesis import given, settings, strategies as st
 
 from archiver.validate.consistency import read_record
 from conftest import REPO, SEEDS, run

@@ -10,9 +10,9 @@ import random
 import bagit
 import pytest
 
-from conftest import coreutils_check, run
 from archiver import reader
 from archiver.bag import make_bag
+from conftest import coreutils_check, run
 
 MiB = 1 << 20
 

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import json
 
-from bagbuild import build
-from conftest import run
 from archiver.profile import ARCHIVER_PROFILE_ID, load_profile
 from archiver.validate import validate_path
+from bagbuild import build
+from conftest import run
 
 
 def test_our_bags_name_and_satisfy_our_profile(seeds_copy, tmp_path):

@@ -25,9 +25,9 @@ import zlib
 from pathlib import Path
 
 import pytest
+from test_reading_room import HOSTILE, Page, assert_links_resolve, pages
 
 from conftest import run
-from test_reading_room import HOSTILE, Page, assert_links_resolve, pages
 
 pytestmark = pytest.mark.browser
 

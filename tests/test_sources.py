@@ -7,16 +7,16 @@ import csv
 import xml.etree.ElementTree as ET
 
 import pytest
-from hypothesis import given, settings, strategies as st
 import xmlschema
 import yaml
+from hypothesis import given, settings, strategies as st
 
-from bagbuild import retag
-from conftest import SHARED, run, tree_digest
-from archiver.readingroom import item_entry
 from archiver.model import FIELD_NAMES, Field
+from archiver.readingroom import item_entry
 from archiver.validate import consistency, validate_path
 from archiver.validate.consistency import read_record, record_fields, record_origin, record_statuses
+from bagbuild import retag
+from conftest import SHARED, run, tree_digest
 
 OAI_DC = "http://www.openarchives.org/OAI/2.0/oai_dc/"
 DC = "http://purl.org/dc/elements/1.1/"
@@ -63,7 +63,7 @@ def _xml(bag) -> dict[str, dict[str, list[str]]]:
 def _csv(bag) -> dict[str, dict[str, str]]:
     with open(bag / "metadata" / "dublin-core.csv", encoding="utf-8", newline="") as fh:
         rows = list(csv.reader(fh))
-    return {r[0]: dict(zip(rows[0], r)) for r in rows[1:]}
+    return {r[0]: dict(zip(rows[0], r, strict=True)) for r in rows[1:]}
 
 
 @pytest.fixture
@@ -121,6 +121,7 @@ def test_records_with_an_origin_follow_the_schema(sourced_bag):
     import json
 
     import jsonschema
+
     from conftest import REPO
     schema = json.loads((REPO / "archiver" / "schemas" / "provenance-1.schema.json").read_text())
     jsonschema.validate(yaml.safe_load(_record(sourced_bag, NAMED).read_bytes()), schema)

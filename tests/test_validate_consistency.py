@@ -10,11 +10,10 @@ import shutil
 import pytest
 import yaml
 
+from archiver.validate import consistency, validate_path
+from archiver.validate.consistency import read_fields, record_fields, record_statuses
 from bagbuild import retag
 from conftest import REPO, run
-from archiver.validate import validate_path
-from archiver.validate import consistency
-from archiver.validate.consistency import read_fields, record_fields, record_statuses
 
 PAGE = ("Farmers Count the Cost of Late Rains\n"
         "By Jane Doe\n"

@@ -8,16 +8,15 @@ import re
 import shutil
 
 import pytest
-import yaml
 
-from bagbuild import retag
-from conftest import run
 from archiver.validate import validate_path
+from bagbuild import retag
 
 
 @pytest.fixture(scope="module")
 def pristine(tmp_path_factory):
     import os
+
     from archiver.bag import make_bag
     from conftest import SEEDS
     os.environ.setdefault("SOURCE_DATE_EPOCH", "1700000000")

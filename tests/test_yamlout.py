@@ -37,7 +37,7 @@ evidence = st.builds(lambda line, text, rule, value, outcome: __import__("archiv
 
 @st.composite
 def fields(draw):
-    from archiver.model import FIELD_NAMES, ASSERTED, Field
+    from archiver.model import ASSERTED, Field
     value = draw(st.one_of(st.none(), field_text))
     f = Field(value, "extracted" if value is not None else "unknown", draw(st.lists(evidence, max_size=3)))
     if draw(st.booleans()):

@@ -120,7 +120,7 @@ def _first(info: dict, *labels: str) -> str | None:
 
 def _software(info: dict) -> dict:
     """The archiver that made the bag's records (Bag-Software-Agent "archiver X"), else this one."""
-    from archiver import __version__
+    from archiver._version import __version__
     agent = _first(info, "Bag-Software-Agent") or ""
     version = agent.split()[1] if agent.startswith("archiver ") and len(agent.split()) > 1 else __version__
     return {"@id": f"#software/archiver-{quote(version, safe='')}", "@type": "SoftwareApplication",

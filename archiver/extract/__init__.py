@@ -14,8 +14,17 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 from archiver.extract import bylines, chrome, codes, dates, language, outlets, pagekind, titles
-from archiver.extract.lines import (FirstCharacterDispatch, Line, as_printed, ascii_non_starters, is_noise,
-                                   is_spaced_nav, may_contain, noise_match, read_page)
+from archiver.extract.lines import (
+    FirstCharacterDispatch,
+    Line,
+    as_printed,
+    ascii_non_starters,
+    is_noise,
+    is_spaced_nav,
+    may_contain,
+    noise_match,
+    read_page,
+)
 from archiver.model import FIELD_NAMES, Evidence, Field
 
 STRONG, MEDIUM, WEAK = 3, 2, 1

@@ -384,7 +384,7 @@ _CONNECTORS = {"de", "del", "of", "the", "at", "on", "à", "a", "le", "um", "am"
                "alle", "ore", "om", "o", "w", "r", "roku", "г", "года", "в", "tanggal", "pukul", "jam",
                "t", "ב", "בשעה", "الساعة", "في",
                # the clock's prefix in Nordic, Polish, Czech, Vietnamese stamps: "kl. 05.30", "godz. 14:05"
-               "kl", "klo", "godz", "lúc", "ngày", "v", "ve", "u", "às", "las", "los"}
+               "kl", "klo", "godz", "lúc", "ngày", "v", "ve", "u", "las", "los"}
 _MONTH_KEYS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
                "october", "november", "december")
 _DAY_KEYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import NamedTuple
 
 _DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
@@ -206,7 +206,7 @@ class FirstCharacterDispatch:
         self._source = (prefix, suffix, pattern.flags)
         # ASCII character -> the alternatives kept for it; compiled on first use (most characters never
         # begin a line), then the table holds the pattern, or None when no alternative is kept.
-        self._keep = {ch: tuple(alt for alt, chars in zip(alternatives, starts) if ch in chars)
+        self._keep = {ch: tuple(alt for alt, chars in zip(alternatives, starts, strict=True) if ch in chars)
                       for ch in map(chr, range(128))}
         self._table: dict[str, re.Pattern | None] = {}
         self._compiled: dict[tuple[str, ...], re.Pattern] = {}

@@ -24,7 +24,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
-from archiver import __version__
+from archiver._version import __version__
 from archiver.readingroom import INDEX
 from archiver.serve import oai
 from archiver.serve.index import BagIndex, http_charset

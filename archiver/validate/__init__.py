@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 
 from archiver.errors import CannotValidateError
-from archiver.validate.findings import CODES, ERROR, WARNING, Finding, finding
+from archiver.validate.findings import CODES, ERROR, WARNING, Finding
 from archiver.validate.report import ValidationReport
 
 __all__ = ["validate_path", "validate_bag_dir", "ValidationReport", "Finding", "CODES", "ERROR", "WARNING"]
@@ -31,7 +31,7 @@ def validate_path(path, *, fast: bool = False, profile=None, jobs: int | None = 
         if not os.access(p, os.R_OK | os.X_OK):
             raise CannotValidateError("cannot read this directory", shown)
         return validate_bag_dir(p, fast=fast, profile=explicit, jobs=jobs, shown=shown)
-    from archiver.serialize import ArchiveRefused, archive_kind, open_serialized   # archives only
+    from archiver.serialize import ArchiveRefused, archive_kind, open_serialized  # archives only
     if archive_kind(p) is None:
         raise CannotValidateError("not a bag directory or a .tar, .tar.gz, .tgz or .zip file", shown)
     if not os.access(p, os.R_OK):

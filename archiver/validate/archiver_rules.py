@@ -160,6 +160,7 @@ class IndexCheck:
 def start_index_check(state: BagState, jobs: int | None) -> IndexCheck | None:
     """Start checking the indexes in a child process when they are large enough to be worth it."""
     import multiprocessing
+
     from archiver.workers import default_jobs
     if (jobs or default_jobs()) < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return None

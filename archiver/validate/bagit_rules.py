@@ -516,7 +516,7 @@ def check_manifests(state: BagState, without_digests: bool = False) -> None:
     if algs and not algs & {"sha256", "sha512"} and algs <= set(DIGEST_LENGTHS):
         state.add("B029", None, algorithms=", ".join(sorted(algs)))
     # Completeness: every payload file in every payload manifest (by name or normalized name).
-    for (rel, _alg, _is_payload), unlisted in zip(jobs, read):
+    for (rel, _alg, _is_payload), unlisted in zip(jobs, read, strict=True):
         for p in unlisted:
             state.add("B014", p, manifest=rel)
 
@@ -563,6 +563,7 @@ def _read_in_workers(state: BagState, jobs: list, payload_files: list) -> list:
     global _FORKED
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
+
     from archiver.workers import default_jobs
     _FORKED = (state, payload_files)
     try:
@@ -572,7 +573,7 @@ def _read_in_workers(state: BagState, jobs: list, payload_files: list) -> list:
     finally:
         _FORKED = None
     read = []
-    for (rel, alg, is_payload), (findings, unlisted) in zip(jobs, results):
+    for (_rel, alg, is_payload), (findings, unlisted) in zip(jobs, results, strict=True):
         state.findings.extend(findings)
         (state.manifests if is_payload else state.tagmanifests)[alg] = {}  # listed, digests not kept
         read.append(unlisted)

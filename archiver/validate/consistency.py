@@ -151,7 +151,7 @@ def _compare_csv(state: BagState, unlike: list[str], columns: tuple[str, ...]) -
     try:
         for path, cells in _csv_rows(state, columns) or ():
             if path in keep and path not in actual:
-                actual[path] = dict(zip(columns, cells))
+                actual[path] = dict(zip(columns, cells, strict=False))  # a damaged row may be short
     except (OSError, UnicodeDecodeError, csv.Error):
         return            # A008
     for rel in unlike:
@@ -172,7 +172,7 @@ def _csv_cells(row: str) -> dict[str, str]:
         cells = row[:-2].split(",") if row.endswith("\r\n") else row.split(",")
     else:
         cells = next(csv.reader(io.StringIO(row, newline="")))
-    return {c: v for c, v in zip(CSV_COLUMNS, cells) if c in CSV_VALUE_COLUMNS}
+    return {c: v for c, v in zip(CSV_COLUMNS, cells, strict=False) if c in CSV_VALUE_COLUMNS}
 
 
 def _csv_key(cells) -> bytes:
@@ -428,7 +428,7 @@ def _check_evidence(root: str, rel: str, record: str, fields: dict, html: str | 
 
 
 def _visible(text: str) -> dict[int, list[str]]:
-    from archiver.htmlsource import visible_text_on      # only for an HTML page's record (lxml)
+    from archiver.htmlsource import visible_text_on  # only for an HTML page's record (lxml)
     return visible_text_on(text)
 
 
@@ -439,7 +439,7 @@ def _on_visible(quoted: str, line: int, visible: dict[int, list[str]]) -> bool:
 def _on_line(quoted: str, line: str) -> bool:
     if quoted in line:
         return True
-    from archiver.extract.lines import normalise      # only for the rare line the extractor folded
+    from archiver.extract.lines import normalise  # only for the rare line the extractor folded
     return normalise(quoted) in normalise(line)
 
 
@@ -554,7 +554,7 @@ def read_record(data: bytes) -> tuple[str | None, dict[str, tuple], dict[str, tu
         return _read_ours(text)
     except _NotOurs:
         pass
-    from archiver.validate.archiver_rules import _yaml_load     # safe, and refuses aliases (A004)
+    from archiver.validate.archiver_rules import _yaml_load  # safe, and refuses aliases (A004)
     try:
         doc = _yaml_load(text)
     except RecursionError as exc:
@@ -628,7 +628,7 @@ def _read_ours(text: str) -> tuple[str | None, dict[str, tuple], dict[str, tuple
     if "\norigin:\n" in text:
         m = _ORIGIN.search(text)
         if m is not None:
-            origin = dict(zip(("url", "retrieved", "rights", "by"), map(_scalar, m.groups())))
+            origin = dict(zip(("url", "retrieved", "rights", "by"), map(_scalar, m.groups()), strict=True))
     encoding = _scalar(_ENCODING.search(text).group(1))
     kind = _MEDIA_TYPE.search(text, 0, text.find("\nextractor:") + 1)
     return (encoding, {name: fields[name] for name in FIELD_NAMES if name in fields}, statuses,
