@@ -14,6 +14,7 @@ import gc
 import itertools
 import multiprocessing
 import os
+import signal
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -62,9 +63,20 @@ def _context():
     return multiprocessing.get_context("fork" if "fork" in methods else None)
 
 
+def _worker_start(preload: Callable[[], None] | None = None) -> None:
+    """In each worker, first: SIGTERM ends it, as by default. The CLI turns SIGTERM into
+    KeyboardInterrupt in its own process (to clean up), and a forked worker inherits that; a worker the
+    pool terminates (after another one died) would then hand a KeyboardInterrupt back as its result,
+    and the run would end as "interrupted" (exit 130) instead of with the dead worker's error."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if preload is not None:
+        preload()
+
+
 def start_pool(workers: int, preload: Callable[[], None]) -> ProcessPoolExecutor:
     """`workers` processes started now, each running `preload` (imports) at once."""
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=preload)
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=_worker_start,
+                               initargs=(preload,))
     # The first task starts every worker (a forking pool starts them all together).
     pool.submit(int)
     return pool
@@ -95,7 +107,7 @@ def run_groups(func: Callable, groups: Iterable[list], count: int, total: int, a
     # (and so copying) every page of them in each worker.
     gc.freeze()
     try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as own:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=_worker_start) as own:
             yield from _pooled(func, groups, args, own, workers)
     finally:
         gc.unfreeze()

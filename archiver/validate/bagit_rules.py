@@ -564,11 +564,12 @@ def _read_in_workers(state: BagState, jobs: list, payload_files: list) -> list:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    from archiver.workers import default_jobs
+    from archiver.workers import _worker_start, default_jobs
     _FORKED = (state, payload_files)
     try:
         ctx = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=min(len(jobs), default_jobs()), mp_context=ctx) as pool:
+        with ProcessPoolExecutor(max_workers=min(len(jobs), default_jobs()), mp_context=ctx,
+                                 initializer=_worker_start) as pool:
             results = list(pool.map(_read_alone, jobs))
     finally:
         _FORKED = None
