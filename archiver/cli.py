@@ -86,7 +86,7 @@ def main():
               help="Where to write the bag (default: bags/<name of SOURCE>).")
 @click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
 @click.option("--archive", type=click.Choice(["tar.gz", "zip"]), default=None,
-              help="Write the bag serialized as one OUTPUT.tar.gz or OUTPUT.zip (RFC 8493 §4.2).")
+              help="Write the bag serialized as one OUTPUT.tar.gz or OUTPUT.zip.")
 @click.option("--update", is_flag=True,
               help="Bring the bag at OUTPUT up to date with SOURCE: unchanged files (same size, mtime and "
                    "inode) are carried over without being read or copied. Atomic. The replaced bag is kept "

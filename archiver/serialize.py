@@ -1,4 +1,4 @@
-"""Serialized bags (RFC 8493 §4.2): writing deterministic .tar.gz and .zip files, and reading any
+"""Serialized bags (BagIt draft 14 §4; RFC 8493 leaves serialization out): writing deterministic .tar.gz and .zip files, and reading any
 .tar, .tar.gz, .tgz or .zip safely for validation.
 
 Writing: one top-level directory named like the bag; entries sorted (a directory before its

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from archiver.validate import bagit_rules, validate_path
-from archiver.validate.findings import EXCERPT
+from archiver.validate.findings import CODES, EXCERPT
 from bagbuild import build, digest, retag
 from conftest import run
 
@@ -648,7 +648,8 @@ def test_an_archive_of_one_file_is_not_one_top_level_directory(tmp_path, fmt):
     result = run("validate", path)
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
-        "ERROR S004 the archive must hold exactly one top-level directory (found bagit.txt (a file)) [RFC 8493 §4.2]",
+        "ERROR S004 the archive must hold exactly one top-level directory (found bagit.txt (a file)) "
+        f"[{CODES['S004'][1]}]",
         f"INVALID: {path}: 1 error, 0 warnings"]
     code, doc = validate_json(path)
     assert code == 1 and [(f["code"], f["path"]) for f in doc["findings"]] == [("S004", None)]
