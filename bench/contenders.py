@@ -1,5 +1,7 @@
 """What is timed for one corpus: the two floor baselines, bagit-python and archiver, each as a command
-run in its own process, with the untimed set-up and clean-up each run needs.
+run in its own process, with the untimed set-up and clean-up each run needs. archiver's exports (one
+row per format) and a complete OAI-PMH harvest through `archiver serve` read the same bag as the
+validators, so that each is priced against `archiver validate --fast` in the same rounds.
 
 Everything a contender needs that is not part of its work (the hard-linked copy bagit-python bags in
 place, the bag that the validators read, the 1% of files changed before `--update`) is made outside
@@ -22,6 +24,9 @@ from bench.trash import Trash
 
 REPO = Path(__file__).resolve().parent.parent
 UPDATE_FRACTION = 0.01
+# `archiver export --to FORMAT`, one row each (archiver/export/__init__.py FORMATS; a new format needs a
+# row here and a target in bench/targets.py).
+EXPORT_FORMATS = ("archivematica", "dspace-saf", "omeka-s", "ro-crate", "sqlite")
 
 COREUTILS_FLOOR = (
     'xargs -0 sha256sum < "$1" > /dev/null & a=$!; '
@@ -39,7 +44,7 @@ COREUTILS_CHECK = (
 class Contender:
     key: str
     label: str
-    phase: str                      # floor, context, bag, validate, update
+    phase: str                      # floor, context, bag, validate, update, export, harvest
     argv: list[str]
     cwd: str | None = None
     setup: Callable[[int], None] | None = None   # called with the round number
@@ -224,6 +229,7 @@ def build(ctx: SetContext, prepared: dict) -> list[Contender]:
         Contender("sha-check", "sha256sum -c ∥ sha512sum -c", "validate",
                   ["sh", "-c", COREUTILS_CHECK], cwd=str(bag)),
     ]
+    out += export_contenders(ctx, bag)
     if ctx.small_files:
         noroom_run = ctx.runs_dir / "noroom-run"
         out.append(Contender(
@@ -238,4 +244,24 @@ def build(ctx: SetContext, prepared: dict) -> list[Contender]:
             arch + ["bag", str(src), "-o", str(ctx.runs_dir / "update-bag"), "--update", "--quiet"],
             cwd=str(REPO), setup=lambda r: change_files(src, UPDATE_FRACTION, r), optional=True,
             note=f"{max(1, round(len(ctx.files) * UPDATE_FRACTION))} file(s) changed before each run (untimed)"))
+    return out
+
+
+def export_contenders(ctx: SetContext, bag: Path) -> list[Contender]:
+    """A row per export format and one for a complete OAI-PMH harvest, all of the validators' bag (made
+    by `archiver bag`, untimed, in `prepare`). Each export writes a new DEST that its teardown removes
+    (with any `.DEST.partial-…` an interrupted export left beside it)."""
+    arch = archiver_argv()
+    out = []
+    for fmt in EXPORT_FORMATS:
+        dest = ctx.runs_dir / f"export-{fmt}"
+        out.append(Contender(
+            f"archiver-export-{fmt}", f"archiver export --to {fmt}", "export",
+            arch + ["export", str(bag), "--to", fmt, str(dest)], cwd=str(REPO),
+            teardown=lambda dest=dest: remove_bag(dest, ctx.dispose)))
+    out.append(Contender(
+        "archiver-harvest", "archiver serve: complete OAI-PMH harvest (ListRecords)", "harvest",
+        [sys.executable, "-m", "bench.harvest", str(bag)], cwd=str(REPO),
+        note="bench/harvest.py: the server started in-process on port 0 (opening the bag and building its "
+             "index included), then ListRecords oai_dc followed through every resumption token with urllib"))
     return out

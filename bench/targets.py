@@ -2,12 +2,16 @@
 
 Each target names the corpus kinds it applies to: ratios to the floor are set per corpus (small
 files, large files), comparisons with bagit-python and `--update` apply to every small-files corpus
-(small and scale), and the `--fast` and memory targets to the 100,000-file scale corpus.
+(small and scale), and the `--fast` and memory targets to the 100,000-file scale corpus. Exports and
+the OAI-PMH harvest are held to twice `archiver validate --fast` on the small-files corpus (issue 15,
+item 7: "every export … takes ≤ 2× the time of `archiver validate --fast` on the 20,000-file bag").
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Callable
+
+from bench.contenders import EXPORT_FORMATS
 
 
 def _ratio(key: str) -> Callable[[dict, float], float | None]:
@@ -84,6 +88,17 @@ TARGETS = [
            _rss("archiver-bag"), "<", 150.0, "MB"),
     Target("rss-validate-scale", "archiver validate peak RSS at 100k files < 150 MB", frozenset({"scale"}),
            _rss("archiver-validate"), "<", 150.0, "MB"),
+]
+
+
+TARGETS += [
+    Target(f"export-{fmt}", f"archiver export --to {fmt} ≤ 2× archiver validate --fast", frozenset({"small"}),
+           _fraction(f"archiver-export-{fmt}", "archiver-validate-fast"), "<=", 2.0, "× validate --fast")
+    for fmt in EXPORT_FORMATS
+] + [
+    Target("harvest", "a complete OAI-PMH harvest through archiver serve ≤ 2× archiver validate --fast",
+           frozenset({"small"}), _fraction("archiver-harvest", "archiver-validate-fast"), "<=", 2.0,
+           "× validate --fast"),
 ]
 
 

@@ -14,6 +14,7 @@ from bench.measure import measure
 from bench.targets import evaluate
 
 REPO = Path(__file__).resolve().parent.parent
+EXPORTS = ("archivematica", "dspace-saf", "omeka-s", "ro-crate", "sqlite")   # every `archiver export --to`
 
 
 def _tree(root: Path) -> dict[str, bytes]:
@@ -40,7 +41,7 @@ def test_bench_runs_end_to_end_on_a_tiny_corpus(tmp_path):
     assert set(by_key) == {"floor-coreutils", "floor-python", "copy", "layout", "archiver-bag", "bagit-make",
                            "floor-validate-files", "archiver-validate", "archiver-validate-fast", "bagit-validate",
                            "bagit-validate-fast", "sha-check", "archiver-update",
-                           "archiver-bag-noroom"}
+                           "archiver-bag-noroom", "archiver-harvest"} | {f"archiver-export-{fmt}" for fmt in EXPORTS}
     for r in doc["results"]:
         if r["key"] == "archiver-update" and r["status"] == "not available":
             continue
@@ -50,7 +51,16 @@ def test_bench_runs_end_to_end_on_a_tiny_corpus(tmp_path):
     floors = {k: by_key[k]["median"] for k in ("floor-coreutils", "floor-python")}
     assert doc["floor"]["from"] == min(floors, key=floors.get)
     assert {t["key"] for t in doc["targets"]} == {"bag-floor-small", "bag-vs-bagit", "validate-floor-small",
-                                                   "validate-vs-bagit", "update", "reading-room"}
+                                                   "validate-vs-bagit", "update", "reading-room",
+                                                   "harvest"} | {f"export-{fmt}" for fmt in EXPORTS}
+    # Exports and the harvest are judged against validate --fast of the same run (pass or fail, not n/a).
+    targets = {t["key"]: t for t in doc["targets"]}
+    fast = by_key["archiver-validate-fast"]["median"]
+    for fmt in EXPORTS:
+        t = targets[f"export-{fmt}"]
+        assert t["value"] == pytest.approx(by_key[f"archiver-export-{fmt}"]["median"] / fast)
+        assert t["pass"] is (t["value"] <= 2.0)
+    assert targets["harvest"]["value"] == pytest.approx(by_key["archiver-harvest"]["median"] / fast)
     assert not (work / "runs" / "small").exists()  # bags are cleaned up
     assert not (work / "trash").exists()  # ... and the trash they were moved to is emptied at the end
 
@@ -117,6 +127,32 @@ def test_trash_moves_aside_then_deletes_everything(tmp_path):
     assert len(list((tmp_path / "trash").iterdir())) == 3
     trash.empty()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_every_export_format_has_a_bench_row():
+    from archiver.export import formats
+    from bench.contenders import EXPORT_FORMATS
+    assert sorted(EXPORT_FORMATS) == formats() == sorted(EXPORTS)
+
+
+def test_harvest_follows_resumption_tokens_to_the_end(tmp_path):
+    """bench/harvest.py over a bag of more files than one OAI-PMH page holds."""
+    from archiver.serve import oai
+    src = tmp_path / "src"
+    src.mkdir()
+    count = oai.PAGE_SIZE + 5
+    for i in range(count):
+        (src / f"{i:04d}.txt").write_text(f"Headline {i}\n\nBody {i}.\n", encoding="utf-8")
+    bag = tmp_path / "bag"
+    subprocess.run([sys.executable, "-m", "archiver", "bag", str(src), "-o", str(bag), "--quiet"],
+                   cwd=REPO, check=True)
+    done = subprocess.run([sys.executable, "-m", "bench.harvest", str(bag)], cwd=REPO, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert f"{count} records in 2 responses" in done.stderr
+    (bag / "metadata").rename(tmp_path / "gone")                        # no records: the harvest fails
+    assert subprocess.run([sys.executable, "-m", "bench.harvest", str(bag)], cwd=REPO,
+                          capture_output=True).returncode != 0
 
 
 def test_extraction_row_measures_microseconds_per_page(capsys):

@@ -161,7 +161,7 @@ def test_archivematica_metadata_csv_gives_the_records_values_exactly(hostile_bag
     assert header[0] == "filename"
     assert all(" " not in name for name in header)
     assert header[1:] == ["dc.title", "dc.creator", "dc.publisher", "dc.date", "dc.identifier", "dc.identifier",
-                          "dc.language", "dc.type", "dc.format", "dc.description"]
+                          "dc.language", "dc.type", "dc.format", "dc.description", "dc.source", "dc.rights"]
     records = _records(hostile_bag)
     assert [r[0] for r in rows[1:]] == ["objects/" + rel for rel in sorted(records)]
     for r in rows[1:]:
@@ -173,6 +173,7 @@ def test_archivematica_metadata_csv_gives_the_records_values_exactly(hostile_bag
         assert r[5:8] == [_value(rec, "story_code"), "data/" + rel, _value(rec, "language")]
         assert r[8:10] == ["Text", "text/plain"]
         assert r[10].startswith("archiver provenance: title: ")
+        assert r[11:] == ["", ""]                                  # no --sources: origin unknown
     b = next(r for r in rows if r[0] == "objects/b.txt")
     # The asserted values as the curator gave them: no quote or apostrophe put before = + - @.
     assert b[1:4] == [HOSTILE["title"], HOSTILE["byline"], HOSTILE["outlet"]]
@@ -270,7 +271,8 @@ def test_omeka_s_headers_are_dcmi_terms_properties(hostile_bag, tmp_path):
         prefix, _, local = name.partition(":")
         assert prefix == "dcterms" and local in DCTERMS_PROPERTIES, name
     assert header[:-1] == ["dcterms:" + n for n in ("title", "creator", "publisher", "date", "identifier",
-                                                     "language", "type", "format", "description")]
+                                                     "language", "type", "format", "description", "source",
+                                                     "rights")]
 
 
 def test_omeka_s_items_csv_round_trips_to_the_records(hostile_bag, tmp_path):
@@ -308,6 +310,72 @@ def test_omeka_s_on_the_seeds_keeps_dates_and_statuses(seeds_bag, tmp_path):
     assert body["002_925810d536abd4d2.txt"][4] == "1125546,data/002_925810d536abd4d2.txt"
     assert body["000_a1b928136f395d30.txt"][3] == ""
     assert "published: unknown" in body["000_a1b928136f395d30.txt"][8]
+
+
+# -- where each page came from (archiver bag --sources) -----------------------------------------------
+NAMED = "002_925810d536abd4d2.txt"
+OTHER = "004_b448aa7393fc9747.txt"
+URL = "https://www.islamtimes.org/en/news/1125546/zionist-regime?ref=a&b=1"
+OTHER_URL = "http://www.presstv.ir/Detail/2021/05/22/1"
+RIGHTS = "© Islam Times; kept for research, \"not for resale\", <b>&"
+
+
+@pytest.fixture
+def sourced_bag(seeds_copy, tmp_path) -> Path:
+    """The seeds bagged with --sources: NAMED with a URL and rights, OTHER with a URL only, the rest
+    with no entry at all."""
+    sources = tmp_path / "sources.csv"
+    with open(sources, "w", encoding="utf-8", newline="") as fh:
+        out = csv.writer(fh, lineterminator="\r\n")
+        out.writerow(["path", "url", "retrieved", "rights"])
+        out.writerow([NAMED, URL, "2024-03-29 08:15:00+0330", RIGHTS])
+        out.writerow([OTHER, OTHER_URL, "2021-05-23", ""])
+    return _bag(tmp_path, seeds_copy, "--sources", sources)
+
+
+def _origins_back(bag: Path, fmt: str, dest: Path) -> dict[str, tuple[str, str]]:
+    """{payload path under data/: (source URL, rights)} read back from an export; "" when absent."""
+    out = {}
+    if fmt == "archivematica":
+        rows = _read_csv(dest / "metadata/metadata.csv")
+        source, rights = rows[0].index("dc.source"), rows[0].index("dc.rights")
+        for r in rows[1:]:
+            out[r[0][len("objects/"):]] = (r[source], r[rights])
+    elif fmt == "omeka-s":
+        rows = _read_csv(dest / "items.csv")
+        for r in rows[1:]:
+            cells = dict(zip(rows[0], r))
+            out[cells["file"]] = (cells["dcterms:source"], cells["dcterms:rights"])
+    else:
+        for item in sorted(dest.iterdir()):
+            values = _dcvalues(item)
+            path = next(v for e, q, v in values if (e, q) == ("identifier", "none"))
+            sources = [v for e, q, v in values if (e, q) == ("source", "uri")]
+            rights = [v for e, q, v in values if (e, q) == ("rights", "none")]
+            assert len(sources) <= 1 and len(rights) <= 1
+            out[path[len("data/"):]] = (sources[0] if sources else "", rights[0] if rights else "")
+    return out
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_exports_carry_the_source_url_and_rights_of_each_page(fmt, sourced_bag, tmp_path):
+    back = _origins_back(sourced_bag, fmt, _export(sourced_bag, fmt, tmp_path / "out"))
+    assert sorted(back) == sorted(_payload(sourced_bag))
+    assert back[NAMED] == (URL, RIGHTS)
+    assert back[OTHER] == (OTHER_URL, "")                         # no rights given: none written
+    others = {rel: v for rel, v in back.items() if rel not in (NAMED, OTHER)}
+    assert others and set(others.values()) == {("", "")}          # no entry: no source, no rights
+
+
+def test_exported_origins_are_those_of_the_bags_dublin_core_index(sourced_bag, tmp_path):
+    """The same values as the bag's own dublin-core.csv (dc.source, dc.rights), for every file."""
+    with open(sourced_bag / "metadata/dublin-core.csv", encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    source, rights = rows[0].index("dc.source"), rows[0].index("dc.rights")
+    index = {r[0][len("data/"):]: (r[source], r[rights]) for r in rows[1:]}
+    assert index[NAMED] == (URL, RIGHTS)
+    for fmt in FORMATS:
+        assert _origins_back(sourced_bag, fmt, _export(sourced_bag, fmt, tmp_path / fmt)) == index, fmt
 
 
 # -- every target: determinism, the Python API, serialized bags ---------------------------------------

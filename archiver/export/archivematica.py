@@ -11,7 +11,9 @@ metadata.csv follows Archivematica's metadata import rules: a header row of fiel
 spaces, a `filename` column first naming each file as `objects/<path>`, Dublin Core columns named
 `dc.<element>`, UTF-8, and a repeated column for a repeated element (dc.identifier: the story code,
 then the payload path in the bag). Values are those of the bag's Dublin Core index (an unknown value
-is an empty cell; a cell starting with = + - @ is written as it is: it is the page's own text).
+is an empty cell; a cell starting with = + - @ is written as it is: it is the page's own text). Where
+the page came from, when the record's origin block says it (`archiver bag --sources`): its URL in
+dc.source and its rights statement in dc.rights, the last two columns, empty when unknown.
 checksum.sha256 is in `sha256sum` format with paths relative to objects/, as Archivematica runs
 `sha256sum -c --strict` there and requires one line per file of objects/.
 
@@ -34,7 +36,7 @@ from archiver.export.items import EVENTS, items, manifest_sha256, payload, write
 
 OUTPUT = "dir"
 COLUMNS = ("filename", "dc.title", "dc.creator", "dc.publisher", "dc.date", "dc.identifier", "dc.identifier",
-           "dc.language", "dc.type", "dc.format", "dc.description")
+           "dc.language", "dc.type", "dc.format", "dc.description", "dc.source", "dc.rights")
 
 
 def checksum_line(digest: str, name: str) -> str:
@@ -50,7 +52,7 @@ def row(item) -> list[str]:
     first = item.first
     return ["objects/" + item.inner, first("title"), first("creator"), first("publisher"), first("date"),
             item.story_code, item.path_id, first("language"), first("type"), first("format"),
-            first("description")]
+            first("description"), first("source"), first("rights")]
 
 
 def write(reader, dest, epoch: int) -> None:

@@ -12,9 +12,11 @@
 dublin_core.xml maps the bag's Dublin Core index onto DSpace's qualified Dublin Core registry:
 title → dc.title, byline → dc.contributor.author, outlet → dc.publisher, published → dc.date.issued
 (W3CDTF, as in the index), story code → dc.identifier.other, the payload path in the bag (`data/…`)
-→ dc.identifier, language → dc.language.iso, dc.type `Text`, dc.format.mimetype, and how each value
-is known (extracted by which rule, asserted by whom, unknown) → dc.description.provenance. An unknown
-value is an absent element, never a guess.
+→ dc.identifier, language → dc.language.iso, dc.type `Text`, dc.format.mimetype, where the page came
+from when the record's origin block says it (`archiver bag --sources`: its URL → dc.source.uri, the
+registry's field for the URI of a harvested source, and its rights statement → dc.rights), and how each
+value is known (extracted by which rule, asserted by whom, unknown) → dc.description.provenance. An
+unknown value is an absent element, never a guess.
 
 The contents file is read by DSpace line by line, a tab separating the file name from its options; a
 line starting with `-r ` registers a file instead. A payload name that such a line cannot carry (a
@@ -58,7 +60,8 @@ def dcvalues(item) -> list[tuple[str, str, str]]:
              ("publisher", "none", first("publisher")), ("date", "issued", first("date")),
              ("identifier", "other", item.story_code), ("identifier", "none", item.path_id),
              ("language", "iso", first("language")), ("type", "none", first("type")),
-             ("format", "mimetype", first("format")), ("description", "provenance", first("description"))]
+             ("format", "mimetype", first("format")), ("source", "uri", first("source")),
+             ("rights", "none", first("rights")), ("description", "provenance", first("description"))]
     return [(e, q, v) for e, q, v in pairs if v]
 
 
