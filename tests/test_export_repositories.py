@@ -344,7 +344,7 @@ def _origins_back(bag: Path, fmt: str, dest: Path) -> dict[str, tuple[str, str]]
     elif fmt == "omeka-s":
         rows = _read_csv(dest / "items.csv")
         for r in rows[1:]:
-            cells = dict(zip(rows[0], r))
+            cells = dict(zip(rows[0], r, strict=True))
             out[cells["file"]] = (cells["dcterms:source"], cells["dcterms:rights"])
     else:
         for item in sorted(dest.iterdir()):
