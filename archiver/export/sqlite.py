@@ -35,6 +35,7 @@ from archiver.textdecode import decode_as
 OUTPUT = "file"
 
 BATCH = 500
+BATCH_BYTES = 32 << 20     # or this much payload text, whichever comes first (memory stays flat)
 
 VIEWS = {
     "items_by_outlet_year": """
@@ -74,6 +75,7 @@ def write(reader, dest: Path, epoch: int) -> None:
 
     rows: dict[str, list] = {"items": [], "evidence": [], "texts": []}
     evidence_id = 0
+    held = 0          # bytes of payload text waiting in `rows`: large files flush sooner than BATCH
     for item in items(reader):
         data = payload_bytes(reader, item)
         row = {"path": item.path, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data),
@@ -92,8 +94,10 @@ def write(reader, dest: Path, epoch: int) -> None:
         text = decode_as(data, item.encoding)
         if text is not None:
             rows["texts"].append({"path": item.path, "title": row.get("title"), "text": text})
-        if len(rows["items"]) >= BATCH:
+            held += len(data)
+        if len(rows["items"]) >= BATCH or held >= BATCH_BYTES:
             _flush(db, rows)
+            held = 0
     _flush(db, rows)
 
     db["texts"].enable_fts(["title", "text"], fts_version="FTS5")
