@@ -194,11 +194,17 @@ def test_a_complete_harvest_with_sickle_across_resumption_tokens(seeds_bag, sche
     assert len(harvested) == 5 and responses == 3          # 2 + 2 + 1: two resumption tokens
 
 
-def test_a_generated_bag_of_2500_files_harvests_completely(tmp_path, schemas):
-    src = generate(tmp_path / "big", 2500)
+def generated_bag(tmp_path: Path, n: int) -> tuple[Path, dict[str, str]]:
+    """A bag of `n` generated files, and its {payload path: title} from its own dublin-core.xml."""
+    src = generate(tmp_path / "big", n)
     assert run("bag", src, "-o", tmp_path / "bag", "--quiet").exit_code == 0
     titles = bag_titles(tmp_path / "bag")
-    assert len(titles) == 2500
+    assert len(titles) == n
+    return tmp_path / "bag", titles
+
+
+def test_a_generated_bag_of_2500_files_harvests_completely(tmp_path, schemas):
+    _bag, titles = generated_bag(tmp_path, 2500)
     with serving(tmp_path / "bag", page_size=400) as s:
         harvested, responses = harvest(s, schemas)
         assert responses == 7                                # ceil(2500 / 400)
@@ -219,11 +225,8 @@ def test_a_generated_bag_of_2500_files_harvests_completely(tmp_path, schemas):
 def test_a_bag_of_20000_files_harvests_completely_with_every_response_schema_valid(tmp_path, schemas):
     """Issue 15: a real harvester (sickle) harvests a 20,000-file bag completely across resumption
     tokens; every response it receives is validated against the OAI-PMH and oai_dc schemas."""
-    src = generate(tmp_path / "big", 20000)
-    assert run("bag", src, "-o", tmp_path / "bag", "--quiet").exit_code == 0
-    titles = bag_titles(tmp_path / "bag")
-    assert len(titles) == 20000
-    with serving(tmp_path / "bag", page_size=1000) as s:
+    bag, titles = generated_bag(tmp_path, 20000)
+    with serving(bag, page_size=1000) as s:
         harvested, responses = harvest(s, schemas)
         assert responses == 20                               # 19 resumption tokens
         assert harvested == {s.index.identifier(s.index.item(p)): t for p, t in titles.items()}
