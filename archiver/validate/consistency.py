@@ -10,7 +10,7 @@ These checks catch that, for every payload file with a record:
   element, with the file's record in `dublin-core.xml` and its row in `dublin-core.csv` (A011);
 - each evidence line's text must be on that line of the payload file, decoded as the extractor
   decodes it (`archiver.textdecode.decode_head` over the same first `TEXT_LIMIT` bytes), compared as
-  is or, failing that, both folded as the extractor folds a line (`archiver.extract.lines.normalise`:
+  is or, failing that, both folded as the extractor folds a line (`archiver.textfold.normalise`:
   a no-break space the extractor read as a space) (A012). An HTML page (`source.media_type`
   text/html) is decoded with the charset its record names, and the text extractor's evidence on it
   is found in the visible text of the blocks that begin on the cited line (`archiver.htmlsource`);
@@ -439,7 +439,7 @@ def _on_visible(quoted: str, line: int, visible: dict[int, list[str]]) -> bool:
 def _on_line(quoted: str, line: str) -> bool:
     if quoted in line:
         return True
-    from archiver.extract.lines import normalise  # only for the rare line the extractor folded
+    from archiver.textfold import normalise  # only for the rare line the extractor folded
     return normalise(quoted) in normalise(line)
 
 
