@@ -76,6 +76,14 @@ def seeds_copy(tmp_path) -> Path:
     return dest
 
 
+@pytest.fixture
+def seeds_bag(seeds_copy, tmp_path) -> Path:
+    """The seeds bagged by `archiver bag` into tmp_path/seeds-bag (SOURCE_DATE_EPOCH fixed)."""
+    out = tmp_path / "seeds-bag"
+    assert run("bag", seeds_copy, "-o", out, "--quiet").exit_code == 0
+    return out
+
+
 @pytest.fixture(autouse=True)
 def _fixed_bagging_date(monkeypatch):
     # Deterministic by default; tests that need the clock unset it.

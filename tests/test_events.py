@@ -20,10 +20,8 @@ def events_of(bag):
 
 
 @pytest.fixture
-def bag(seeds_copy, tmp_path):
-    out = tmp_path / "bag"
-    assert run("bag", seeds_copy, "-o", out, "--quiet").exit_code == 0
-    return out
+def bag(seeds_bag):
+    return seeds_bag
 
 
 def test_a_fresh_bag_has_one_creation_event_listed_in_the_tag_manifests(bag):

@@ -18,13 +18,6 @@ from bagbuild import build, digest, retag
 from conftest import run
 
 
-@pytest.fixture
-def seeds_bag(seeds_copy, tmp_path):
-    out = tmp_path / "seeds-bag"
-    assert run("bag", seeds_copy, "-o", out, "--quiet").exit_code == 0
-    return out
-
-
 def validate_json(path, *args) -> tuple[int, dict]:
     result = run("validate", path, "--format", "json", *args)
     return result.exit_code, json.loads(result.stdout)

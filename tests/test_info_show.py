@@ -16,13 +16,6 @@ from conftest import run
 FIELDS = ("title", "outlet", "published", "story_code", "byline", "language")
 
 
-@pytest.fixture
-def seeds_bag(seeds_copy, tmp_path) -> Path:
-    out = tmp_path / "bag"
-    assert run("bag", seeds_copy, "-o", out, "--quiet").exit_code == 0
-    return out
-
-
 def _records(bag: Path) -> dict[str, dict]:
     return {"data/" + str(p.relative_to(bag / "metadata/provenance"))[:-len(".yaml")]: yaml.safe_load(p.read_bytes())
             for p in sorted((bag / "metadata/provenance").rglob("*.yaml"))}

@@ -16,13 +16,6 @@ def codes(report, path=None):
     return {f.code for f in report.findings if path is None or f.path == path}
 
 
-@pytest.fixture
-def seeds_bag(seeds_copy, tmp_path):
-    out = tmp_path / "seeds-bag"
-    assert run("bag", seeds_copy, "-o", out, "--quiet").exit_code == 0
-    return out
-
-
 def test_bag_of_seeds_is_valid_text_and_json(seeds_bag):
     result = run("validate", seeds_bag)
     assert result.exit_code == 0
