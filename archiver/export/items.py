@@ -192,8 +192,3 @@ def write_new(path: str | os.PathLike, data: bytes, epoch: int) -> None:
     with os.fdopen(fd, "wb") as fh:
         fh.write(data)
     os.utime(path, (epoch, epoch))
-
-
-def payload_bytes(reader, item: Item) -> bytes:
-    """The bytes of a payload file, or ArchiverError when it vanished or became a link meanwhile."""
-    return read(reader, item.rel)

@@ -38,7 +38,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from archiver.dublincore import statement, w3cdtf
-from archiver.export.items import items, need, payload_bytes
+from archiver.export.items import items, need, read
 
 OUTPUT = "dir"
 
@@ -58,7 +58,7 @@ def write(reader, dest: Path, epoch: int) -> None:
     outlets: dict[str, dict] = {}
     count = 0
     for item in items(reader):
-        data = payload_bytes(reader, item)
+        data = read(reader, item.rel)
         target = dest / item.path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)

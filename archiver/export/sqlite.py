@@ -28,7 +28,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from archiver.export.items import items, need, payload_bytes
+from archiver.export.items import items, need, read
 from archiver.model import FIELD_NAMES
 from archiver.textdecode import decode_as
 
@@ -77,7 +77,7 @@ def write(reader, dest: Path, epoch: int) -> None:
     evidence_id = 0
     held = 0          # bytes of payload text waiting in `rows`: large files flush sooner than BATCH
     for item in items(reader):
-        data = payload_bytes(reader, item)
+        data = read(reader, item.rel)
         row = {"path": item.path, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data),
                "encoding": item.encoding}
         for name, (value, status, how) in item.values().items():
