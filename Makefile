@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 TEST_STAMP    := $(VENV)/.test-installed
 
-.PHONY: bag test eval bench bench-scale manifests docs clean
+.PHONY: bag test eval train-titles bench bench-scale manifests docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,12 +38,16 @@ eval: $(TEST_STAMP)
 	@echo "== tests/corpus (193 pages; developed on): in sample"; $(EVAL) tests/corpus --truth tests/corpus/truth.yaml
 	@echo "== tests/corpus: leave-one-outlet-out"; $(EVAL) tests/corpus --truth tests/corpus/truth.yaml --loo
 	@echo "== tests/corpus-holdout (20 pages)"; $(EVAL) tests/corpus-holdout --truth tests/corpus-holdout/truth.yaml
-	@for part in a b c d e f; do \
+	@for part in a b c d e f g; do \
 	  echo "== tests/corpus-web part $$part (labelled blind; see docs/extraction.md): in sample"; \
 	  $(EVAL) tests/corpus-web/cases --truth tests/corpus-web/truth-$$part.yaml || exit 1; \
 	  echo "== tests/corpus-web part $$part: leave-one-outlet-out"; \
 	  $(EVAL) tests/corpus-web/cases --truth tests/corpus-web/truth-$$part.yaml --loo || exit 1; \
 	done
+
+## train-titles: refit the title model (archiver/extract/title-model.json) from the labelled pages
+train-titles: $(TEST_STAMP)
+	$(BIN)/python -m archiver.extract.titletrain
 
 ## manifests: rewrite the committed provenance records of seeds/
 manifests: $(RUNTIME_STAMP)

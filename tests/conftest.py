@@ -88,3 +88,12 @@ def seeds_bag(seeds_copy, tmp_path) -> Path:
 def _fixed_bagging_date(monkeypatch):
     # Deterministic by default; tests that need the clock unset it.
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+
+
+@pytest.fixture
+def hand_scorer(monkeypatch):
+    """Titles decided by the hand-set score (ARCHIVER_TITLE_SCORER=hand) instead of the learned model.
+    For tests that pin the candidate rules on minimal synthetic pages (a headline and a paragraph):
+    the model, trained on real scrapes, abstains on several of them; tests/test_title_model.py checks
+    that on those same pages it is right or silent."""
+    monkeypatch.setenv("ARCHIVER_TITLE_SCORER", "hand")

@@ -100,6 +100,7 @@ def test_a_page_title_suffix_names_the_site_and_is_not_part_of_the_headline():
     assert fields["outlet"].evidence[0].rule == "outlet.title-suffix"
 
 
+@pytest.mark.usefixtures("hand_scorer")
 def test_section_labels_and_glued_copies_are_not_the_headline():
     assert value(f"Middle East\n\nIran says ready to talk\n\n{EN}\n", "title") == "Iran says ready to talk"
     assert value(f"Big News TodayBig News Today\n\n{EN}\n", "title") == "Big News Today"

@@ -9,6 +9,7 @@ import sys
 import unicodedata
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings, strategies as st
 
 from archiver.extract import extract
@@ -71,6 +72,7 @@ def test_copyright_lines_in_other_languages_name_the_publication_not_the_owner()
     assert outlet("© 2024 Kompas Cyber Media Private Limited. All rights reserved.") is None  # an owner
 
 
+@pytest.mark.usefixtures("hand_scorer")
 def test_a_breadcrumb_is_not_a_masthead():
     f = extract(f"News / Nasional\nParliament approves the new budget plan\n\n{BODY}\n")
     assert f["outlet"].value is None
@@ -84,6 +86,7 @@ def test_a_walled_article_that_shows_its_opening_is_an_article():
     assert got["byline"] == "Jane Doe"
 
 
+@pytest.mark.usefixtures("hand_scorer")
 def test_site_chrome_is_never_the_title_and_weak_evidence_abstains():
     text = ("Skip to main content\nOpen in app\nWe use cookies to improve your experience\n"
             f"Parliament approves the new budget plan\n\n{BODY}\n")
@@ -94,6 +97,7 @@ def test_site_chrome_is_never_the_title_and_weak_evidence_abstains():
     assert two["title"].value == "Minister resigns over the budget row"
 
 
+@pytest.mark.usefixtures("hand_scorer")
 def test_a_scored_title_records_its_score_and_features():
     f = extract(f"Parliament approves the new budget plan\n\n12 March 2024\n\n{BODY}\n")["title"]
     assert f.value == "Parliament approves the new budget plan"
@@ -224,6 +228,7 @@ def test_stamps_where_pages_print_them():
                   )["published"] == "2024-03-09T21:10"
 
 
+@pytest.mark.usefixtures("hand_scorer")
 def test_wrapped_dumps_listings_of_today_stamps_and_kickers():
     # lynx -dump: "by" alone and the name on the next line; prose wrapped at 70 characters
     text = ("UAE announces Ramadan working hours for private sector\n\n"

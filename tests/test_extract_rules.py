@@ -1,6 +1,7 @@
 """Extractor behaviour, rule by rule, on small texts; and it never raises on anything."""
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings, strategies as st
 
 from archiver.extract import extract
@@ -66,6 +67,7 @@ def test_story_codes_only_under_their_label():
     assert values(f"Headline Here\n\n{BODY}\n\nکد خبر: ۱۲۳۴۵۶\n")["story_code"] == "123456"
 
 
+@pytest.mark.usefixtures("hand_scorer")
 def test_titles_once_without_crawler_prefix_and_none_without_headline():
     assert values(f" date 2021-05-22 Big News Today\n{BODY}\n")["title"] == "Big News Today"
     assert values(f"Big News Today Big News Today\n\n{BODY}\n")["title"] == "Big News Today"
@@ -107,6 +109,7 @@ def test_decode_and_extract_never_raise_on_any_bytes(data):
         _extract(text)
 
 
+@pytest.mark.usefixtures("hand_scorer")
 def test_menus_joined_by_spaces_are_not_headlines():
     v = values(f"Press TV\nHome  Iran  West Asia  World  Opinion\nIran unveils a new scanner\n\n{BODY}\n")
     assert v["title"] == "Iran unveils a new scanner"
@@ -120,6 +123,7 @@ def test_title_keeps_persian_digits_as_printed():
     assert v["published"] == "2024-03-31T10:30"
 
 
+@pytest.mark.usefixtures("hand_scorer")
 def test_code_and_date_on_one_line():
     v = values(f"Tehran Times\nNews ID: 497812 - Sunday, March 31, 2024 - 10:15\nNowruz travel up\n\n{BODY}\n")
     assert (v["story_code"], v["published"], v["title"]) == ("497812", "2024-03-31T10:15", "Nowruz travel up")
@@ -133,6 +137,7 @@ def test_stamp_under_an_inline_read_more_link_is_the_other_story_s():
     assert values(text)["published"] == "2024-03-31T10:15+00:00"
 
 
+@pytest.mark.usefixtures("hand_scorer")
 def test_taglines_and_two_name_mastheads():
     v = values(f"The Washington Post\nDemocracy Dies in Darkness\nEgypt's new capital\n\n{BODY}\n")
     assert (v["title"], v["outlet"]) == ("Egypt's new capital", "The Washington Post")

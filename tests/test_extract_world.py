@@ -213,6 +213,7 @@ def test_mastheads_confirmed_by_the_publishers_rights_line(top, foot, outlet):
     assert extract(f"{top}\n{ARTICLE}{foot}\n")["outlet"].value == outlet
 
 
+@pytest.mark.usefixtures("hand_scorer")
 def test_a_four_word_kicker_above_the_headline_is_not_the_title():
     body = ("Bis zu drei Kilometer Schutzwände sollen im Ernstfall binnen zwölf Stunden stehen. Bei einer Übung "
             "am Wochenende halfen erstmals auch Freiwillige aus den betroffenen Stadtteilen, wie die Stadt mitteilte.")

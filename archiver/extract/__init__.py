@@ -411,8 +411,9 @@ def _dated(text: str) -> bool:
 
 def _decide_title(cands: list, header: list, meta: set, page, outlet_names: set) -> Field:
     """The headline among the candidate lines of the header (titles.decide), or unknown with the best
-    candidate as evidence when its score is below titles.ACCEPT or a different candidate scores
-    within titles.MARGIN of it."""
+    candidate as evidence when its score is below the scorer's `accept` or a different candidate scores
+    within its `margin` of it. The evidence names the scorer, its score and threshold, and the features
+    that made the score."""
     if not cands:
         return Field.unknown()
 
@@ -420,16 +421,18 @@ def _decide_title(cands: list, header: list, meta: set, page, outlet_names: set)
         return (chrome.org_like(text, strong=True) or outlets.canonical(text) is not None
                 or text.casefold() in outlet_names)
 
+    active = titles.scorer()
     scored = titles.decide(cands, header, meta, page.kept or [], is_org)
     best_score, _, best, why = scored[0]
+    note = f"{active.name} >= {active.accept}: " + ",".join(why)
     evidence = Evidence(best.line.number, best.line.raw.strip(), best.rule, None, None,
-                        round(best_score, 2), ",".join(why))
-    if best_score < titles.ACCEPT:
+                        round(best_score, 3), note)
+    if best_score < active.accept:
         return Field.unknown([evidence.with_outcome("abstained", best.value)])
     for s, _, other, why2 in scored[1:]:
-        if best_score - s < titles.MARGIN and titles._key(other.value) != titles._key(best.value):
+        if best_score - s < active.margin and titles._key(other.value) != titles._key(best.value):
             rival = Evidence(other.line.number, other.line.raw.strip(), other.rule, other.value, "conflict",
-                             round(s, 2), ",".join(why2))
+                             round(s, 3), f"{active.name}: " + ",".join(why2))
             return Field.unknown([evidence.with_outcome("conflict", best.value), rival])
     return Field.found(best.value, [evidence])
 

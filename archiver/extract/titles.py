@@ -6,6 +6,7 @@ removed, and a headline repeated on its own line ("T T" or "T T T") is taken onc
 """
 from __future__ import annotations
 
+import os
 import re
 from typing import NamedTuple
 
@@ -179,7 +180,7 @@ def furniture(text: str) -> bool:
 
 
 class Features(NamedTuple):
-    """What the score of a candidate is made of (see score)."""
+    """What the score of a candidate is made of (see score and archiver.extract.titlemodel)."""
     stack_top: bool        # the first of a run of candidate lines (a kicker aside): where a headline stands
     kicker: bool           # a short line (at most three words) right above another candidate
     longer_top: bool       # not the top of its run, and longer than the top: the standfirst under a headline
@@ -191,6 +192,15 @@ class Features(NamedTuple):
     org: bool              # an organisation's name (a masthead)
     first_line: bool       # the page's first content line
     alone: bool            # the only candidate
+    # Used by the learned decision only (titlemodel): where the line stands and what surrounds it.
+    rank: float = 0.0      # position among the candidates, 0 (first) to 1 (last)
+    candidates: int = 1    # how many candidates the page has
+    meta_gap: int = 99     # header lines from this line down to the first stamp, byline or code
+    blank_before: bool = False
+    blank_after: bool = False
+    run_size: int = 1      # candidate lines in its run
+    page_meta: int = 0     # stamps, bylines and codes in the page's header
+    header_lines: int = 0  # lines in the page's header
 
 
 WEIGHTS = {"repeated": 3.0, "stack-top": 1.5, "meta-below": 1.5, "last-run": 1.5, "only-candidate": 0.5,
@@ -240,11 +250,19 @@ def words_of(text: str) -> int:
     return max(words, len(text) // 3) if _CJK.search(text) else words
 
 
-def decide(cands: list[TitleCandidate], header: list, meta: set, kept: list, is_org) -> tuple:
-    """The headline among the candidates: (best, its score, its features, the scored list sorted best
-    first as (score, index, candidate, features)). `header`: the header's lines; `meta`: line numbers of
-    stamps, bylines and codes; `kept`: the page's (number, raw) lines; `is_org(text)`: whether a text is
-    an organisation's name."""
+def decide(cands: list[TitleCandidate], header: list, meta: set, kept: list, is_org) -> list:
+    """The candidates scored, best first, as (score, index, candidate, why): the active scorer's
+    (scorer()) score and the names of what made it. `header`: the header's lines; `meta`: line
+    numbers of stamps, bylines and codes; `kept`: the page's (number, raw) lines; `is_org(text)`:
+    whether a text is an organisation's name."""
+    pairs = features(cands, header, meta, kept, is_org)
+    scored = [(value, i, c, why) for i, ((c, _), (value, why)) in enumerate(zip(pairs, scorer().score_page(pairs), strict=True))]
+    scored.sort(key=lambda t: (-t[0], t[1]))
+    return scored
+
+
+def features(cands: list[TitleCandidate], header: list, meta: set, kept: list, is_org) -> list:
+    """[(candidate, Features)] in the candidates' order (arguments as for decide)."""
     keys: dict[str, int] = {}
     # Only a line about as long as a candidate (or twice as long: a title printed twice) can repeat it.
     sizes = set()
@@ -271,7 +289,8 @@ def decide(cands: list[TitleCandidate], header: list, meta: set, kept: list, is_
     orgs = [is_org(c.value) for c in cands]
     real = [any(words[i] >= 3 and not orgs[i] for i in run) for run in runs]  # a run that could hold a headline
     first_content = min(c.line.number for c in cands)
-    scored = []
+    meta_index = sorted(k for k, ln in enumerate(header) if ln.number in meta)
+    out = []
     for r, run in enumerate(runs):
         end_index = cands[run[-1]].index
         after = {ln.number for ln in header[end_index + 1:end_index + 4]}
@@ -288,15 +307,44 @@ def decide(cands: list[TitleCandidate], header: list, meta: set, kept: list, is_
         for i in run:
             c = cands[i]
             doubled = once(c.line.text) != c.line.text
+            k = c.index
+            gap = next((m - k for m in meta_index if m > k), 99)
             f = Features(stack_top=i == top, kicker=(words[i] <= 3 or (i < top and len(run) == 2)) and i != run[-1],
                          longer_top=i != top and i > top and words[i] > words[top],
                          meta_below=meta_below, last_run=below == 0, runs_below=below,
                          repeats=max(0, keys.get(_key(c.value), 0) - 1) + (1 if doubled else 0), words=words[i],
-                         org=orgs[i], first_line=c.line.number == first_content, alone=len(cands) == 1)
-            value, why = score(c, f)
-            scored.append((value, i, c, why))
-    scored.sort(key=lambda t: (-t[0], t[1]))
-    return scored
+                         org=orgs[i], first_line=c.line.number == first_content, alone=len(cands) == 1,
+                         rank=i / (len(cands) - 1) if len(cands) > 1 else 0.0, candidates=len(cands),
+                         meta_gap=min(gap, 99),
+                         blank_before=k > 0 and header[k - 1].number < c.line.number - 1,
+                         blank_after=k + 1 < len(header) and header[k + 1].number > c.line.number + 1,
+                         run_size=len(run), page_meta=len(meta), header_lines=len(header))
+            out.append((c, f))
+    return out
+
+
+class HandScorer:
+    """The hand-set score (score, WEIGHTS): accepted at ACCEPT, a rival within MARGIN is a conflict."""
+    name = "hand"
+    accept = ACCEPT
+    margin = MARGIN
+
+    @staticmethod
+    def score_page(pairs: list) -> list:
+        return [score(c, f) for c, f in pairs]
+
+
+SCORER_ENV = "ARCHIVER_TITLE_SCORER"
+
+
+def scorer():
+    """The scorer in use: the learned model (titlemodel.MODEL) unless ARCHIVER_TITLE_SCORER=hand
+    chooses the hand-set score. Either has .name, .accept, .margin and .score_page([(candidate,
+    Features)]) -> [(score, names of the features that made it)], one per candidate."""
+    if os.environ.get(SCORER_ENV) == "hand":
+        return HandScorer
+    from archiver.extract import titlemodel
+    return titlemodel.model()
 
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
