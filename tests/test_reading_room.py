@@ -177,9 +177,13 @@ HOSTILE = ('Gaza talks <script>document.title="pwned"</script> resume after '
            '<img src=x onerror="document.title=\'pwned\'"> week & more')
 
 
+# A byline and a stamp under the headline, as real pages have: the title model takes the line then.
+STAMP = "By Maria Lopez\n12 March 2024"
+
+
 def hostile_source(root: Path, n: int = 3) -> Path:
     root.mkdir()
-    (root / "hostile <b>&\"name\" #1%.txt").write_text(f"{HOSTILE}\n\nIslam Times - Body of the story.\n")
+    (root / "hostile <b>&\"name\" #1%.txt").write_text(f"{HOSTILE}\n{STAMP}\n\nIslam Times - Body of the story.\n")
     for i in range(n):
         (root / f"story-{i:03d}.txt").write_text(f"Headline number {i}\n\nIslam Times - Body {i}.\n")
     return root

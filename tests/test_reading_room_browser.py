@@ -25,7 +25,7 @@ import zlib
 from pathlib import Path
 
 import pytest
-from test_reading_room import HOSTILE, Page, assert_links_resolve, pages
+from test_reading_room import HOSTILE, STAMP, Page, assert_links_resolve, pages
 
 from conftest import run
 
@@ -127,7 +127,7 @@ def check_bag_in_browser(bag: Path, tmp: Path, shots: Path, items: int) -> None:
 def test_seeds_bag_in_chromium(seeds_copy, tmp_path, monkeypatch):
     chromium()
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    (seeds_copy / "zz-hostile.txt").write_text(f"{HOSTILE}\n\nIslam Times - Body of the story.\n")
+    (seeds_copy / "zz-hostile.txt").write_text(f"{HOSTILE}\n{STAMP}\n\nIslam Times - Body of the story.\n")
     bag = tmp_path / "bag"
     assert run("bag", seeds_copy, "-o", bag, "--quiet").exit_code == 0
     shots = tmp_path / "shots"
@@ -146,7 +146,7 @@ def test_20000_file_bag_in_chromium(tmp_path):
     for i in range(20_000):
         (src / f"d{i % 20:02d}" / f"story {i:05d}.txt").write_text(
             f"Headline number {i} of the day\n\n{outlets[i % 3]} - Body of story {i}.\n\nStory Code: {100000 + i}\n")
-    (src / "d00" / "hostile #1.txt").write_text(f"{HOSTILE}\n\nIslam Times - Body.\n")
+    (src / "d00" / "hostile #1.txt").write_text(f"{HOSTILE}\n{STAMP}\n\nIslam Times - Body.\n")
     bag = tmp_path / "bag"
     assert run("bag", src, "-o", bag, "--quiet").exit_code == 0
     shots = tmp_path / "shots"
