@@ -26,10 +26,11 @@ from archiver.extract.lines import (
     read_page,
 )
 from archiver.model import FIELD_NAMES, Evidence, Field
+from archiver.textfold import normalise
 
-STRONG, MEDIUM, WEAK = 3, 2, 1
+STRONG, MEDIUM, WEAK, LEAST = 3, 2, 1, 0
 PUBLISHED_LABEL = re.compile(r"^(?:(?:(?:first\s+|originally\s+)?(?:published|posted|issued on|publication date|date published|release date|"
-                             r"publish(?:ed)? date|publié(?:e)? le|publié(?:e)?|mis en ligne le|"
+                             r"publish(?:ed)? date|publish(?=\s*:)|publié(?:e)? le|publié(?:e)?|mis en ligne le|"
                              r"veröffentlicht(?: am)?|erschienen(?: am)?|publicado(?: el| em| a las)?|fecha de publicación|"
                              r"pubblicato(?: il)?|data di pubblicazione|gepubliceerd(?: op)?|opublikowano|data publikacji|"
                              r"опубликовано|дата публикации|yayınlanma(?: tarihi)?|yayın tarihi|yayınlandı|publicat|"
@@ -226,6 +227,77 @@ def _date_segments(line: Line, text: str, cands: list, strength: int = STRONG) -
     return False
 
 
+# A clock printed beside a day-precision stamp, in a part of its own: the stamp's next part ("12 February
+# 2024 • 6:00am", "April 2, 2025 | 12:08 AM", "2024.06.13 (21:15)"), the part before it ("10:32 - 05 Mehr
+# 1402"), or alone on the next line ("22 gennaio 2024" / "16:48"). A printed time is part of the date.
+_CLOCK_PART = re.compile(r"(?P<h>\d{1,2})[:h](?P<mi>\d{2})(?::(?P<s>\d{2}))?\s*(?P<ampm>[ap]\.?\s?m\.?)?"
+                         r"\s*(?:uhr|uur|hrs?|h|น\.)?\.?\s*(?P<zone>[A-Za-z]{2,5}(?:[+-]\d{1,2}(?::?\d{2})?)?)?", re.I)
+_PART_SEP = re.compile(r"\s*[|•·●()（）]\s*|\s+[-–—/]\s+|\s,\s")
+_DAY_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _clock_part(part: str) -> str | None:
+    """'HH:MM[:SS][±HH:MM]' when `part` is a clock and nothing else (a zone word may follow), else None."""
+    m = _CLOCK_PART.fullmatch(part.strip())
+    if not m:
+        return None
+    h, mi = int(m.group("h")), int(m.group("mi"))
+    ampm = (m.group("ampm") or "").lower()[:1]
+    if ampm:
+        if not 1 <= h <= 12:
+            return None
+        h = (0 if h == 12 else h) + (12 if ampm == "p" else 0)
+    if h > 23 or mi > 59:
+        return None
+    clock = f"{h:02d}:{mi:02d}" + (f":{m.group('s')}" if m.group("s") else "")
+    zone = m.group("zone")
+    if zone:
+        offset = dates._zone(zone)
+        if offset is None:
+            return None  # a word that is no zone: not a clock alone
+        clock += offset
+    return clock
+
+
+def _clock_beside(field: Field, page) -> Field:
+    """`field` with the time of day added when its value is a day and its stamp's line prints a clock
+    in a part of its own beside the date, or the next line is that clock alone; else `field`."""
+    if field.value is None or not _DAY_ONLY.fullmatch(field.value) or not field.evidence:
+        return field
+    ev = field.evidence[0]
+    kept = page.kept or []
+    at = next((k for k, (number, _) in enumerate(kept) if number == ev.line), None)
+    if at is None:
+        return field
+    text = normalise(kept[at][1])
+    parts = [p for p in _PART_SEP.split(text) if p and p.strip()]
+    dated = [k for k, p in enumerate(parts) if _find_date(p, day_first_in=text) and
+             _find_date(p, day_first_in=text)[0] == field.value]
+    clock, where = None, None
+    if dated:
+        k = dated[0]
+        for j in (k + 1, k - 1):
+            if 0 <= j < len(parts) and not (j == k - 1 and k > 1):
+                part = parts[j]
+                label, colon, rest = part.partition(": ")
+                if j == k - 1 and colon and not any(map(str.isdigit, label)):
+                    part = rest  # "Published: 10:32 - 05 Mehr 1402": the label before the clock
+                clock = _clock_part(part)
+                if clock:
+                    where = (ev.line, kept[at][1].strip(), "published.clock-beside")
+                    break
+    if clock is None and len(parts) == len(dated) == 1 and at + 1 < len(kept):
+        number, raw = kept[at + 1]
+        if number <= ev.line + 2:
+            clock = _clock_part(normalise(raw))
+            if clock:
+                where = (number, raw.strip(), "published.clock-next-line")
+    if clock is None:
+        return field
+    rule = where[2] if field.evidence[0].rule != UPDATE_RULE else where[2].replace("published.", "updated.")
+    return Field.found(f"{field.value}T{clock}", list(field.evidence) + [Evidence(where[0], where[1], rule)])
+
+
 def _story_code(line: Line, text: str, code_c: list, pub_c: list) -> bool:
     """A labelled story code on its own line, or with a date stamp after it on the same line ("News
     ID: 497812 - Sunday, March 31, 2024 - 10:15")."""
@@ -289,8 +361,10 @@ def _signatures(ln: Line, text: str, outlet_c: list, credit_c: list, first_line:
     if name and bylines.bare_name(name) and not chrome.org_like(name) and " " in name and not name.isupper():
         return True  # "© 2024 Hamid Rezvani": a person holds the rights (a newsletter's author), not an outlet
     if name:
-        # The copyright holder is often the owner ("Allied Press", "Sky UK"): weaker than a masthead.
-        outlet_c.append(Candidate(name, WEAK, ln, "outlet.copyright-line"))
+        # The copyright holder is often the owner ("Allied Press", "Sky UK"): weaker than a masthead; a
+        # company's legal name yields to any other signature of the page.
+        strength = LEAST if outlets.names_a_company(text) else WEAK
+        outlet_c.append(Candidate(name, strength, ln, "outlet.copyright-line"))
         return True
     name = outlets.source_name(text)
     if name:
@@ -788,9 +862,12 @@ def _fields(page, header: list, body: list) -> dict[str, Field]:
 
     # An "Updated" stamp (WEAK) is the publication date only when nothing stronger is printed.
     for number, raw in page.foot or []:  # the page's copyright line, below the other stories
-        name = outlets.copyright_name(" ".join(raw.split()))
+        folded = " ".join(raw.split())
+        name = outlets.copyright_name(folded)
         if name:
-            outlet_c.append(Candidate(name, WEAK, Line(number, raw, " ".join(raw.split())), "outlet.copyright-line"))
+            # a company's legal name (the owner) yields to any other signature of the page
+            strength = LEAST if outlets.names_a_company(folded) else WEAK
+            outlet_c.append(Candidate(name, strength, Line(number, raw, folded), "outlet.copyright-line"))
     _confirmed_mastheads(guesses, page, outlet_c)
     outlet_field = _resolve(outlet_c, _same_outlet)
     if outlet_field.value is None and not outlet_field.evidence and credit_c:
@@ -798,8 +875,8 @@ def _fields(page, header: list, body: list) -> dict[str, Field]:
     credit = [c for c in credit_c if outlet_field.value is None or c.value.casefold() != outlet_field.value.casefold()]
     result = {"title": title_c_field, "outlet": outlet_field,
               "credit": _resolve(credit[:1]) if outlet_field.value is not None else Field.unknown(),
-              "published": _resolve([c for c in pub_c if c.rule != UPDATE_RULE], _same_date),
-              "updated": _resolve([c for c in pub_c if c.rule == UPDATE_RULE], _same_date),
+              "published": _clock_beside(_resolve([c for c in pub_c if c.rule != UPDATE_RULE], _same_date), page),
+              "updated": _clock_beside(_resolve([c for c in pub_c if c.rule == UPDATE_RULE], _same_date), page),
               "story_code": _resolve(code_c),
               "byline": _resolve(byline_c)}
 

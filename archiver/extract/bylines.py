@@ -73,6 +73,12 @@ def staff_credit(text: str) -> str | None:
 # "Aylin Kaya | 31.03.2024": a person's name of two or three capitalised words beside a date stamp.
 _NAME_WORD = re.compile(r"^[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’.-]+$")
 _NOT_NAME = {"news", "press", "release", "report", "update", "updates", "live", "agency", "staff", "desk",
+             # words of publications' names ("USA TODAY", "Evening Herald")
+             "today", "tonight", "weekly", "herald", "tribune", "journal", "gazette", "chronicle", "telegraph",
+             "magazine", "online", "newspaper", "radio", "tv", "television", "channel", "network",
+             # a photographer's credit line ("Fotografia Nuno Ribeiro"), never the byline
+             "fotografia", "fotografía", "foto", "fotos", "photography", "photograph", "bild", "bilder",
+             "imagen", "immagine", "image", "images", "picture", "pictures", "φωτογραφία", "фото",
              "editorial", "analysis", "opinion", "video", "photo", "photos", "gallery", "world", "times",
              "daily", "the", "of", "and", "in", "breaking", "latest", "home", "top", "stories", "feature",
              # words of section and place names ("Foreign Policy | …", "Saudi Arabia | …")
@@ -191,6 +197,8 @@ def bare_name(text: str) -> str | None:
     if not _NAME_LINE.match(text):
         return None
     words = text.split()
+    if words[0] == "Na" and len(words) >= 3:
+        return bare_name(" ".join(words[1:]))  # "Na HAMISI NGOWA": Swahili "by" before the name
     if any(w.casefold().strip(".") in _NOT_NAME for w in words) or outlets.canonical(text) or is_noise(text):
         return None
     return text
@@ -253,7 +261,12 @@ def ja_trailing_byline(text: str) -> str | None:
     m = JA_TRAILING_BY.search(text[-40:])
     if not m or _NOT_JA_NAME.search(m.group("who")):
         return None
-    return m.group("who")
+    desk = _JA_DESK.match(m.group("who"))
+    return desk.group("name") if desk else m.group("who")
+
+
+# "報道センター 佐藤健太", "東京支社 山田花子": the reporter's desk before the name.
+_JA_DESK = re.compile(r"^(?P<desk>\S+(?:センター|支局|総局|支社|本社|編集局|報道局|部))[\s\u3000]+(?P<name>\S+)$")
 
 
 KO_BY_ADDRESS = re.compile(r"^(?P<who>[\uac00-\ud7af]{2,4})\s*(?:기자|특파원|선임기자|객원기자)\s+"

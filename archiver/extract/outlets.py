@@ -212,14 +212,14 @@ LEADIN_LOWER = re.compile(r"^[A-Z][A-Z .'’-]{2,30}\s*\((?P<name>[a-z][a-z0-9.]
 LEADIN_ACRONYM = re.compile(r"^[A-Z][\w'’ .-]{1,25},(?:\s*[^,–—\n]{1,20},)?\s*(?P<name>[A-Z][A-Z.&]{1,12}[A-Z])\s*[.–—-]{1,2}\s+\S")
 _NOT_AGENCY = {"AM", "PM", "GMT", "UTC", "EST", "EDT", "USA", "UK", "US", "UAE", "EU", "UN"}
 _LEGAL = re.compile(r"[\s,]+(?:inc|ltd|llc|limited|gmbh|s\.?a|s\.?p\.?a|corp|co|plc|ag|b\.?v|s\.?l)\.?$", re.I)
-_NOT_ORG = re.compile(rf"^(?:{_RIGHTS}|copyright|riproduzione riservata|licencja.*|the author|the authors|author|photo|image|getty images|\w+ images|"
+_NOT_ORG = re.compile(rf"^(?:{_RIGHTS}|copyright|crown copyright|creative commons.*|cc[ -]by.*|riproduzione riservata|licencja.*|the author|the authors|author|photo|image|getty images|\w+ images|"
                       r"file|shutterstock|reuters pictures)$", re.I)
 
 
 # Words of a company's legal or trade name: a copyright line often names the owner ("HT Digital Streams
 # Ltd", "Gremi Media SA"), not the publication. The name is cut before a legal form; what still holds a
 # company word is the owner, and is not taken.
-_COMPANY_FORM = re.compile(r"\s+(?:private limited|limited|gmbh|s\.?\s?a\.?|s\.?\s?l\.?|s\.?p\.?a\.?|a\.?\s?ş\.?|ltd|llc|inc|pvt|plc|ag|kg|"
+_COMPANY_FORM = re.compile(r"\s+(?:private limited|limited|α\.\s?ε\.?|е?ад|е?оод|d\.\s?o\.\s?o\.?|d\.\s?d\.?|a\.\s?s\.?|s\.\s?r\.\s?o\.?|gmbh|s\.?\s?a\.?|s\.?\s?l\.?|s\.?p\.?a\.?|a\.?\s?ş\.?|ltd|llc|inc|pvt|plc|ag|kg|"
                            r"b\.?v\.?|n\.?v\.?|sp\.? z o\.?o\.?|oy|ab|as|dac|pty|bhd|sdn|gazetecilik|yayıncılık|verlag|ooo|ооо|зао|оао)\b.*$",
                            re.I)
 _COMPANY_WORDS = re.compile(r"\b(?:media|digital|group|holdings?|publishing|publications|ediciones|editora|editorial|"
@@ -248,6 +248,8 @@ def clean_name(name: str, owner_check: bool = False, lower_ok: bool = False) -> 
     words = name.split()
     if len(words) > 6 or (name[0].islower() and not lower_ok) or any(ch.isdigit() for ch in name):
         return None
+    if sum(w[:1].islower() for w in words) >= 3:
+        return None  # "Nutzung ausschließlich für den privaten Eigenbedarf": a sentence, not a name
     known = canonical(name)
     return known or name
 
@@ -321,7 +323,30 @@ def copyright_name(text: str, owner_check: bool = True) -> str | None:
         if m and COPYRIGHT_WORDS.match(m.group("name").strip()):
             # "کاپی رائٹ © 2024 ڈان نیوز": the word copyright, then the holder after the year
             m = COPYRIGHT_ANY.match(text[m.start("name") + len(m.group("name")):].strip())
-    return clean_name(_holder(m.group("name")), owner_check=owner_check) if m else None
+    if not m:
+        return None
+    name, end = m.group("name"), m.end("name")
+    # A stop that ends an abbreviation does not end the name: "© 2026 St. Joseph Communications", "LA VOZ DE
+    # GALICIA S.A. Polígono...", "Η ΚΑΘΗΜΕΡΙΝΗ Α.Ε. Με ...": the name runs on to the next stop or comma (the
+    # legal form and what follows it are then cut, or the whole is refused, by clean_name).
+    while text[end:end + 1] == "." and _ABBREVIATION.fullmatch(name.split()[-1]):
+        rest = _NAME_RUN.match(text, end + 1)
+        if not rest or not rest.group(0).strip() or _RIGHTS_RE.search(rest.group(0)):
+            break
+        name, end = name + "." + rest.group(0).rstrip(), end + 1 + len(rest.group(0).rstrip())
+    return clean_name(_holder(name), owner_check=owner_check)
+
+
+_ABBREVIATION = re.compile(r"(?:[^\W\d_]{1,2}\.)*[^\W\d_]{1,2}|co|inc|ltd|st|jr|corp", re.I)
+_NAME_RUN = re.compile(r"[^.,|•·©\n]*")
+
+
+def names_a_company(text: str) -> bool:
+    """Whether a copyright line's holder carries a company's legal form ("JoongAng Ilbo Co., Ltd.",
+    "Икономедиа АД", "Mediahuis NV"): the owner, which other signatures of the page outrank."""
+    m = COPYRIGHT_ANY.match(text)
+    tail = text[m.start("name"):] if m else text
+    return bool(_COMPANY_FORM.search(tail) or re.search(r"[\s,]+(?:inc|ltd|llc|corp|co|plc)\b\.?", tail, re.I))
 
 
 def source_name(text: str) -> str | None:
