@@ -246,6 +246,7 @@ def test_wrapped_dumps_listings_of_today_stamps_and_kickers():
     assert fields(kicked)["title"] == "Trier probt den Aufbau mobiler Deiche"
 
 
+@pytest.mark.usefixtures("hand_scorer")
 def test_pages_in_scripts_without_spaces_or_case():
     head = "长三角城市群开通首批跨省通勤定制公交线路\n\n"
     assert fields(f"首頁 即時 政治 生活 社會 財經 國際\n{head}澎湃新闻记者 李想\n\n{BODY}\n")["byline"] == "李想"

@@ -63,6 +63,7 @@ RULE_PAGES = [
      "Trier probt den Aufbau mobiler Deiche"),
     (f"Minister resigns over the budget row\n\n{BODY}\n\nRelated\nAnother story about rail fares\n",
      "Minister resigns over the budget row"),
+    (f"长三角城市群开通首批跨省通勤定制公交线路\n\n{BODY}\n\n新浪公司 版权所有\n", "长三角城市群开通首批跨省通勤定制公交线路"),
 ]
 
 

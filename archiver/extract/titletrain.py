@@ -30,8 +30,8 @@ SHARED = ROOT.parent / "shared" / "extraction-dev-set"
 SETS = [("dev", SHARED / "cases", SHARED / "truth.yaml"),
         ("corpus", ROOT / "tests/corpus", ROOT / "tests/corpus/truth.yaml"),
         ("holdout", ROOT / "tests/corpus-holdout", ROOT / "tests/corpus-holdout/truth.yaml")] + [
-    (f"web-{p}", ROOT / "tests/corpus-web/cases", ROOT / f"tests/corpus-web/truth-{p}.yaml") for p in "abcdef"]
-VERSION = "1"
+    (f"web-{p}", ROOT / "tests/corpus-web/cases", ROOT / f"tests/corpus-web/truth-{p}.yaml") for p in "abcdefg"]
+VERSION = "2"
 FOLDS = 10
 
 
