@@ -1,4 +1,4 @@
-"""The first-character shortcuts of archiver.extract.lines are the same as plain matching.
+"""The first-character shortcuts of archiver.extract.dispatch are the same as plain matching.
 
 FirstCharacterDispatch(p).match tries only the alternatives that can begin with the text's first
 character, and ascii_non_starters(p) names the characters no match begins with (callers skip the
@@ -14,7 +14,8 @@ from hypothesis import given, settings, strategies as st
 
 import archiver.extract as ex
 from archiver.extract import bylines, codes, outlets
-from archiver.extract.lines import NOISE, SECTION, TAIL_MARKERS, FirstCharacterDispatch, ascii_non_starters
+from archiver.extract.dispatch import FirstCharacterDispatch, ascii_non_starters
+from archiver.extract.lines import NOISE, SECTION, TAIL_MARKERS
 
 GUARDED = {"code label": codes.LABEL, "reporting": bylines.REPORTING, "published label": ex.PUBLISHED_LABEL,
            "updated label": ex.UPDATED_LABEL, "read-more link": ex.READ_MORE_LINK,

@@ -14,14 +14,12 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 from archiver.extract import bylines, chrome, codes, dates, language, outlets, pagekind, titles
+from archiver.extract.dispatch import FirstCharacterDispatch, ascii_non_starters, may_contain
 from archiver.extract.lines import (
-    FirstCharacterDispatch,
     Line,
     as_printed,
-    ascii_non_starters,
     is_noise,
     is_spaced_nav,
-    may_contain,
     noise_match,
     read_page,
 )
