@@ -15,8 +15,9 @@ from dataclasses import dataclass
 
 from archiver.extract import bylines, chrome, codes, dates, language, outlets, pagekind, titles
 from archiver.extract.dispatch import FirstCharacterDispatch, ascii_non_starters, may_contain
-from archiver.extract.lines import Line, as_printed, read_page
+from archiver.extract.lines import read_page
 from archiver.extract.noise import is_noise, is_spaced_nav, noise_match
+from archiver.extract.text import Line, as_printed
 from archiver.model import FIELD_NAMES, Evidence, Field
 
 STRONG, MEDIUM, WEAK = 3, 2, 1

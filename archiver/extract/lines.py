@@ -10,13 +10,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import NamedTuple
 
 from archiver.extract.dispatch import FirstCharacterDispatch
-from archiver.textfold import _NEEDS_MAPPING, _is_folded, normalise  # noqa: F401 - re-exported
-
-_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
-_INVISIBLE = re.compile("[\ufeff\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\u00ad]")
+from archiver.extract.text import Line
+from archiver.textfold import normalise
 
 # A line that starts the tail of other stories. Matched against the whole (short) line.
 TAIL_MARKERS = re.compile(
@@ -30,28 +27,7 @@ TAIL_MARKERS = re.compile(
     re.IGNORECASE)
 
 
-class Line(NamedTuple):  # a tuple: made tens of times per file, so cheap to create
-    number: int          # 1-based, in the decoded text
-    raw: str             # as in the file (without its line break)
-    text: str            # normalised for matching
-
-
 _new_line = tuple.__new__  # _new_line(Line, (number, raw, text)): Line(...) without its Python-level __new__
-
-
-# Any character that the slow steps below would change: invisible marks and non-ASCII digits.
-def as_printed(line: "Line", part: str) -> str:
-    """`part` (a piece of the normalised line) as the page prints it: Persian and Arabic-Indic digits
-    kept, since a title is quoted as printed. Only where the normalisation changed nothing but the
-    digits and invisible marks; otherwise `part` itself."""
-    raw = line.raw
-    if raw.isascii() or not _NEEDS_MAPPING.search(raw):
-        return part
-    shown = " ".join(_INVISIBLE.sub("", raw).split())
-    i = line.text.find(part)
-    if i < 0 or len(shown) != len(line.text) or shown.translate(_DIGITS) != line.text:
-        return part
-    return shown[i:i + len(part)]
 
 
 # TAIL_MARKERS.match, trying only the alternatives that can begin with the text's first character.

@@ -15,7 +15,7 @@ from importlib import resources
 import yaml
 
 from archiver.extract.dispatch import FirstCharacterDispatch
-from archiver.extract.lines import normalise
+from archiver.textfold import normalise
 
 
 @dataclass(frozen=True)
