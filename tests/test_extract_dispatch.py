@@ -15,8 +15,8 @@ from hypothesis import given, settings, strategies as st
 import archiver.extract as ex
 from archiver.extract import bylines, codes, outlets
 from archiver.extract.dispatch import FirstCharacterDispatch, ascii_non_starters
-from archiver.extract.lines import TAIL_MARKERS
 from archiver.extract.noise import NOISE, SECTION
+from archiver.extract.page import TAIL_MARKERS
 
 GUARDED = {"code label": codes.LABEL, "reporting": bylines.REPORTING, "published label": ex.PUBLISHED_LABEL,
            "updated label": ex.UPDATED_LABEL, "read-more link": ex.READ_MORE_LINK,

@@ -1,10 +1,9 @@
-"""The text as lines, normalised for matching only, and where each line stands on the page.
+"""The page read into zones: the lines rules read, and where the header, body, footer and tail are.
 
-Evidence always quotes the original line; matching sees a normalised copy (BOM and zero-width marks
-removed, non-breaking and other spaces folded, Persian and Arabic-Indic digits made ASCII). The page
-is split into zones: the header (before the body starts), the body, a footer (the last short lines of
-the article) and a tail of other stories ("Similar Posts", "Related News", "Read more", ...) that is
-cut off because its titles and dates belong to other stories.
+The header runs up to the first prose line; after the first lines of the body (a lead-in) the middle of
+the article is skipped, and the last lines before the tail (credits, codes, mastheads) are read. The
+tail of other stories ("Similar Posts", "Related News", "Read more", ...) is cut off because its titles
+and dates belong to other stories; the page's own last lines after it are kept apart for signatures.
 """
 from __future__ import annotations
 
@@ -25,7 +24,6 @@ TAIL_MARKERS = re.compile(
     r"اخبار مرتبط|مطالب مرتبط|خبرهای مرتبط|بیشتر بخوانید|پربازدیدترین|"
     r"أخبار ذات صلة|اقرأ أيضا|اقرأ أيضاً|مواضيع ذات صلة|الأكثر قراءة|ذات صلة)\s*:?$",
     re.IGNORECASE)
-
 
 _new_line = tuple.__new__  # _new_line(Line, (number, raw, text)): Line(...) without its Python-level __new__
 
