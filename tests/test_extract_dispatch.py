@@ -1,4 +1,4 @@
-"""The first-character shortcuts of archiver.extract.lines are the same as plain matching.
+"""The first-character shortcuts of archiver.extract.dispatch are the same as plain matching.
 
 FirstCharacterDispatch(p).match tries only the alternatives that can begin with the text's first
 character, and ascii_non_starters(p) names the characters no match begins with (callers skip the
@@ -14,7 +14,9 @@ from hypothesis import given, settings, strategies as st
 
 import archiver.extract as ex
 from archiver.extract import bylines, codes, outlets
-from archiver.extract.lines import NOISE, SECTION, TAIL_MARKERS, FirstCharacterDispatch, ascii_non_starters
+from archiver.extract.dispatch import FirstCharacterDispatch, ascii_non_starters
+from archiver.extract.noise import NOISE, SECTION
+from archiver.extract.page import TAIL_MARKERS
 
 GUARDED = {"code label": codes.LABEL, "reporting": bylines.REPORTING, "published label": ex.PUBLISHED_LABEL,
            "updated label": ex.UPDATED_LABEL, "read-more link": ex.READ_MORE_LINK,
@@ -64,7 +66,7 @@ def test_dispatch_matches_exactly_as_the_pattern(name, data):
 
 
 def test_the_noise_dispatch_agrees_on_real_lines():
-    from archiver.extract.lines import noise_match
+    from archiver.extract.noise import noise_match
     for t in ["Share this article", "Home", "Breaking: storm", "12°C Tehran", "▲ 3%", "Source: Xinhua",
               "Iran says ready to talk", "Skip to main content", "tags: a, b", "Accept all cookies"]:
         assert bool(noise_match(t)) == bool(NOISE.match(t)), t

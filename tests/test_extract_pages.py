@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from archiver.extract import extract
-from archiver.extract.lines import normalise
+from archiver.textfold import normalise
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV_CASES = ROOT.parent / "shared" / "extraction-dev-set" / "cases"

@@ -1,6 +1,6 @@
 """The extractor: from the text of a scraped article to its fields, each with evidence, or unknown.
 
-`extract(text)` reads the page once into lines and zones (`lines`), lets each rule family propose
+`extract(text)` reads the page once into lines and zones (`page`), lets each rule family propose
 candidates (`outlets`, `dates`, `codes`, `titles`, `bylines`, `language`), and resolves them here:
 the strongest rule wins and weaker disagreeing candidates are kept in the evidence as "overruled";
 when two strong rules disagree the field is unknown and both are kept as "conflict". A wrong value is
@@ -14,17 +14,10 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 from archiver.extract import bylines, chrome, codes, dates, language, outlets, pagekind, titles
-from archiver.extract.lines import (
-    FirstCharacterDispatch,
-    Line,
-    as_printed,
-    ascii_non_starters,
-    is_noise,
-    is_spaced_nav,
-    may_contain,
-    noise_match,
-    read_page,
-)
+from archiver.extract.dispatch import FirstCharacterDispatch, ascii_non_starters, may_contain
+from archiver.extract.noise import is_noise, is_spaced_nav, noise_match
+from archiver.extract.page import read_page
+from archiver.extract.text import Line, as_printed
 from archiver.model import FIELD_NAMES, Evidence, Field
 from archiver.textfold import normalise
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 import re
 
 from archiver.extract import outlets
-from archiver.extract.lines import ascii_non_starters, is_noise
+from archiver.extract.dispatch import ascii_non_starters
+from archiver.extract.noise import is_noise
 
 NOT_AUTHORS = re.compile(r"^(?:edit(?:ing|ed)|translat(?:ion|ed)|photo(?:s|graph|graphs)?|picture|image|"
                          r"video|compil(?:ed|ation)|produc(?:ed|tion)|design(?:ed)?|illustrat(?:ed|ion)|"

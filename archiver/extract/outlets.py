@@ -14,7 +14,8 @@ from importlib import resources
 
 import yaml
 
-from archiver.extract.lines import FirstCharacterDispatch, normalise
+from archiver.extract.dispatch import FirstCharacterDispatch
+from archiver.textfold import normalise
 
 
 @dataclass(frozen=True)

@@ -132,7 +132,7 @@ def _is_prose(text: str) -> bool:
 
 def classify(lines: list[tuple[int, str]]) -> PageKind:
     """The page's kind from its non-empty lines, (line number, text) each, the tail of other stories
-    cut off (archiver.extract.lines.Page.kept). The shape counts every line; phrases are looked for
+    cut off (archiver.extract.page.Page.kept). The shape counts every line; phrases are looked for
     in the first _LOOK_LINES lines only."""
     prose_chars = 0
     prose_lines = 0

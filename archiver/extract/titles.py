@@ -100,7 +100,7 @@ MARGIN = 1.5       # how far ahead of a different candidate it must be
 
 
 class TitleCandidate(NamedTuple):
-    line: object           # archiver.extract.lines.Line
+    line: object           # archiver.extract.text.Line
     value: str             # the headline as it would be recorded
     index: int             # position of the line in the header
     rule: str
