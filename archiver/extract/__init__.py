@@ -469,8 +469,11 @@ def _dated(text: str) -> bool:
     """A short line holding a date stamp: a dateline, a clock, a stamp with a label glued on."""
     if text.count(" ") >= 12:
         return False
-    if _find_date(text) is not None:
-        return True
+    found = _find_date(text)
+    if found is not None:
+        # "Hindustan Petroleum to add 1,200 EV chargers on highways by March 2027": a headline holding a
+        # date in its sentence; a stamp is mostly its date (a label, a weekday, a place beside it)
+        return len(text.replace(found[1], " ").split()) <= 6
     # a line holding only a lunar Hijri date ("الثلاثاء - 2 شهر رمضان 1445") is a date line too, though
     # the date is not converted for the record (the calendar variant decides the day)
     return _ARABIC_SCRIPT.search(text) is not None and dates.find_date(text, lunar_hijri=True) is not None

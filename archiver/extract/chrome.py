@@ -17,7 +17,10 @@ sign in|sign up|log in|login|log out|logout|register|subscribe|subscription|subs
 create account|forgot password|newsletter|get the app|open in app|download the app|install the app|
 open app|read in app|continue in browser|use app|
 cookie|cookies|privacy policy|privacy settings|privacy notice|terms of use|terms of service|terms and conditions|
-consent|we value your privacy|manage preferences|accept all|reject all|
+consent|we value your privacy|we care about your privacy|your privacy|manage preferences|accept all|reject all|
+vi bryr oss om din integritet|din integritet|wir respektieren ihre privatsphäre|ihre privatsphäre|
+votre vie privée|su privacidad|tu privacidad|la tua privacy|a sua privacidade|uw privacy|twoja prywatność|
+personvern|yksityisyytesi|ваша конфиденциальность|gizliliğiniz|
 advertisement|sponsored|promoted|paid content|
 share|share this|share on|share article|share story|copy link|print this|email this|tweet|whatsapp|telegram|
 follow us|like us|join us|版权所有|版權所有|著作権|저작권|all rights reserved|does not represent the views|views expressed|tidak mewakili pandangan|opinions expressed|contact|about us|especial para o|especial para|special to the|exclusivo para|exclusive to|support our journalism|support independent journalism|support truly independent journalism|independent journalism|donate|become a member|contact us|about us|all rights reserved|
@@ -51,7 +54,21 @@ aller au contenu|se connecter|s'abonner|abonnez-vous|publicité|partager|imprime
 로그인|회원가입|구독|광고|공유|인쇄|홈|
 התחברות|הרשמה|מנוי|פרסומת|שתף|הדפס|ראשי|
 masuk|daftar|berlangganan|iklan|bagikan|baca juga|beranda|
-لاگ ان|اشتہار|شیئر
+لاگ ان|اشتہار|شیئر|
+hoppa till huvudinnehållet|hoppa till innehållet|hopp til hovedinnhold|hopp til innhold|spring til indhold|
+spring til hovedindhold|siirry sisältöön|siirry pääsisältöön|saltar para o conteúdo|ir para o conteúdo principal|
+ir al contenido|ir al contenido principal|saltar al contenido principal|salta al contenuto|
+vai al contenuto principale|ga naar de inhoud|naar de hoofdinhoud|spring naar de inhoud|zum hauptinhalt|
+direkt zum inhalt|zum inhalt|μετάβαση στο περιεχόμενο|μετάβαση στο κύριο περιεχόμενο|перейти до змісту|
+перейти до основного змісту|přejít na obsah|přeskočit na obsah|prejsť na obsah|ugrás a tartalomra|
+sari la conținut|preskoči na sadržaj|прескочи на садржај|към съдържанието|премини към съдържанието|
+ข้ามไปยังเนื้อหา|ข้ามไปที่เนื้อหา|chuyển đến nội dung|bỏ qua nội dung|langsung ke konten|langsung ke isi|
+lompat ke kandungan|langkau ke kandungan|lumaktaw sa nilalaman|ruka hadi maudhui|ruka hadi kwenye maudhui|
+דלג לתוכן|דלג לתוכן הראשי|انتقل إلى المحتوى|تخطى إلى المحتوى|الانتقال إلى المحتوى|پرش به محتوا|
+رفتن به محتوا|本文へスキップ|メインコンテンツへスキップ|본문 바로가기|본문으로 바로가기|跳到主要内容|跳至主要內容|
+跳到主要內容|सामग्री पर जाएं|मुख्य सामग्री पर जाएं|உள்ளடக்கத்திற்குச் செல்|
+logga in|logg inn|log ind|kirjaudu sisään|iniciar sessão|přihlásit se|bejelentkezés|
+đăng nhập|เข้าสู่ระบบ|log masuk|mag-login|התחבר
 """
 _PHRASES = sorted({p.strip() for p in CHROME_PHRASES.replace("\n", "").split("|") if p.strip()},
                   key=len, reverse=True)

@@ -76,6 +76,14 @@ def _wrapped(raw: str, following: str) -> bool:
             and len(raw.split()) >= 8 and following.count(" ") >= 3)
 
 
+# A cookie or consent notice near the top is prose, but not the article's: it does not end the header
+# (the headline often stands below the banner).
+NOTICE_LINES = 15
+_NOTICE = re.compile(r"cookie|\bconsent|\bour partners\b|einwilligung|consentimiento|consenso|consentement|"
+                     r"çerez|\bkakor\b|evästei|informasjonskapsler|ciasteczk|файлы cookie|קובצי|ملفات تعريف الارتباط|"
+                     r"کوکی|クッキー|쿠키", re.I)
+
+
 def read_page(text: str, head_limit: int = 64 * 1024) -> Page:
     """The lines rules read, normalised, and where the body starts; the tail of other stories is cut."""
     if len(text) > head_limit:
@@ -116,8 +124,10 @@ def read_page(text: str, head_limit: int = 64 * 1024) -> Page:
             break
         number, raw = kept[i]
         norm = raw if plain and raw.isascii() and raw[0] != " " and raw[-1] != " " else normalise(raw)
-        if start_index is None and (i == HEAD_LINES or _is_prose(raw, norm.count(" ") + 1 if norm is raw else None)
-                                    or _wrapped(raw, kept[i + 1][1] if i + 1 < count else "")):
+        if start_index is None and (i == HEAD_LINES or (
+                (_is_prose(raw, norm.count(" ") + 1 if norm is raw else None)
+                 or _wrapped(raw, kept[i + 1][1] if i + 1 < count else ""))
+                and not (i < NOTICE_LINES and _NOTICE.search(raw)))):
             start_index = i
             head_end = min(count, i + BODY_LINES)
             header_count = len(lines)
