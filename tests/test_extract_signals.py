@@ -82,3 +82,23 @@ def test_a_japanese_reporters_desk_is_not_part_of_the_byline():
             "市電は2015年にループ化され、現在は24の停留場がある。（報道センター　佐藤健太）\n\n関連記事\n市電の運賃改定へ\n")
     assert extract(text)["byline"].value == "佐藤健太"
     assert extract(text.replace("報道センター　", ""))["byline"].value == "佐藤健太"
+
+
+def test_a_cookie_banner_above_the_headline_does_not_end_the_header(monkeypatch):
+    monkeypatch.setenv("ARCHIVER_TITLE_SCORER", "hand")   # the candidates are what is tested here
+    page = ("Hoppa till huvudinnehållet\nNyheter | Sport | Kultur\n\n"
+            "We care about your privacy. We and our partners use cookies to store and access information on "
+            "your device, for personalised ads and content, measurement and audience research.\n"
+            "Accept | Reject | Manage options\n\n"
+            "Council approves new cross-town bus lanes on Amiral Street\n\nBy Maria Lopez\n12 February 2024\n\n"
+            f"{BODY}")
+    assert extract(page)["title"].value == "Council approves new cross-town bus lanes on Amiral Street"
+
+
+def test_a_headline_holding_a_date_is_still_a_headline(monkeypatch):
+    monkeypatch.setenv("ARCHIVER_TITLE_SCORER", "hand")
+    page = ("Hindustan Petroleum to add 1,200 EV chargers on highways by March 2027\n\nBy Maria Lopez\n"
+            f"12 February 2024\n\n{BODY}")
+    fields = extract(page)
+    assert fields["title"].value == "Hindustan Petroleum to add 1,200 EV chargers on highways by March 2027"
+    assert fields["published"].value == "2024-02-12"
