@@ -199,6 +199,16 @@ def b030(tmp_path, mp):
     return bag
 
 
+def b035(tmp_path, mp):
+    """A byte-order mark at the start of bag-info.txt and of a manifest: both reported, the bag invalid."""
+    bag = _bag(tmp_path)
+    for rel in ("bag-info.txt", "manifest-sha256.txt"):
+        p = bag / rel
+        p.write_bytes(b"\xef\xbb\xbf" + p.read_bytes())
+    retag(bag)
+    return bag
+
+
 CASES = {
     "B001": b001,
     "B002": lambda t, mp: _bag(t, bagit_txt=b"BagIt-Version: 1.0\n"),
@@ -234,6 +244,8 @@ CASES = {
     "B031": lambda t, mp: _bag(t, bagit_txt=b"\xef\xbb\xbf" + BAGIT_TXT),
     "B032": b032,
     "B033": lambda t, mp: _bag(t, bagit_txt=b"BagIt-Version: 1.0\nTag-File-Character-Encoding: base64\n"),
+    "B034": lambda t, mp: _bag(t, bag_info="Payload-Oxum: 11.2\nPayload-Oxum: 11.2\n"),
+    "B035": b035,
 }
 
 

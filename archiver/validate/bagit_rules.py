@@ -169,6 +169,8 @@ def _lines(state: BagState, name: str, encoding: str) -> list[str] | None:
         state.add("B025", name, encoding=encoding, detail=str(exc)[:120])
         return None
     if text.startswith("\ufeff"):
+        if encoding.replace("-", "").replace("_", "").lower() == "utf8":
+            state.add("B035", name)
         text = text[1:]
     return text.splitlines()
 
@@ -374,6 +376,8 @@ def read_manifest(state: BagState, manifest: str, algorithm: str, payload: bool)
                     start = False
                     if piece.startswith("\ufeff"):
                         piece = piece[1:]
+                        if state.encoding.replace("-", "").replace("_", "").lower() == "utf8":
+                            state.add("B035", manifest)
                 if not data:
                     text = "".join(pending) + piece
                     if text:
@@ -585,6 +589,9 @@ def check_oxum(state: BagState) -> None:
     value = state.info_value("Payload-Oxum")
     if value is None:
         return
+    count = sum(1 for k, _ in state.info if k.lower() == "payload-oxum")
+    if count > 1:
+        state.add("B034", "bag-info.txt", count=count)
     m = re.fullmatch(r"(\d+)\.(\d+)", value.strip())
     if not m:
         state.add("B018", "bag-info.txt", value=value)

@@ -50,6 +50,8 @@ CODES: dict[str, tuple[str, str, str]] = {
     "B031": (ERROR, "RFC 8493 §2.1.1", "bagit.txt starts with a byte-order mark"),
     "B032": (WARNING, "RFC 8493 §2.2.2", "Bag-Size {value!r} is not a size such as '90 MB' or '1.5 GB'"),
     "B033": (ERROR, "RFC 8493 §2.1.1", "tag file encoding {encoding!r} declared in bagit.txt is not a character encoding (the tag files were read as UTF-8)"),
+    "B034": (ERROR, "RFC 8493 §2.2.2", "Payload-Oxum is given {count} times; it may be given once (the first was compared)"),
+    "B035": (ERROR, "RFC 8493 §2.3", "tag file starts with a byte-order mark, which UTF-8 tag files must not (it was skipped)"),
     # --- A: archiver's own rules ----------------------------------------------------------------
     "A001": (ERROR, "archiver: one provenance record per payload file", "payload file has no provenance record ({record})"),
     "A002": (ERROR, "archiver: records describe their payload", "provenance record is for no payload file"),
@@ -146,8 +148,7 @@ RFC8493: list[tuple[str, str, str, tuple[str, ...], str]] = [
      "advice for people writing the file; a longer line is valid"),
     ("§2.2.2", "MUST", "Payload-Oxum, if present, is 'OctetCount.StreamCount' and states the payload's "
      "octets and files", ("B016", "B018"), ""),
-    ("§2.2.2", "MUST NOT", "Payload-Oxum is present more than once", (),
-     "the first Payload-Oxum is the one compared, a second one is not reported"),
+    ("§2.2.2", "MUST NOT", "Payload-Oxum is present more than once", ("B034",), ""),
     ("§2.2.2", "MUST", "implementations verify the checksums before proclaiming a bag valid (Payload-Oxum is "
      "only an optimization)", ("B015",),
      "validate --fast verifies no checksum; its report says so (\"checked\": \"fast\")"),
@@ -163,8 +164,8 @@ RFC8493: list[tuple[str, str, str, tuple[str, ...], str]] = [
      "any line break is accepted, and the last line needs none"),
     ("§2.3", "MUST", "text tag files other than bagit.txt are encoded in the encoding bagit.txt declares",
      ("B025",), ""),
-    ("§2.3", "MUST NOT", "with UTF-8 declared, a tag file begins with a byte-order mark", (),
-     "only bagit.txt's is reported (B031): a byte-order mark at the start of another tag file is skipped"),
+    ("§2.3", "MUST NOT", "with UTF-8 declared, a tag file begins with a byte-order mark", ("B031", "B035"),
+     "bagit.txt's is B031; every other tag file's B035"),
     ("§2.4", "SHOULD", "the checksum algorithm is registered in IANA's Named Information Hash Algorithm "
      "Registry, or is MD5 or SHA-1", ("B019",),
      "a manifest of an algorithm archiver does not know (md5, sha1, sha224, sha256, sha384, sha512) is "
