@@ -549,7 +549,7 @@ def _extract(text: str) -> dict[str, Field]:
     if not page.lines:
         return {name: Field.unknown() for name in FIELD_NAMES}
     kind = pagekind.classify(page.kept or [])
-    header = page.lines[:page.header_count]  # the lines before body_start(page)
+    header = page.lines[:page.header_count]  # the lines before page.body_start
     body = page.lines[page.header_count:]
     lang_field = _language(header, body)
     if kind.kind != pagekind.ARTICLE:

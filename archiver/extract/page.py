@@ -143,7 +143,3 @@ def read_page(text: str, head_limit: int = 64 * 1024) -> Page:
             append(_new_line(Line, (number, raw, norm)))
     return Page(lines, tail, body_start, header_count, kept, foot)
 
-
-def body_start(page: Page) -> int:
-    """The line number where the article body begins: the first long prose line."""
-    return page.body_start
