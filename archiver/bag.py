@@ -27,9 +27,7 @@ from archiver.dublincore import XML_FOOTER, DublinCoreRecord, csv_header, csv_ro
 from archiver.errors import ArchiverError, OutputExistsError, OutputWriteError, OverrideError
 from archiver.events import EVENTS, Changes, History
 from archiver.model import ARCHIVER_PROFILE_ID as PROFILE_ID
-from archiver.newfiles import Recycled, recyclable
 from archiver.outputlock import make_partial, mark, output_lock, remove_stale_partials
-from archiver.reader import DIRECT_MIN
 from archiver.readingroom import ITEMS, ROOM_DIR, ReadingRoom
 from archiver.records import Carried, CarriedSpan, preload, process_chunk
 from archiver.update import (
@@ -417,12 +415,11 @@ class _Written:
     lengths: dict          # entry file -> the byte length of each payload file's entry there
 
 
-def _work_items(corpus: Corpus, index: dict, keep: set, trash: "_Trash | None" = None) -> list:
+def _work_items(corpus: Corpus, index: dict, keep: set) -> list:
     """The work list of a bag: (relpath, abspath, index in the old bag or None, size, in place) per
     file, except that consecutive files already in place (in the spare, and consecutive in the old
     bag too) are one CarriedSpan: an update that changed 1% of 20,000 files hands the workers a few
-    hundred items, not 20,000. A file to process gets, when `trash` has them, two files the spare
-    let go of to write its copy and its record over (archiver.newfiles)."""
+    hundred items, not 20,000."""
     work: list = []
     span = None           # [first, stop, size] of the run being gathered
     for f in corpus.files:
@@ -439,10 +436,7 @@ def _work_items(corpus: Corpus, index: dict, keep: set, trash: "_Trash | None" =
         if span is not None:
             work.append(CarriedSpan(*span))
             span = None
-        if trash is not None and k is None and f.size < DIRECT_MIN:   # a new or changed file
-            work.append((f.relpath, f.abspath, k, f.size, False, (trash.take(), trash.take())))
-        else:
-            work.append((f.relpath, f.abspath, k, f.size, False))
+        work.append((f.relpath, f.abspath, k, f.size, False))
     if span is not None:
         work.append(CarriedSpan(*span))
     return work
@@ -499,7 +493,7 @@ def _write_bag(corpus: Corpus, bag_dir: Path, info: dict, jobs: int | None, over
     carried = 0
     index = carry.index if carry else {}
     keep = carry.spare if patching else set()
-    work = _work_items(corpus, index, keep, trash)
+    work = _work_items(corpus, index, keep)
     gens = array("q")
     lengths = {name: array("I") for name in ENTRY_FILES}
     try:
@@ -613,19 +607,11 @@ class _Trash:
         self._place = str(place)
         self._moved: list[str] = []
         self._thread = None
-        self._recyclable: list[Recycled] = []   # moved files nothing else links to (archiver.newfiles)
 
     def put(self, path: str) -> None:
         dest = f"{self._place}/{len(self._moved)}"
         os.rename(path, dest)
         self._moved.append(dest)
-        found = recyclable(dest)
-        if found is not None:
-            self._recyclable.append(found)
-
-    def take(self) -> Recycled | None:
-        """A moved file to be written over instead of creating a new one (before start() only)."""
-        return self._recyclable.pop() if self._recyclable else None
 
     def start(self) -> None:
         import threading

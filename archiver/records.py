@@ -15,7 +15,6 @@ from typing import NamedTuple
 
 from archiver.errors import OutputWriteError
 from archiver.model import CORE_FIELD_NAMES, FIELD_NAMES, Evidence, Field
-from archiver.newfiles import Recycled, finish, open_new
 from archiver.reader import read_source
 from archiver.sourcekind import HTML, PLAIN, media_type
 
@@ -74,21 +73,17 @@ def build_record(facts, overrides: dict | None, decoded: tuple | None = None):
 
 
 def process_file(relpath: str, abspath: str, payload_dest: str | None, record_dest: str | None,
-                 overrides: dict | None = None, link: bool = False,
-                 recycled: tuple[Recycled | None, Recycled | None] = (None, None),
-                 room: bool = False) -> tuple[FileOutcome, bytes]:
-    """Read, copy, hash, extract and (when `record_dest` is given) write the record of one file;
-    `recycled`: files to write the payload copy and the record over (archiver.newfiles); with `room`,
-    the outcome carries the file's reading-room entry, made here while its decoded text is at hand."""
-    facts = read_source(relpath, abspath, payload_dest, link=link, recycled=recycled[0])
+                 overrides: dict | None = None, link: bool = False, room: bool = False) -> tuple[FileOutcome, bytes]:
+    """Read, copy, hash, extract and (when `record_dest` is given) write the record of one file; with
+    `room`, the outcome carries the file's reading-room entry, made here while its decoded text is at hand."""
+    facts = read_source(relpath, abspath, payload_dest, link=link)
     decoded = facts.decoded()
     record, problem = build_record(facts, overrides, decoded)
     data = record.to_yaml()
     if record_dest is not None:
         try:
-            with open_new(record_dest, recycled[1]) as out:   # never through an existing file (it may be a link)
+            with open(record_dest, "xb") as out:   # never through an existing file (it may be a link)
                 out.write(data)
-                finish(out, recycled[1])
         except OSError as exc:
             raise OutputWriteError(f"{exc.strerror or exc}, writing its record", relpath) from exc
     values = {name: f.value for name, f in record.fields.items() if f.value is not None}
@@ -147,9 +142,8 @@ def _carry(relpath: str, size: int, old_bag: str, payload_dest: str, record_dest
 def process_chunk(chunk: list[tuple], bag_root: str | None, records_root: str | None,
                   overrides: dict | None, link: bool, keep_data: bool = False,
                   old_bag: str | None = None, room: bool = False) -> list:
-    """Worker entry point: process a list of (relpath, abspath[, index in old_bag, size, in place[,
-    (payload, record) files to recycle]]) and CarriedSpan items (returned as they are). Paths are
-    joined by components.
+    """Worker entry point: process a list of (relpath, abspath[, index in old_bag, size, in place]) and
+    CarriedSpan items (returned as they are). Paths are joined by components.
 
     An item with an index is an unchanged file of an incremental update: its payload and record are
     already in place (`in place`: the update patches a spare that holds them) or are hard-linked from
@@ -172,8 +166,6 @@ def process_chunk(chunk: list[tuple], bag_root: str | None, records_root: str | 
             results.append(Carried(item[2], item[3]))
             continue
         file_overrides = overrides.get(relpath) if overrides else None
-        recycled = item[5] if len(item) > 5 else (None, None)
-        outcome, data = process_file(relpath, abspath, payload_dest, record_dest, file_overrides, link, recycled,
-                                     room)
+        outcome, data = process_file(relpath, abspath, payload_dest, record_dest, file_overrides, link, room)
         results.append((outcome, data) if keep_data else outcome)
     return results

@@ -394,25 +394,3 @@ def test_a_tag_file_that_cannot_be_written_fails_the_bag_and_leaves_nothing(tmp_
     assert result.exit_code == 1
     assert "No space left on device" in result.stderr and "Traceback" not in result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["src"]
-
-
-def test_updates_write_changed_files_over_the_files_the_spare_lets_go(tmp_path):
-    """In a run of updates, the previous versions of files changed in the update before are written
-    over for the files changed now (archiver.newfiles): no inode is freed or allocated for them, and
-    the bag is the same as a fresh one."""
-    src, bag = _bagged(tmp_path, make_source, 90)
-    spare = tmp_path / ".bag.archiver-spare" / "bag"
-    names = sorted(p.relative_to(src).as_posix() for p in src.rglob("*.txt"))
-    recycled = 0
-    for round_no in range(1, 5):
-        picked = names[round_no * 7: round_no * 7 + 6]
-        spare_inodes = ({p.stat().st_ino for p in spare.rglob("*") if p.is_file()} if spare.is_dir() else set())
-        for name in picked:
-            (src / name).write_text(f"Changed in round {round_no}\n\nIslam Times - {name}\n")
-        assert run("bag", src, "-o", bag, "--update", "--quiet").exit_code == 0
-        _same_as_fresh(tmp_path, src, bag)
-        written = [bag / "data" / name for name in picked] + \
-                  [bag / "metadata" / "provenance" / f"{name}.yaml" for name in picked]
-        recycled += sum(p.stat().st_ino in spare_inodes for p in written)
-    # Rounds 3 and 4 have let-go files to reuse (the previous versions of rounds 1 and 2's changes).
-    assert recycled >= 2 * 2 * 6
