@@ -29,7 +29,7 @@ from archiver.events import EVENTS, Changes, History
 from archiver.model import ARCHIVER_PROFILE_ID as PROFILE_ID
 from archiver.outputlock import make_partial, mark, output_lock, remove_stale_partials
 from archiver.readingroom import ITEMS, ROOM_DIR, ReadingRoom
-from archiver.records import Carried, CarriedSpan, preload, process_chunk
+from archiver.records import Carried, CarriedSpan, FileJob, Task, preload, process_chunk
 from archiver.update import (
     ENTRY_FILES,
     CarryOver,
@@ -40,11 +40,10 @@ from archiver.update import (
     fingerprint,
     keep_spare,
     plan_reuse,
-    recorded_files,
     spare_path,
     write_state,
 )
-from archiver.workers import SERIAL_FILES, run_chunks, start_pool
+from archiver.workers import Workers, chunk_limit, chunks
 
 ALGORITHMS = ("sha256", "sha512")
 BAGIT_TXT = b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
@@ -224,14 +223,9 @@ def make_bag(source: str | os.PathLike, output: str | os.PathLike | None = None,
     started = time.monotonic()
     bagging_date()  # a malformed SOURCE_DATE_EPOCH is reported before anything is read
     source = Path(source)
-    pool = _early_pool(source, output, update, verify, archive, jobs)
-    try:
-        with _output_locked(_final_path(source, output, archive)):
-            return _make_bag(started, source, output, force, info, jobs, overrides, follow_links_inside,
-                             archive, progress, update, verify, link, pool, sources)
-    finally:
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
+    with _output_locked(_final_path(source, output, archive)):
+        return _make_bag(started, source, output, force, info, jobs, overrides, follow_links_inside,
+                         archive, progress, update, verify, link, sources)
 
 
 def _final_path(source: Path, output, archive: str | None) -> Path:
@@ -259,27 +253,8 @@ def _output_locked(final: Path):
                 final.parent.rmdir()
 
 
-# An update usually changes a few files: one early worker handles them. Measured at 20,000 files, 1%
-# changed, on 2 cores: two early workers cost more than they save, as their imports (0.12 s of CPU
-# each) compete with this process's walk. An update that turns out to change more than EARLY_FILES
-# files uses a full set of workers started when the work is known instead.
-EARLY_WORKERS = 1
-EARLY_FILES = 1000
-
-
-def _early_pool(source: Path, output, update: bool, verify: bool, archive: str | None, jobs: int | None):
-    """A worker started before SOURCE is walked, for an update of a bag of many files: while this
-    process walks SOURCE and reads the old bag, it imports the extractor, and then processes the few
-    changed files. (Otherwise workers are started, if at all, when the work is known: a small job
-    runs in this process.)"""
-    if not update or verify or archive or jobs == 1:
-        return None
-    count = recorded_files(Path(output) if output is not None else default_output(source))
-    return start_pool(EARLY_WORKERS, preload) if count is not None and count > SERIAL_FILES else None
-
-
 def _make_bag(started, source, output, force, info, jobs, overrides, follow_links_inside, archive, progress,
-              update, verify, link, pool, sources=None) -> BagResult:
+              update, verify, link, sources=None) -> BagResult:
     corpus = discover(source, follow_links_inside=follow_links_inside)
     output = Path(output) if output is not None else default_output(source)
     if archive is not None and archive not in ARCHIVE_SUFFIX:
@@ -332,7 +307,7 @@ def _make_bag(started, source, output, force, info, jobs, overrides, follow_link
         generation = carry.lineage.generation + 1 if carry else 1
         parents = {f.relpath.rpartition("/")[0] for f in corpus.files}
         written = _write_bag(corpus, bag_dir, info or {}, jobs, override_map, progress, carry, link, generation,
-                             parents, trash, pool, history)
+                             parents, trash, history)
         if archive:
             from archiver.serialize import write_archive
             built = write_archive(bag_dir, tmp / final.name, archive, bagging_epoch())
@@ -416,10 +391,10 @@ class _Written:
 
 
 def _work_items(corpus: Corpus, index: dict, keep: set) -> list:
-    """The work list of a bag: (relpath, abspath, index in the old bag or None, size, in place) per
-    file, except that consecutive files already in place (in the spare, and consecutive in the old
-    bag too) are one CarriedSpan: an update that changed 1% of 20,000 files hands the workers a few
-    hundred items, not 20,000."""
+    """The work list of a bag: a FileJob per file (with its index in the old bag, if carried), except
+    that consecutive files already in place (in the spare, and consecutive in the old bag too) are one
+    CarriedSpan: an update that changed 1% of 20,000 files hands the workers a few hundred items, not
+    20,000."""
     work: list = []
     span = None           # [first, stop, size] of the run being gathered
     for f in corpus.files:
@@ -436,7 +411,7 @@ def _work_items(corpus: Corpus, index: dict, keep: set) -> list:
         if span is not None:
             work.append(CarriedSpan(*span))
             span = None
-        work.append((f.relpath, f.abspath, k, f.size, False))
+        work.append(FileJob(f.relpath, f.abspath, k, f.size))
     if span is not None:
         work.append(CarriedSpan(*span))
     return work
@@ -444,7 +419,7 @@ def _work_items(corpus: Corpus, index: dict, keep: set) -> list:
 
 def _write_bag(corpus: Corpus, bag_dir: Path, info: dict, jobs: int | None, override_map: dict | None,
                progress: Callable[[int, int], None] | None, carry: CarryOver | None, link: bool,
-               generation: int, parents: set[str], trash: "_Trash | None" = None, pool=None,
+               generation: int, parents: set[str], trash: "_Trash | None" = None,
                history: History | None = None) -> _Written:
     """Write the bag of `corpus` at bag_dir: a new, empty directory, or the spare claimed for `carry`
     (an older version of the bag), which is patched: everything of it but the files that can stay
@@ -461,135 +436,140 @@ def _write_bag(corpus: Corpus, bag_dir: Path, info: dict, jobs: int | None, over
         makedirs(os.path.join(records_dir, *parts))
     makedirs(str(bag_dir / ROOM_DIR))
 
-    background = _Background()
-    manifests = {alg: _HashingWriter(str(bag_dir / f"manifest-{alg}.txt"), background) for alg in ALGORITHMS}
-    xml = _HashingWriter(str(meta_dir / "dublin-core.xml"), background)
-    csvw = _HashingWriter(str(meta_dir / "dublin-core.csv"), background)
-    items = _HashingWriter(str(bag_dir / ITEMS), background)
-    pages: dict[str, _RoomWriter] = {}
-
-    def open_page(rel: str) -> _RoomWriter:
-        pages[rel] = _RoomWriter(str(bag_dir / rel), background)
-        return pages[rel]
-    # The reading room is fed every file's items.tsv entry, processed or carried over, in order.
-    label = info.get("External-Identifier") or info.get("External-Description") or ""
-    room = ReadingRoom(open_page, _clean_info(label), len(corpus.files))
-
-    def to_items(block: bytes) -> None:
-        items.write(block)
-        room.feed(block)
-    xml_head, csv_head = xml_header().encode("utf-8"), csv_header().encode("utf-8")
-    xml.write(xml_head)
-    csvw.write(csv_head)
-    # Tag-manifest lines of the records, streamed to disk as chunks arrive (memory stays flat).
-    record_tags = {alg: open(bag_dir / f".tagmanifest-{alg}.records", "xb") for alg in ALGORITHMS}
-    # Where each of ENTRY_FILES' entries go, in the background thread's order.
-    sinks = {**{f"manifest-{alg}.txt": w.write for alg, w in manifests.items()},
-             **{f"tagmanifest-{alg}.txt": functools.partial(background.put, fh.write) for alg, fh in record_tags.items()},
-             "metadata/dublin-core.xml": xml.write, "metadata/dublin-core.csv": csvw.write, ITEMS: to_items}
-    stale: list[str] = []
-    total_bytes = 0
-    count = 0
-    carried = 0
     index = carry.index if carry else {}
     keep = carry.spare if patching else set()
     work = _work_items(corpus, index, keep)
-    gens = array("q")
-    lengths = {name: array("I") for name in ENTRY_FILES}
-    try:
-        if carry:
-            carry.open()
-        to_process = sum(type(item) is not CarriedSpan for item in work)
-        chunks = run_chunks(_bag_chunk, work, lambda item: item[3] if item[2] is None else 0,
-                            (str(bag_dir), str(records_dir), override_map, link,
-                             carry.old_bag if carry else None), jobs,
-                            pool if to_process <= EARLY_FILES else None, preload)
-        for chunk in chunks:
-            if isinstance(chunk, _CarriedRun):
-                # Entries of unchanged files, copied as bytes from the previous bag's files.
-                first, stop = chunk.first, chunk.stop
-                for name in ENTRY_FILES:
-                    for block in carry.run(name, first, stop):
-                        sinks[name](block)
-                    lengths[name].extend(carry.lengths[name][first:stop])
-                carried += stop - first
-                gens.extend(carry.gens[first:stop])
-            else:
-                for name, data, col in zip(ENTRY_FILES, chunk.entries, chunk.lengths, strict=True):
-                    sinks[name](data)
-                    lengths[name].extend(col)
-                stale.extend(chunk.stale)
-                gens.extend([generation] * chunk.files)
-            total_bytes += chunk.bytes
-            count += chunk.files
-            if progress:
-                progress(count, len(corpus.files))
-        xml.write(XML_FOOTER.encode("utf-8"))
-        room.finish(bagging_date(), total_bytes)
-        if trash is not None:
-            trash.start()
-    finally:
-        if carry:
-            carry.close()
-        try:
-            background.close()
-        finally:
-            manifest_hashes = {alg: w.close() for alg, w in manifests.items()}
-            for fh in record_tags.values():
-                fh.close()
-            xml_hashes, csv_hashes = xml.close(), csvw.close()
-            item_hashes = items.close()
-            page_hashes = {rel: page.digests() for rel, page in pages.items()}
-    starts = {"metadata/dublin-core.xml": len(xml_head), "metadata/dublin-core.csv": len(csv_head), ITEMS: 0,
-              **{f"manifest-{alg}.txt": 0 for alg in ALGORITHMS}}
-    if stale:
-        raise OverrideError("stale override(s), nothing was written:\n  " + "\n  ".join(stale))
+    groups = list(chunks(work, _work_size, chunk_limit(len(work), jobs)))
+    task = Task(str(bag_dir), str(records_dir), override_map, link, old_bag=carry.old_bag if carry else None,
+                room=True)
+    # The workers (if any) are forked here, before the tag writer's thread starts.
+    with Workers(jobs, len(work), sum(map(_work_size, work)), task, preload, len(groups)) as workers:
+        background = _Background()
+        manifests = {alg: _HashingWriter(str(bag_dir / f"manifest-{alg}.txt"), background) for alg in ALGORITHMS}
+        xml = _HashingWriter(str(meta_dir / "dublin-core.xml"), background)
+        csvw = _HashingWriter(str(meta_dir / "dublin-core.csv"), background)
+        items = _HashingWriter(str(bag_dir / ITEMS), background)
+        pages: dict[str, _RoomWriter] = {}
 
-    with open(bag_dir / "bagit.txt", "xb") as fh:
-        fh.write(BAGIT_TXT)
-    bag_info = [
-        ("Bagging-Date", bagging_date()),
-        ("Payload-Oxum", f"{total_bytes}.{count}"),
-        ("Bag-Size", human_size(total_bytes)),
-        ("Bag-Software-Agent", f"archiver {__version__}"),
-        ("BagIt-Profile-Identifier", PROFILE_ID),
-    ]
-    for key in INFO_FIELDS:
-        if info.get(key):
-            bag_info.append((key, _clean_info(info[key])))
-    info_bytes = "".join(f"{k}: {v}\n" for k, v in bag_info).encode("utf-8")
-    with open(bag_dir / "bag-info.txt", "xb") as fh:
-        fh.write(info_bytes)
+        def open_page(rel: str) -> _RoomWriter:
+            pages[rel] = _RoomWriter(str(bag_dir / rel), background)
+            return pages[rel]
+        # The reading room is fed every file's items.tsv entry, processed or carried over, in order.
+        label = info.get("External-Identifier") or info.get("External-Description") or ""
+        room = ReadingRoom(open_page, _clean_info(label), len(corpus.files))
 
-    entries = {}
-    history = history or History(None)
-    events = history.finish(bag_dir, count, total_bytes)
-    with open(meta_dir / "events.yaml", "xb") as fh:
-        fh.write(events)
-    entries[EVENTS] = _digests(events)
-    entries["bagit.txt"] = _digests(BAGIT_TXT)
-    entries["bag-info.txt"] = _digests(info_bytes)
-    entries["metadata/dublin-core.xml"] = xml_hashes
-    entries["metadata/dublin-core.csv"] = csv_hashes
-    entries[ITEMS] = item_hashes
-    entries.update(page_hashes)
-    for alg in ALGORITHMS:
-        entries[f"manifest-{alg}.txt"] = manifest_hashes[alg]
-    # The bag's own tag files first (sorted), then one line per record, in payload order.
-    for alg in ALGORITHMS:
-        part = bag_dir / f".tagmanifest-{alg}.records"
-        out = _HashingWriter(str(bag_dir / f"tagmanifest-{alg}.txt"))
+        def to_items(block: bytes) -> None:
+            items.write(block)
+            room.feed(block)
+        xml_head, csv_head = xml_header().encode("utf-8"), csv_header().encode("utf-8")
+        xml.write(xml_head)
+        csvw.write(csv_head)
+        # Tag-manifest lines of the records, streamed to disk as chunks arrive (memory stays flat).
+        record_tags = {alg: open(bag_dir / f".tagmanifest-{alg}.records", "xb") for alg in ALGORITHMS}
+        # Where each of ENTRY_FILES' entries go, in the background thread's order.
+        sinks = {**{f"manifest-{alg}.txt": w.write for alg, w in manifests.items()},
+                 **{f"tagmanifest-{alg}.txt": functools.partial(background.put, fh.write) for alg, fh in record_tags.items()},
+                 "metadata/dublin-core.xml": xml.write, "metadata/dublin-core.csv": csvw.write, ITEMS: to_items}
+        stale: list[str] = []
+        total_bytes = 0
+        count = 0
+        carried = 0
+        gens = array("q")
+        lengths = {name: array("I") for name in ENTRY_FILES}
         try:
-            own = "".join(f"{entries[p][alg]}  {encode_path(p)}\n" for p in sorted(entries)).encode("utf-8")
-            out.write(own)
-            starts[f"tagmanifest-{alg}.txt"] = len(own)
-            with open(part, "rb") as records:
-                while block := records.read(1 << 20):
-                    out.write(block)
+            if carry:
+                carry.open()
+            for chunk in workers.run(_bag_chunk, groups):
+                if isinstance(chunk, _CarriedRun):
+                    # Entries of unchanged files, copied as bytes from the previous bag's files.
+                    first, stop = chunk.first, chunk.stop
+                    for name in ENTRY_FILES:
+                        for block in carry.run(name, first, stop):
+                            sinks[name](block)
+                        lengths[name].extend(carry.lengths[name][first:stop])
+                    carried += stop - first
+                    gens.extend(carry.gens[first:stop])
+                else:
+                    for name, data, col in zip(ENTRY_FILES, chunk.entries, chunk.lengths, strict=True):
+                        sinks[name](data)
+                        lengths[name].extend(col)
+                    stale.extend(chunk.stale)
+                    gens.extend([generation] * chunk.files)
+                total_bytes += chunk.bytes
+                count += chunk.files
+                if progress:
+                    progress(count, len(corpus.files))
+            xml.write(XML_FOOTER.encode("utf-8"))
+            room.finish(bagging_date(), total_bytes)
+            if trash is not None:
+                trash.start()
         finally:
-            out.close()
-        part.unlink()
-    return _Written(starts, carried, gens, lengths)
+            if carry:
+                carry.close()
+            try:
+                background.close()
+            finally:
+                manifest_hashes = {alg: w.close() for alg, w in manifests.items()}
+                for fh in record_tags.values():
+                    fh.close()
+                xml_hashes, csv_hashes = xml.close(), csvw.close()
+                item_hashes = items.close()
+                page_hashes = {rel: page.digests() for rel, page in pages.items()}
+        starts = {"metadata/dublin-core.xml": len(xml_head), "metadata/dublin-core.csv": len(csv_head), ITEMS: 0,
+                  **{f"manifest-{alg}.txt": 0 for alg in ALGORITHMS}}
+        if stale:
+            raise OverrideError("stale override(s), nothing was written:\n  " + "\n  ".join(stale))
+
+        with open(bag_dir / "bagit.txt", "xb") as fh:
+            fh.write(BAGIT_TXT)
+        bag_info = [
+            ("Bagging-Date", bagging_date()),
+            ("Payload-Oxum", f"{total_bytes}.{count}"),
+            ("Bag-Size", human_size(total_bytes)),
+            ("Bag-Software-Agent", f"archiver {__version__}"),
+            ("BagIt-Profile-Identifier", PROFILE_ID),
+        ]
+        for key in INFO_FIELDS:
+            if info.get(key):
+                bag_info.append((key, _clean_info(info[key])))
+        info_bytes = "".join(f"{k}: {v}\n" for k, v in bag_info).encode("utf-8")
+        with open(bag_dir / "bag-info.txt", "xb") as fh:
+            fh.write(info_bytes)
+
+        entries = {}
+        history = history or History(None)
+        events = history.finish(bag_dir, count, total_bytes)
+        with open(meta_dir / "events.yaml", "xb") as fh:
+            fh.write(events)
+        entries[EVENTS] = _digests(events)
+        entries["bagit.txt"] = _digests(BAGIT_TXT)
+        entries["bag-info.txt"] = _digests(info_bytes)
+        entries["metadata/dublin-core.xml"] = xml_hashes
+        entries["metadata/dublin-core.csv"] = csv_hashes
+        entries[ITEMS] = item_hashes
+        entries.update(page_hashes)
+        for alg in ALGORITHMS:
+            entries[f"manifest-{alg}.txt"] = manifest_hashes[alg]
+        # The bag's own tag files first (sorted), then one line per record, in payload order.
+        for alg in ALGORITHMS:
+            part = bag_dir / f".tagmanifest-{alg}.records"
+            out = _HashingWriter(str(bag_dir / f"tagmanifest-{alg}.txt"))
+            try:
+                own = "".join(f"{entries[p][alg]}  {encode_path(p)}\n" for p in sorted(entries)).encode("utf-8")
+                out.write(own)
+                starts[f"tagmanifest-{alg}.txt"] = len(own)
+                with open(part, "rb") as records:
+                    while block := records.read(1 << 20):
+                        out.write(block)
+            finally:
+                out.close()
+            part.unlink()
+        return _Written(starts, carried, gens, lengths)
+
+
+def _work_size(item) -> int:
+    """The bytes a work item reads: none for files carried over."""
+    return item.size if type(item) is not CarriedSpan and item.old_index is None else 0
 
 
 class _Trash:
@@ -679,9 +659,9 @@ class _CarriedRun:
     bytes: int
 
 
-def _bag_chunk(chunk, bag_root, records_root, overrides, link, old_bag) -> list:
-    """Process a chunk; return it as runs, in order: _ChunkText for processed files, _CarriedRun for
-    consecutive files carried over from `old_bag`."""
+def _bag_chunk(chunk: list, task: Task) -> list:
+    """Process a chunk for `task`; return it as runs, in order: _ChunkText for processed files,
+    _CarriedRun for consecutive files carried over from the previous bag."""
     runs: list = []
     m256, m512, xml, csv_rows, t256, t512, room, stale = [], [], [], [], [], [], [], []
     size = 0
@@ -696,7 +676,7 @@ def _bag_chunk(chunk, bag_root, records_root, overrides, link, old_bag) -> list:
         m256, m512, xml, csv_rows, t256, t512, room, stale = [], [], [], [], [], [], [], []
         size = 0
 
-    for o in process_chunk(chunk, bag_root, records_root, overrides, link, old_bag=old_bag, room=True):
+    for o in process_chunk(chunk, task):
         if isinstance(o, (Carried, CarriedSpan)):
             first, stop, nbytes = (o.index, o.index + 1, o.size) if type(o) is Carried else o
             flush_text()

@@ -353,30 +353,43 @@ def test_an_update_interrupted_while_patching_the_spare_leaves_the_bag_valid(tmp
 
 
 _UPDATE_IN_A_CHILD = """
-import json, sys
+import json, sys, threading
+from archiver import workers
 from archiver.bag import make_bag
+forked = []
+start = workers.Workers.__init__
+def noting(self, *args, **kwargs):   # how many threads run when the workers are forked
+    running = threading.active_count()
+    start(self, *args, **kwargs)
+    if self.pool is not None:
+        forked.append(running)
+workers.Workers.__init__ = noting
 result = make_bag(sys.argv[1], sys.argv[2], update=True, jobs=2)
-print(json.dumps({"reused": result.reused, "extractor_imported_here": "archiver.extract" in sys.modules}))
+print(json.dumps({"reused": result.reused, "threads_at_fork": forked}))
 """
 
 
-def test_an_update_of_a_large_bag_hands_changed_files_to_workers_started_early(tmp_path):
-    """Above 64 files, an update starts its workers before walking SOURCE; they import the extractor
-    (this process never does) and get the changed files, while unchanged runs never leave this process.
-    The result is the same bag as a fresh one, update after update (the second and third patch the spare)."""
+def test_an_update_of_a_large_bag_is_a_fresh_bag_with_workers_forked_before_any_thread(tmp_path):
+    """An update that changes many files hands them to worker processes, forked while this process
+    runs no other thread (the tag writer's starts after them); the result is the same bag as a fresh
+    one, update after update (the later ones patch the spare)."""
     import json
     import subprocess
     import sys
     src, bag = _bagged(tmp_path, make_source, 200)
     names = sorted(p.relative_to(src).as_posix() for p in src.rglob("*.txt"))
-    for round_no, picked in enumerate([names[:3] + names[-2:], names[50:53] + names[120:121], names[::40]], 1):
+    rounds = [names[:3] + names[-2:], names[::2], names[50:53] + names[120:121], names[1::2]]
+    for round_no, picked in enumerate(rounds, 1):
         for name in picked:
             (src / name).write_text(f"Changed in round {round_no}\n\nIslam Times - {name}\n")
         done = subprocess.run([sys.executable, "-c", _UPDATE_IN_A_CHILD, str(src), str(bag)],
                               capture_output=True, text=True, timeout=120)
         assert done.returncode == 0, done.stderr
         report = json.loads(done.stdout)
-        assert report == {"reused": 200 - len(picked), "extractor_imported_here": False}
+        assert report["reused"] == 200 - len(picked)
+        # Workers for the 100 files of rounds 2 and 4 (more than workers.SERIAL_FILES), forked alone.
+        assert set(report["threads_at_fork"]) <= {1}
+        assert report["threads_at_fork"] or len(picked) < 100
         _same_as_fresh(tmp_path, src, bag)
     assert (tmp_path / ".bag.archiver-spare").is_dir()
 
