@@ -232,9 +232,9 @@ def test_carried_entries_are_cut_by_byte_length_with_non_ascii_names_and_titles(
 
 @pytest.mark.parametrize("block", [1, 7, 64])
 def test_carried_runs_are_copied_in_blocks(tmp_path, monkeypatch, block):
-    """Runs of carried entries are read in blocks of at most update._BLOCK bytes (flat memory); with
-    tiny blocks every entry is cut across blocks."""
-    from archiver import update
+    """Runs of carried entries are read in blocks of at most update.plan._BLOCK bytes (flat memory);
+    with tiny blocks every entry is cut across blocks."""
+    from archiver.update import plan as update
     src, bag = _bagged(tmp_path, _non_ascii_source, 10)
     (src / "日本" / "störy-04.txt").write_text("Geändert\n", encoding="utf-8")
     monkeypatch.setattr(update, "_BLOCK", block)
