@@ -37,10 +37,10 @@ from archiver.update import (
     Update,
     dependencies,
     manifest,
-    spare,
     spare_path,
     tagmanifest,
 )
+from archiver.update.spare import Trash, set_aside
 from archiver.workers import Workers, chunk_limit, chunks
 
 ALGORITHMS = ("sha256", "sha512")
@@ -316,10 +316,10 @@ def _make_bag(started: float, source: Path, output, opts: BagOptions) -> BagResu
                 mark(junk)
             if claimed:
                 tmp, junk = junk, tmp       # the spare's tree is patched into the new bag
-                trash = spare.Trash(junk)
+                trash = Trash(junk)
         elif not archive and os.path.lexists(spare_path(final)):
             junk = make_partial(final)
-            spare.set_aside(final, junk)    # stale, or not wanted (--no-spare)
+            set_aside(final, junk)    # stale, or not wanted (--no-spare)
         bag_dir = tmp / output.name
         if not incremental.patching:
             bag_dir.mkdir()
@@ -402,7 +402,7 @@ class _Written:
 
 
 def _write_bag(corpus: Corpus, bag_dir: Path, opts: BagOptions, task: Task, incremental: Update,
-               parents: set[str], trash: spare.Trash | None = None, history: History | None = None) -> _Written:
+               parents: set[str], trash: Trash | None = None, history: History | None = None) -> _Written:
     """Write the bag of `corpus` at bag_dir: a new, empty directory, or the spare `incremental` claimed
     (an older version of the bag), which is patched: everything of it but the files that can stay
     goes first, so nothing below is ever written through an existing file. Each file is processed
@@ -431,7 +431,7 @@ def _work_size(item) -> int:
 
 
 def _write_files(corpus: Corpus, bag_dir: Path, opts: BagOptions, incremental: Update, workers: Workers,
-                 groups: list, trash: spare.Trash | None, history: History | None) -> _Written:
+                 groups: list, trash: Trash | None, history: History | None) -> _Written:
     """The bag's files, given its directories: the payload and records (by `workers`, over `groups`),
     every entry file, the reading room, bag-info, events and the tag manifests."""
     meta_dir = bag_dir / "metadata"
