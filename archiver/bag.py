@@ -14,7 +14,6 @@ import hashlib
 import os
 import stat
 import time
-from array import array
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -27,26 +26,22 @@ from archiver.dublincore import XML_FOOTER, DublinCoreRecord, csv_header, csv_ro
 from archiver.errors import ArchiverError, OutputExistsError, OutputWriteError, OverrideError
 from archiver.events import EVENTS, Changes, History
 from archiver.model import ARCHIVER_PROFILE_ID as PROFILE_ID
-from archiver.newfiles import Recycled, recyclable
 from archiver.outputlock import make_partial, mark, output_lock, remove_stale_partials
-from archiver.reader import DIRECT_MIN
 from archiver.readingroom import ITEMS, ROOM_DIR, ReadingRoom
-from archiver.records import Carried, CarriedSpan, preload, process_chunk
+from archiver.records import Carried, CarriedSpan, Task, preload, process_chunk
 from archiver.update import (
+    DC_CSV,
+    DC_XML,
     ENTRY_FILES,
-    CarryOver,
-    Lineage,
-    bag_dirs,
-    claim_spare,
+    EntryColumns,
+    Update,
     dependencies,
-    fingerprint,
-    keep_spare,
-    plan_reuse,
-    recorded_files,
+    manifest,
     spare_path,
-    write_state,
+    tagmanifest,
 )
-from archiver.workers import SERIAL_FILES, run_chunks, start_pool
+from archiver.update.spare import Trash, set_aside
+from archiver.workers import Workers, chunk_limit, chunks
 
 ALGORITHMS = ("sha256", "sha512")
 BAGIT_TXT = b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
@@ -208,32 +203,49 @@ def _replaceable(final: Path, archive: str | None) -> bool:
     return head.startswith(_ARCHIVE_MAGIC[archive])
 
 
+@dataclass(frozen=True)
+class BagOptions:
+    """How a bag is made: make_bag()'s keyword arguments (see there and `archiver bag --help`)."""
+
+    force: bool = False
+    info: dict = field(default_factory=dict)
+    jobs: int | None = None
+    overrides: str | os.PathLike | None = None
+    follow_links_inside: bool = False
+    archive: str | None = None
+    progress: Callable[[int, int], None] | None = None
+    update: bool = False
+    verify: bool = False
+    link: bool = False
+    sources: str | os.PathLike | None = None
+    spare: bool = True
+
+
 def make_bag(source: str | os.PathLike, output: str | os.PathLike | None = None, *, force: bool = False,
              info: dict[str, str] | None = None, jobs: int | None = None,
              overrides: str | os.PathLike | None = None, follow_links_inside: bool = False,
              archive: str | None = None, progress: Callable[[int, int], None] | None = None,
              update: bool = False, verify: bool = False, link: bool = False,
-             sources: str | os.PathLike | None = None) -> BagResult:
+             sources: str | os.PathLike | None = None, spare: bool = True) -> BagResult:
     """Bag SOURCE into OUTPUT (default `bags/<name of SOURCE>`); see `archiver bag --help`.
 
     With `archive` ("tar.gz" or "zip") the result is a single serialized bag, `OUTPUT.tar.gz` or
     `OUTPUT.zip`, holding one top-level directory named like OUTPUT. With `update`, an existing bag at
     OUTPUT is brought up to date: unchanged files are carried over without being read (`verify`
-    processes every file again). With `link`, payload files are hard-linked to the source instead of
-    copied (same file system only; later edits to the source then change the bag). `sources`: a CSV
+    processes every file again), and the replaced bag is kept as the spare for the next update unless
+    `spare` is False (archiver.update). With `link`, payload files are hard-linked to the source instead
+    of copied (same file system only; later edits to the source then change the bag). `sources`: a CSV
     of each file's URL, capture time and rights (archiver.sources).
+
+    Raises ArchiverError (or a subclass: archiver.errors) naming what is wrong; nothing is left behind.
     """
     started = time.monotonic()
     bagging_date()  # a malformed SOURCE_DATE_EPOCH is reported before anything is read
     source = Path(source)
-    pool = _early_pool(source, output, update, verify, archive, jobs)
-    try:
-        with _output_locked(_final_path(source, output, archive)):
-            return _make_bag(started, source, output, force, info, jobs, overrides, follow_links_inside,
-                             archive, progress, update, verify, link, pool, sources)
-    finally:
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
+    opts = BagOptions(force, info or {}, jobs, overrides, follow_links_inside, archive, progress, update, verify,
+                      link, sources, spare)
+    with _output_locked(_final_path(source, output, archive)):
+        return _make_bag(started, source, output, opts)
 
 
 def _final_path(source: Path, output, archive: str | None) -> Path:
@@ -261,28 +273,9 @@ def _output_locked(final: Path):
                 final.parent.rmdir()
 
 
-# An update usually changes a few files: one early worker handles them. Measured at 20,000 files, 1%
-# changed, on 2 cores: two early workers cost more than they save, as their imports (0.12 s of CPU
-# each) compete with this process's walk. An update that turns out to change more than EARLY_FILES
-# files uses a full set of workers started when the work is known instead.
-EARLY_WORKERS = 1
-EARLY_FILES = 1000
-
-
-def _early_pool(source: Path, output, update: bool, verify: bool, archive: str | None, jobs: int | None):
-    """A worker started before SOURCE is walked, for an update of a bag of many files: while this
-    process walks SOURCE and reads the old bag, it imports the extractor, and then processes the few
-    changed files. (Otherwise workers are started, if at all, when the work is known: a small job
-    runs in this process.)"""
-    if not update or verify or archive or jobs == 1:
-        return None
-    count = recorded_files(Path(output) if output is not None else default_output(source))
-    return start_pool(EARLY_WORKERS, preload) if count is not None and count > SERIAL_FILES else None
-
-
-def _make_bag(started, source, output, force, info, jobs, overrides, follow_links_inside, archive, progress,
-              update, verify, link, pool, sources=None) -> BagResult:
-    corpus = discover(source, follow_links_inside=follow_links_inside)
+def _make_bag(started: float, source: Path, output, opts: BagOptions) -> BagResult:
+    archive, update, force = opts.archive, opts.update, opts.force
+    corpus = discover(source, follow_links_inside=opts.follow_links_inside)
     output = Path(output) if output is not None else default_output(source)
     if archive is not None and archive not in ARCHIVE_SUFFIX:
         raise ArchiverError(f"unknown archive format {archive!r} (use tar.gz or zip)")
@@ -305,49 +298,43 @@ def _make_bag(started, source, output, force, info, jobs, overrides, follow_link
     if (final.exists() or final.is_symlink()) and not (force or update):
         raise OutputExistsError("already exists; use --force to replace it (or --update)", str(final))
     override_map = None
-    if overrides is not None or sources is not None:
+    if opts.overrides is not None or opts.sources is not None:
         from archiver.sources import load_assertions
-        override_map = load_assertions(overrides, sources, {f.relpath for f in corpus.files})
-    deps = dependencies(overrides, sources)
+        override_map = load_assertions(opts.overrides, opts.sources, {f.relpath for f in corpus.files})
+    deps = dependencies(opts.overrides, opts.sources)
     history = History(final if update and final.is_dir() else None)   # the old bag's events, read now
-    carry = plan_reuse(final, corpus, deps) if update and not verify and final.is_dir() else None
+    incremental = Update(final, corpus, deps, carry=update and not opts.verify and final.is_dir(), spare=opts.spare)
     final.parent.mkdir(parents=True, exist_ok=True)
     tmp = make_partial(final)
     junk = None     # a spare that cannot be used, or what a patched spare let go: deleted at the end
     trash = None
     try:
-        if carry is not None:
+        if incremental.wants_spare:
             junk = make_partial(final, marked=False)      # empty: the spare is renamed over it
-            claimed = claim_spare(final, carry, deps, junk)
+            claimed = incremental.claim_spare(junk)
             with contextlib.suppress(OSError):
                 mark(junk)
             if claimed:
                 tmp, junk = junk, tmp       # the spare's tree is patched into the new bag
-                trash = _Trash(junk)
+                trash = Trash(junk)
         elif not archive and os.path.lexists(spare_path(final)):
             junk = make_partial(final)
-            with contextlib.suppress(OSError):    # stale: not of the bag about to be written
-                os.rename(spare_path(final), junk / "spare")
+            set_aside(final, junk)    # stale, or not wanted (--no-spare)
         bag_dir = tmp / output.name
-        if carry is None or carry.spare is None:
+        if not incremental.patching:
             bag_dir.mkdir()
-        generation = carry.lineage.generation + 1 if carry else 1
         parents = {f.relpath.rpartition("/")[0] for f in corpus.files}
-        written = _write_bag(corpus, bag_dir, info or {}, jobs, override_map, progress, carry, link, generation,
-                             parents, trash, pool, history)
+        task = Task(str(bag_dir), str(bag_dir / "metadata" / "provenance"), override_map, opts.link,
+                    old_bag=incremental.plan.old_bag if incremental.plan else None, room=True)
+        written = _write_bag(corpus, bag_dir, opts, task, incremental, parents, trash, history)
         if archive:
             from archiver.serialize import write_archive
             built = write_archive(bag_dir, tmp / final.name, archive, bagging_epoch())
         else:
             built = bag_dir
         _replace(built, final)
-        if not archive:
-            lineage = Lineage(carry.lineage.ident, generation) if carry else Lineage.new()
-            dirs = fingerprint(final, bag_dirs(parents)) or []
-            if carry is not None and keep_spare(final, tmp / output.name, carry):
-                tmp = None
-            write_state(final, corpus, deps, written.starts, lineage, written.gens, dirs, written.lengths,
-                        ctimes=not link)
+        if not archive and incremental.finish(written.columns, parents, tmp / output.name, ctimes=not opts.link):
+            tmp = None      # the replaced bag is the spare now
     except OutputWriteError as exc:
         raise OutputWriteError(f"cannot write: {exc.message} (bagging {exc.path}); nothing was left "
                                f"behind", str(final)) from exc
@@ -410,67 +397,49 @@ def _replace(built: Path, final: Path) -> None:
 
 @dataclass
 class _Written:
-    starts: dict           # offset of the first payload file's entry in each file an update reads
-                           # entries from (update.ENTRY_FILES)
+    columns: EntryColumns  # what the state file records of each payload file (archiver.update)
     carried: int           # files carried over from the previous bag
-    gens: array            # the generation in which each file's payload and record were written
-    lengths: dict          # entry file -> the byte length of each payload file's entry there
 
 
-def _work_items(corpus: Corpus, index: dict, keep: set, trash: "_Trash | None" = None) -> list:
-    """The work list of a bag: (relpath, abspath, index in the old bag or None, size, in place) per
-    file, except that consecutive files already in place (in the spare, and consecutive in the old
-    bag too) are one CarriedSpan: an update that changed 1% of 20,000 files hands the workers a few
-    hundred items, not 20,000. A file to process gets, when `trash` has them, two files the spare
-    let go of to write its copy and its record over (archiver.newfiles)."""
-    work: list = []
-    span = None           # [first, stop, size] of the run being gathered
-    for f in corpus.files:
-        k = index.get(f.relpath)
-        if k is not None and f.relpath in keep:
-            if span is not None and span[1] == k:
-                span[1] += 1
-                span[2] += f.size
-                continue
-            if span is not None:
-                work.append(CarriedSpan(*span))
-            span = [k, k + 1, f.size]
-            continue
-        if span is not None:
-            work.append(CarriedSpan(*span))
-            span = None
-        if trash is not None and k is None and f.size < DIRECT_MIN:   # a new or changed file
-            work.append((f.relpath, f.abspath, k, f.size, False, (trash.take(), trash.take())))
-        else:
-            work.append((f.relpath, f.abspath, k, f.size, False))
-    if span is not None:
-        work.append(CarriedSpan(*span))
-    return work
-
-
-def _write_bag(corpus: Corpus, bag_dir: Path, info: dict, jobs: int | None, override_map: dict | None,
-               progress: Callable[[int, int], None] | None, carry: CarryOver | None, link: bool,
-               generation: int, parents: set[str], trash: "_Trash | None" = None, pool=None,
-               history: History | None = None) -> _Written:
-    """Write the bag of `corpus` at bag_dir: a new, empty directory, or the spare claimed for `carry`
+def _write_bag(corpus: Corpus, bag_dir: Path, opts: BagOptions, task: Task, incremental: Update,
+               parents: set[str], trash: Trash | None = None, history: History | None = None) -> _Written:
+    """Write the bag of `corpus` at bag_dir: a new, empty directory, or the spare `incremental` claimed
     (an older version of the bag), which is patched: everything of it but the files that can stay
-    goes first, so nothing below is ever written through an existing file."""
+    goes first, so nothing below is ever written through an existing file. Each file is processed
+    (`task`: archiver.records) or, by `incremental`'s plan, carried over from the previous bag."""
     data_dir = bag_dir / "data"
     meta_dir = bag_dir / "metadata"
     records_dir = meta_dir / "provenance"
-    patching = carry is not None and carry.spare is not None
-    if patching:
-        _clear_spare(bag_dir, carry, parents, trash)
+    if incremental.patching:
+        incremental.clear_spare(bag_dir, parents, trash)
     for parent in sorted(parents):
         parts = parent.split("/") if parent else []
         makedirs(os.path.join(data_dir, *parts))
         makedirs(os.path.join(records_dir, *parts))
     makedirs(str(bag_dir / ROOM_DIR))
 
+    work = incremental.work()
+    groups = list(chunks(work, _work_size, chunk_limit(len(work), opts.jobs)))
+    # The workers (if any) are forked here, before the tag writer's thread starts.
+    with Workers(opts.jobs, len(work), sum(map(_work_size, work)), task, preload, len(groups)) as workers:
+        return _write_files(corpus, bag_dir, opts, incremental, workers, groups, trash, history)
+
+
+def _work_size(item) -> int:
+    """The bytes a work item reads: none for files carried over."""
+    return item.size if type(item) is not CarriedSpan and item.old_index is None else 0
+
+
+def _write_files(corpus: Corpus, bag_dir: Path, opts: BagOptions, incremental: Update, workers: Workers,
+                 groups: list, trash: Trash | None, history: History | None) -> _Written:
+    """The bag's files, given its directories: the payload and records (by `workers`, over `groups`),
+    every entry file, the reading room, bag-info, events and the tag manifests."""
+    meta_dir = bag_dir / "metadata"
+    info = opts.info
     background = _Background()
-    manifests = {alg: _HashingWriter(str(bag_dir / f"manifest-{alg}.txt"), background) for alg in ALGORITHMS}
-    xml = _HashingWriter(str(meta_dir / "dublin-core.xml"), background)
-    csvw = _HashingWriter(str(meta_dir / "dublin-core.csv"), background)
+    manifests = {alg: _HashingWriter(str(bag_dir / manifest(alg)), background) for alg in ALGORITHMS}
+    xml = _HashingWriter(str(bag_dir / DC_XML), background)
+    csvw = _HashingWriter(str(bag_dir / DC_CSV), background)
     items = _HashingWriter(str(bag_dir / ITEMS), background)
     pages: dict[str, _RoomWriter] = {}
 
@@ -490,53 +459,42 @@ def _write_bag(corpus: Corpus, bag_dir: Path, info: dict, jobs: int | None, over
     # Tag-manifest lines of the records, streamed to disk as chunks arrive (memory stays flat).
     record_tags = {alg: open(bag_dir / f".tagmanifest-{alg}.records", "xb") for alg in ALGORITHMS}
     # Where each of ENTRY_FILES' entries go, in the background thread's order.
-    sinks = {**{f"manifest-{alg}.txt": w.write for alg, w in manifests.items()},
-             **{f"tagmanifest-{alg}.txt": functools.partial(background.put, fh.write) for alg, fh in record_tags.items()},
-             "metadata/dublin-core.xml": xml.write, "metadata/dublin-core.csv": csvw.write, ITEMS: to_items}
+    sinks = {**{manifest(alg): w.write for alg, w in manifests.items()},
+             **{tagmanifest(alg): functools.partial(background.put, fh.write) for alg, fh in record_tags.items()},
+             DC_XML: xml.write, DC_CSV: csvw.write, ITEMS: to_items}
+    assert set(sinks) == set(ENTRY_FILES)
     stale: list[str] = []
     total_bytes = 0
     count = 0
     carried = 0
-    index = carry.index if carry else {}
-    keep = carry.spare if patching else set()
-    work = _work_items(corpus, index, keep, trash)
-    gens = array("q")
-    lengths = {name: array("I") for name in ENTRY_FILES}
+    columns = EntryColumns()
+    plan = incremental.plan
     try:
-        if carry:
-            carry.open()
-        to_process = sum(type(item) is not CarriedSpan for item in work)
-        chunks = run_chunks(_bag_chunk, work, lambda item: item[3] if item[2] is None else 0,
-                            (str(bag_dir), str(records_dir), override_map, link,
-                             carry.old_bag if carry else None), jobs,
-                            pool if to_process <= EARLY_FILES else None, preload)
-        for chunk in chunks:
-            if isinstance(chunk, _CarriedRun):
-                # Entries of unchanged files, copied as bytes from the previous bag's files.
-                first, stop = chunk.first, chunk.stop
-                for name in ENTRY_FILES:
-                    for block in carry.run(name, first, stop):
-                        sinks[name](block)
-                    lengths[name].extend(carry.lengths[name][first:stop])
-                carried += stop - first
-                gens.extend(carry.gens[first:stop])
-            else:
-                for name, data, col in zip(ENTRY_FILES, chunk.entries, chunk.lengths, strict=True):
-                    sinks[name](data)
-                    lengths[name].extend(col)
-                stale.extend(chunk.stale)
-                gens.extend([generation] * chunk.files)
-            total_bytes += chunk.bytes
-            count += chunk.files
-            if progress:
-                progress(count, len(corpus.files))
+        with plan if plan is not None else contextlib.nullcontext():
+            for chunk in workers.run(_bag_chunk, groups):
+                if isinstance(chunk, _CarriedRun):
+                    # Entries of unchanged files, copied as bytes from the previous bag's files.
+                    first, stop = chunk.first, chunk.stop
+                    for name in ENTRY_FILES:
+                        for block in plan.carry(name, first, stop):
+                            sinks[name](block)
+                    plan.carry_columns(columns, first, stop)
+                    carried += stop - first
+                else:
+                    for name in ENTRY_FILES:
+                        sinks[name](chunk.entries[name])
+                        columns.lengths[name].extend(chunk.lengths[name])
+                    stale.extend(chunk.stale)
+                    columns.gens.extend([incremental.generation] * chunk.files)
+                total_bytes += chunk.bytes
+                count += chunk.files
+                if opts.progress:
+                    opts.progress(count, len(corpus.files))
         xml.write(XML_FOOTER.encode("utf-8"))
         room.finish(bagging_date(), total_bytes)
         if trash is not None:
             trash.start()
     finally:
-        if carry:
-            carry.close()
         try:
             background.close()
         finally:
@@ -546,8 +504,8 @@ def _write_bag(corpus: Corpus, bag_dir: Path, info: dict, jobs: int | None, over
             xml_hashes, csv_hashes = xml.close(), csvw.close()
             item_hashes = items.close()
             page_hashes = {rel: page.digests() for rel, page in pages.items()}
-    starts = {"metadata/dublin-core.xml": len(xml_head), "metadata/dublin-core.csv": len(csv_head), ITEMS: 0,
-              **{f"manifest-{alg}.txt": 0 for alg in ALGORITHMS}}
+    columns.starts.update({DC_XML: len(xml_head), DC_CSV: len(csv_head), ITEMS: 0,
+                           **{manifest(alg): 0 for alg in ALGORITHMS}})
     if stale:
         raise OverrideError("stale override(s), nothing was written:\n  " + "\n  ".join(stale))
 
@@ -575,101 +533,27 @@ def _write_bag(corpus: Corpus, bag_dir: Path, info: dict, jobs: int | None, over
     entries[EVENTS] = _digests(events)
     entries["bagit.txt"] = _digests(BAGIT_TXT)
     entries["bag-info.txt"] = _digests(info_bytes)
-    entries["metadata/dublin-core.xml"] = xml_hashes
-    entries["metadata/dublin-core.csv"] = csv_hashes
+    entries[DC_XML] = xml_hashes
+    entries[DC_CSV] = csv_hashes
     entries[ITEMS] = item_hashes
     entries.update(page_hashes)
     for alg in ALGORITHMS:
-        entries[f"manifest-{alg}.txt"] = manifest_hashes[alg]
+        entries[manifest(alg)] = manifest_hashes[alg]
     # The bag's own tag files first (sorted), then one line per record, in payload order.
     for alg in ALGORITHMS:
         part = bag_dir / f".tagmanifest-{alg}.records"
-        out = _HashingWriter(str(bag_dir / f"tagmanifest-{alg}.txt"))
+        out = _HashingWriter(str(bag_dir / tagmanifest(alg)))
         try:
             own = "".join(f"{entries[p][alg]}  {encode_path(p)}\n" for p in sorted(entries)).encode("utf-8")
             out.write(own)
-            starts[f"tagmanifest-{alg}.txt"] = len(own)
+            columns.starts[tagmanifest(alg)] = len(own)
             with open(part, "rb") as records:
                 while block := records.read(1 << 20):
                     out.write(block)
         finally:
             out.close()
         part.unlink()
-    return _Written(starts, carried, gens, lengths)
-
-
-class _Trash:
-    """Files a patched spare lets go, moved into `place` and deleted by a thread once the new files of
-    the bag are created (start()), while the rest of it is written. On this machine's ext4, unlinking a
-    file's last link costs 120-150 us (its blocks are freed), moving it 20 us; the patch needs only the
-    names free. Not sooner: ext4 does not reuse an inode freed in the last minute, and a file created in
-    a block group where many were just freed scans past each of them (perf: recently_deleted). On this
-    machine, updates a second apart took 87-129 ms or 281-341 ms for the worker's 200 changed files,
-    alternately (the two trees, bag and spare, sit in different groups; the slow one holds the inodes
-    the update before last freed); starting the deletion later made no measurable difference to that,
-    but it keeps this update's own deletions out of its creations' way."""
-
-    def __init__(self, place: Path):
-        self._place = str(place)
-        self._moved: list[str] = []
-        self._thread = None
-        self._recyclable: list[Recycled] = []   # moved files nothing else links to (archiver.newfiles)
-
-    def put(self, path: str) -> None:
-        dest = f"{self._place}/{len(self._moved)}"
-        os.rename(path, dest)
-        self._moved.append(dest)
-        found = recyclable(dest)
-        if found is not None:
-            self._recyclable.append(found)
-
-    def take(self) -> Recycled | None:
-        """A moved file to be written over instead of creating a new one (before start() only)."""
-        return self._recyclable.pop() if self._recyclable else None
-
-    def start(self) -> None:
-        import threading
-
-        def empty(paths):
-            for path in paths:
-                try:
-                    os.unlink(path)
-                except OSError:
-                    pass      # left for the final removal of `place`
-        self._thread = threading.Thread(target=empty, args=(list(self._moved),), daemon=True)
-        self._thread.start()
-
-    def close(self) -> None:
-        if self._thread is not None:
-            self._thread.join()
-            self._thread = None
-
-
-def _clear_spare(bag_dir: Path, carry: CarryOver, parents: set[str], trash: _Trash) -> None:
-    """Empty a claimed spare of everything but the files that stay (carry.spare): its tag files, and
-    the payload file and record of every other file it holds (moved to `trash`); then its directories
-    the new bag does not have. Its tree is exactly as that bag was written (claim_spare checked its
-    directories)."""
-    for base in (bag_dir, bag_dir / "metadata", bag_dir / ROOM_DIR):
-        for entry in os.scandir(base):
-            if not entry.is_dir(follow_symlinks=False):
-                os.unlink(entry.path)
-    keep = carry.spare
-    root = str(bag_dir)
-    for rel in carry.spare_files:
-        if rel not in keep:
-            for path in (f"{root}/data/{rel}", f"{root}/metadata/provenance/{rel}.yaml"):
-                with contextlib.suppress(FileNotFoundError):
-                    trash.put(path)
-    wanted = set(bag_dirs(parents))
-    for rel in sorted((d for d in carry.spare_dirs if d not in wanted), key=lambda d: d.count("/"), reverse=True):
-        try:
-            os.rmdir(f"{root}/{rel}")
-        except FileNotFoundError:
-            pass
-        except OSError as exc:
-            raise ArchiverError(f"the previous version of the bag kept for --update holds what it should "
-                                f"not ({exc.strerror}); it has been removed, run again", rel) from exc
+    return _Written(columns, carried)
 
 
 @dataclass
@@ -678,9 +562,9 @@ class _ChunkText:
 
     files: int
     bytes: int
-    entries: tuple               # per name in ENTRY_FILES (in order): the chunk's entries there (bytes)
+    entries: dict                # name in ENTRY_FILES -> the run's entries there (bytes)
     stale: list
-    lengths: tuple               # per name in ENTRY_FILES (in order), each file's entry length in bytes
+    lengths: dict                # name in ENTRY_FILES -> each file's entry length there, in bytes
 
 
 @dataclass
@@ -693,24 +577,24 @@ class _CarriedRun:
     bytes: int
 
 
-def _bag_chunk(chunk, bag_root, records_root, overrides, link, old_bag) -> list:
-    """Process a chunk; return it as runs, in order: _ChunkText for processed files, _CarriedRun for
-    consecutive files carried over from `old_bag`."""
+def _bag_chunk(chunk: list, task: Task) -> list:
+    """Process a chunk for `task`; return it as runs, in order: _ChunkText for processed files,
+    _CarriedRun for consecutive files carried over from the previous bag."""
     runs: list = []
-    m256, m512, xml, csv_rows, t256, t512, room, stale = [], [], [], [], [], [], [], []
-    size = 0
-    enc = lambda parts: "".join(parts).encode("utf-8")  # noqa: E731
+    parts: dict[str, list[str]] = {name: [] for name in ENTRY_FILES}
+    stale: list[str] = []
+    files = size = 0
 
     def flush_text():
-        nonlocal m256, m512, xml, csv_rows, t256, t512, room, stale, size
-        if t256:
-            by_file = (m256, m512, t256, t512, xml, csv_rows, room)     # in ENTRY_FILES order
-            runs.append(_ChunkText(len(t256), size, tuple(enc(e) for e in by_file), stale,
-                                   tuple([_byte_length(e) for e in entries] for entries in by_file)))
-        m256, m512, xml, csv_rows, t256, t512, room, stale = [], [], [], [], [], [], [], []
-        size = 0
+        nonlocal parts, stale, files, size
+        if files:
+            runs.append(_ChunkText(files, size, {name: "".join(e).encode("utf-8") for name, e in parts.items()},
+                                   stale, {name: [_byte_length(x) for x in e] for name, e in parts.items()}))
+        parts = {name: [] for name in ENTRY_FILES}
+        stale = []
+        files = size = 0
 
-    for o in process_chunk(chunk, bag_root, records_root, overrides, link, old_bag=old_bag, room=True):
+    for o in process_chunk(chunk, task):
         if isinstance(o, (Carried, CarriedSpan)):
             first, stop, nbytes = (o.index, o.index + 1, o.size) if type(o) is Carried else o
             flush_text()
@@ -723,18 +607,19 @@ def _bag_chunk(chunk, bag_root, records_root, overrides, link, old_bag) -> list:
                 runs.append(_CarriedRun(first, stop, stop - first, nbytes))
             continue
         name = encode_path("data/" + o.relpath)
-        m256.append(f"{o.sha256}  {name}\n")
-        m512.append(f"{o.sha512}  {name}\n")
+        record = encode_path(f"metadata/provenance/{o.relpath}.yaml")
+        for alg, digest, record_digest in (("sha256", o.sha256, o.record_sha256),
+                                           ("sha512", o.sha512, o.record_sha512)):
+            parts[manifest(alg)].append(f"{digest}  {name}\n")
+            parts[tagmanifest(alg)].append(f"{record_digest}  {record}\n")
         dc = DublinCoreRecord.from_values("data/" + o.relpath, o.values, o.media_type or o.is_text, o.statuses,
                                           origin=o.origin)
-        xml.append(xml_record(dc))
-        csv_rows.append(csv_row(dc))
-        record = encode_path(f"metadata/provenance/{o.relpath}.yaml")
-        t256.append(f"{o.record_sha256}  {record}\n")
-        t512.append(f"{o.record_sha512}  {record}\n")
-        room.append(o.room_entry)
+        parts[DC_XML].append(xml_record(dc))
+        parts[DC_CSV].append(csv_row(dc))
+        parts[ITEMS].append(o.room_entry)
         if o.override_problem:
             stale.append(f"{o.relpath}: {o.override_problem}")
+        files += 1
         size += o.size
     flush_text()
     return runs

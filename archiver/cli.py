@@ -92,6 +92,8 @@ def main():
                    "inode) are carried over without being read or copied. Atomic. The replaced bag is kept "
                    "beside it as .OUTPUT.archiver-spare (hard links; safe to delete) for the next update.")
 @click.option("--verify", is_flag=True, help="With --update: read and hash every file again.")
+@click.option("--no-spare", "no_spare", is_flag=True,
+              help="With --update: keep no spare (and delete an earlier one); the next update is slower.")
 @click.option("--link", is_flag=True,
               help="Hard-link payload files to the source instead of copying them (same file system only; "
                    "later edits to a source file then change the bag too).")
@@ -106,7 +108,7 @@ def main():
 @click.option("--external-identifier", help="bag-info External-Identifier.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @_errors_to_exit_codes
-def bag(source, output, force, archive, update, verify, link, overrides, sources, jobs, follow_internal_links,
+def bag(source, output, force, archive, update, verify, no_spare, link, overrides, sources, jobs, follow_internal_links,
         source_organization, contact_name, contact_email, external_description, external_identifier, quiet):
     """Package SOURCE as a BagIt 1.0 bag with provenance records and a Dublin Core index.
 
@@ -121,7 +123,7 @@ def bag(source, output, force, archive, update, verify, link, overrides, sources
     try:
         result = make_bag(source, output, force=force, info=info, jobs=jobs, overrides=overrides,
                           follow_links_inside=follow_internal_links, archive=archive, progress=progress,
-                          update=update, verify=verify, link=link, sources=sources)
+                          update=update, verify=verify, link=link, sources=sources, spare=not no_spare)
     finally:
         progress.close()
     if not quiet:

@@ -16,7 +16,7 @@ from archiver.bagit_names import makedirs, remove_tree
 from archiver.corpus import check_output_place, discover
 from archiver.errors import ArchiverError, OverrideError
 from archiver.provenance import RECORD_TYPE
-from archiver.records import preload, process_chunk
+from archiver.records import FileJob, Task, preload, process_chunk
 from archiver.workers import run_chunks
 
 
@@ -35,10 +35,9 @@ def _records(source, overrides, jobs, follow_links_inside=False, sources=None):
     if overrides is not None or sources is not None:
         from archiver.sources import load_assertions
         override_map = load_assertions(overrides, sources, {f.relpath for f in corpus.files})
-    sizes = {f.relpath: f.size for f in corpus.files}
-    work = [(f.relpath, f.abspath) for f in corpus.files]
-    results = run_chunks(process_chunk, work, lambda item: sizes[item[0]],
-                         (None, None, override_map, False, True), jobs, preload=preload)
+    work = [FileJob(f.relpath, f.abspath, None, f.size) for f in corpus.files]
+    results = run_chunks(process_chunk, work, lambda item: item.size,
+                         Task(None, None, override_map, keep_data=True), jobs, preload=preload)
     return corpus, results
 
 

@@ -23,7 +23,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from archiver.errors import ArchiverError, OutputWriteError, SourceError, UnreadableFileError
-from archiver.newfiles import Recycled, finish, open_new
 from archiver.textdecode import decode_head
 
 BLOCK = 1 << 20
@@ -50,6 +49,12 @@ def _source_opener(path: str, flags: int) -> int:
     return os.open(path, flags | _SOURCE_FLAGS)
 
 
+def open_new(dest: str):
+    """A new file at `dest`, open for writing in binary: never written through an existing file (it may
+    be a link); FileExistsError if there is one."""
+    return open(dest, "xb")
+
+
 @dataclass
 class FileFacts:
     relpath: str
@@ -63,10 +68,9 @@ class FileFacts:
         return decode_head(self.head, self.complete)
 
 
-def read_source(relpath: str, abspath: str, dest: str | None = None, link: bool = False,
-                recycled: Recycled | None = None) -> FileFacts:
-    """Hash `abspath` in one read, copying it to `dest` (or hard-linking it with `link`) on the way;
-    with `recycled`, the copy is written over that file, moved to `dest` (archiver.newfiles).
+def read_source(relpath: str, abspath: str, dest: str | None = None, link: bool = False) -> FileFacts:
+    """Hash `abspath` in one read, copying it to `dest` (a new file: it must not exist) or hard-linking
+    it there with `link`, on the way.
 
     Raises UnreadableFileError naming the file when it cannot be read; OutputWriteError naming it when
     its copy cannot be created or written (disk full, file too large: the output's fault);
@@ -94,12 +98,12 @@ def read_source(relpath: str, abspath: str, dest: str | None = None, link: bool 
                                           relpath)
                 else:
                     try:
-                        out = open_new(dest, recycled)   # never through an existing file (it may be a link)
+                        out = open_new(dest)
                     except OSError as exc:
                         raise OutputWriteError(exc.strerror or str(exc), relpath) from exc
             try:
                 block = src.read(BLOCK)
-                if (out is not None and recycled is None and len(block) == BLOCK
+                if (out is not None and len(block) == BLOCK
                         and os.fstat(src.fileno()).st_size >= DIRECT_MIN):
                     size, head = _copy_direct(src, out, block, h256, h512)
                 else:
@@ -112,8 +116,6 @@ def read_source(relpath: str, abspath: str, dest: str | None = None, link: bool 
                         if out is not None:
                             out.write(block)
                         block = src.read(BLOCK)
-                    if out is not None:
-                        finish(out, recycled)
             finally:
                 if out is not None:
                     out.close()

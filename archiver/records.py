@@ -15,7 +15,6 @@ from typing import NamedTuple
 
 from archiver.errors import OutputWriteError
 from archiver.model import CORE_FIELD_NAMES, FIELD_NAMES, Evidence, Field
-from archiver.newfiles import Recycled, finish, open_new
 from archiver.reader import read_source
 from archiver.sourcekind import HTML, PLAIN, media_type
 
@@ -74,21 +73,17 @@ def build_record(facts, overrides: dict | None, decoded: tuple | None = None):
 
 
 def process_file(relpath: str, abspath: str, payload_dest: str | None, record_dest: str | None,
-                 overrides: dict | None = None, link: bool = False,
-                 recycled: tuple[Recycled | None, Recycled | None] = (None, None),
-                 room: bool = False) -> tuple[FileOutcome, bytes]:
-    """Read, copy, hash, extract and (when `record_dest` is given) write the record of one file;
-    `recycled`: files to write the payload copy and the record over (archiver.newfiles); with `room`,
-    the outcome carries the file's reading-room entry, made here while its decoded text is at hand."""
-    facts = read_source(relpath, abspath, payload_dest, link=link, recycled=recycled[0])
+                 overrides: dict | None = None, link: bool = False, room: bool = False) -> tuple[FileOutcome, bytes]:
+    """Read, copy, hash, extract and (when `record_dest` is given) write the record of one file; with
+    `room`, the outcome carries the file's reading-room entry, made here while its decoded text is at hand."""
+    facts = read_source(relpath, abspath, payload_dest, link=link)
     decoded = facts.decoded()
     record, problem = build_record(facts, overrides, decoded)
     data = record.to_yaml()
     if record_dest is not None:
         try:
-            with open_new(record_dest, recycled[1]) as out:   # never through an existing file (it may be a link)
+            with open(record_dest, "xb") as out:   # never through an existing file (it may be a link)
                 out.write(data)
-                finish(out, recycled[1])
         except OSError as exc:
             raise OutputWriteError(f"{exc.strerror or exc}, writing its record", relpath) from exc
     values = {name: f.value for name, f in record.fields.items() if f.value is not None}
@@ -105,6 +100,32 @@ def process_file(relpath: str, abspath: str, payload_dest: str | None, record_de
             text = decode_as(facts.head, record.encoding)
         outcome.room_entry = item_entry(relpath, record.fields, text, record.origin)
     return outcome, data
+
+
+class FileJob(NamedTuple):
+    """A work item: a source file to process, or (with `old_index`) an unchanged file of an update
+    whose payload and record are hard-linked from the previous bag, `old_index` being its position there."""
+
+    relpath: str
+    abspath: str
+    old_index: int | None
+    size: int
+
+
+class Task(NamedTuple):
+    """What every file of a run shares (handed to each worker once: archiver.workers): where the bag's
+    payload (`bag_root`/data) and records (`records_root`) go (None: nowhere), the curators' assertions
+    by relpath, whether payload files are hard-linked (--link), whether the record's bytes come back
+    (`keep_data`), the previous bag that unchanged files are linked from, and whether outcomes carry
+    their reading-room entries (`room`)."""
+
+    bag_root: str | None
+    records_root: str | None
+    overrides: dict | None
+    link: bool = False
+    keep_data: bool = False
+    old_bag: str | None = None
+    room: bool = False
 
 
 class Carried(NamedTuple):
@@ -144,36 +165,31 @@ def _carry(relpath: str, size: int, old_bag: str, payload_dest: str, record_dest
     return True
 
 
-def process_chunk(chunk: list[tuple], bag_root: str | None, records_root: str | None,
-                  overrides: dict | None, link: bool, keep_data: bool = False,
-                  old_bag: str | None = None, room: bool = False) -> list:
-    """Worker entry point: process a list of (relpath, abspath[, index in old_bag, size, in place[,
-    (payload, record) files to recycle]]) and CarriedSpan items (returned as they are). Paths are
-    joined by components.
+def process_chunk(chunk: list, task: Task) -> list:
+    """Worker entry point: process a list of FileJob and CarriedSpan items (the latter returned as they
+    are) for `task`. Paths are joined by components.
 
-    An item with an index is an unchanged file of an incremental update: its payload and record are
-    already in place (`in place`: the update patches a spare that holds them) or are hard-linked from
-    the previous bag `old_bag`, neither read nor copied, and it comes back as Carried (if the old copy
-    is not usable after all, the file is processed like any other). With `room`, each outcome carries
-    its reading-room entry (archiver.readingroom.item_entry).
+    A FileJob with an `old_index` is an unchanged file of an incremental update: its payload and record
+    are hard-linked from the previous bag `task.old_bag`, neither read nor copied, and it comes back as
+    Carried (if the old copy is not usable after all, the file is processed like any other). Otherwise
+    it comes back as a FileOutcome (with `task.keep_data`, (FileOutcome, record bytes)).
     """
+    bag_root, records_root, overrides = task.bag_root, task.records_root, task.overrides
     results = []
     for item in chunk:
         if type(item) is CarriedSpan:
             results.append(item)
             continue
-        relpath, abspath = item[0], item[1]
+        relpath = item.relpath
         # relpath comes from our own walk of SOURCE ("/"-separated, no "." or ".." parts), and "/" is
         # accepted as a separator everywhere, so plain concatenation (much cheaper than os.path.join) is safe.
         payload_dest = f"{bag_root}/data/{relpath}" if bag_root else None
         record_dest = f"{records_root}/{relpath}.yaml" if records_root else None
-        if len(item) > 2 and item[2] is not None and (
-                item[4] or _carry(relpath, item[3], old_bag, payload_dest, record_dest)):
-            results.append(Carried(item[2], item[3]))
+        if item.old_index is not None and _carry(relpath, item.size, task.old_bag, payload_dest, record_dest):
+            results.append(Carried(item.old_index, item.size))
             continue
         file_overrides = overrides.get(relpath) if overrides else None
-        recycled = item[5] if len(item) > 5 else (None, None)
-        outcome, data = process_file(relpath, abspath, payload_dest, record_dest, file_overrides, link, recycled,
-                                     room)
-        results.append((outcome, data) if keep_data else outcome)
+        outcome, data = process_file(relpath, item.abspath, payload_dest, record_dest, file_overrides, task.link,
+                                     task.room)
+        results.append((outcome, data) if task.keep_data else outcome)
     return results

@@ -614,7 +614,7 @@ def test_a_write_error_on_the_output_names_the_output_not_the_source(tmp_path, m
     from archiver import reader
     src = corpus(tmp_path / "src", 100)
     open_new = reader.open_new
-    monkeypatch.setattr(reader, "open_new", lambda dest, recycled=None: _FullDisk(open_new(dest, recycled), err))
+    monkeypatch.setattr(reader, "open_new", lambda dest: _FullDisk(open_new(dest), err))
     out = tmp_path / "out" / "bag"
     result = run("bag", src, "-o", out, "--jobs", jobs)
     assert result.exit_code == 1, result.stderr                   # the output could not be written (README)

@@ -56,7 +56,7 @@ def validate_bag_dir(root: Path, *, fast=False, profile=None, jobs=None, shown=N
         if not fast and archiver_rules.applies(state, ARCHIVER_PROFILE_ID):
             started.append(archiver_rules.start_index_check(state, jobs))
 
-    state = bagit_rules.check_structure(Path(root), fast=fast, walked=walked)
+    state = bagit_rules.check_structure(Path(root), walked=walked)
     if state.is_bag:
         ours = archiver_rules.applies(state, ARCHIVER_PROFILE_ID)
         indexes = started[0] if started else None

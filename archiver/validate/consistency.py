@@ -363,7 +363,9 @@ def _read(root, rel: str, limit: int | None = None) -> bytes:
         os.close(fd)
 
 
-def _examine_chunk(chunk: list[str], root: str, columns: tuple[str, ...]) -> list:
+def _examine_chunk(chunk: list[str], shared: tuple[str, tuple[str, ...]]) -> list:
+    """Worker entry point: _examine() each payload file of `chunk`; `shared`: (bag root, CSV columns)."""
+    root, columns = shared
     return [_examine(root, rel, columns) for rel in chunk]
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from typing import NamedTuple
 
 from archiver.validate.bagit_rules import DIGEST_LENGTHS, BagState, open_regular
 from archiver.workers import chunks, run_groups
@@ -14,19 +15,23 @@ from archiver.workers import chunks, run_groups
 BLOCK = 1 << 20
 
 
-_SHARED: tuple | None = None   # (state, listings, check_records, sorted walk) for the workers: verify()
+class Shared(NamedTuple):
+    """What every hashing task shares (handed to each worker once: archiver.workers): the bag's root
+    and state after its manifests were read, the manifests' listings, whether records are checked,
+    and the sorted walk that tasks index into."""
+
+    root: str
+    state: BagState
+    listings: tuple[list, list]
+    check_records: bool
+    order: list[str]
 
 
-def _hash_chunk(chunk, root: str) -> list:
-    """Hash a chunk of walked files: a list of (rel, algorithms, size), or, where verify() shared the
-    bag's state (workers forked after the manifests were read, or this process), a range of positions
-    in the sorted walk. With the state shared, each file is judged right here and only what is wrong
-    comes back: [("finding", Finding), ("unverified", record)]. Otherwise every file comes back as
-    (rel, digests, error, record source), for verify() to judge."""
-    shared = _SHARED
-    if shared is None:
-        return [_hash_file(root, rel, algorithms) for rel, algorithms, _size in chunk]
-    state, listings, check_records, order = shared
+def _hash_chunk(chunk: range, shared: Shared) -> list:
+    """Hash and judge a chunk of walked files, a range of positions in the sorted walk, right where it
+    runs (a worker, or this process): only what is wrong comes back, [("finding", Finding),
+    ("unverified", record), ("dropped", counts)]."""
+    root, state, listings, check_records, order = shared
     mark = state.findings.mark()
     unverified: set[str] = set()
     for i in chunk:
@@ -116,43 +121,24 @@ def verify(state: BagState, jobs: int | None, check_records: bool = False) -> No
     each provenance record is checked against its payload as soon as its bytes are read (nothing of it
     is kept). Nothing but the walk's own list of regular files is ever opened.
 
-    The workers are forked after the manifests were read, so they compare the digests and check the
-    records themselves and send back only findings: at 20,000 files that took a quarter of a second of
-    this process's time (receiving 40,000 results and comparing them) off the hashing's two cores.
-    Where workers are not forked, every result comes back and is compared here."""
-    global _SHARED
-    import multiprocessing
+    The workers receive the state after the manifests were read (archiver.workers: once, when they
+    start), so they compare the digests and check the records themselves and send back only findings:
+    at 20,000 files that took a quarter of a second of this process's time (receiving 40,000 results
+    and comparing them) off the hashing's two cores."""
     listings = manifest_listings(state)
     files = state.walk.files
     order = sorted(files)
-
-    def work():  # made as the workers need it: at 100,000 files a whole list would cost ~13 MB
-        for rel in order:
-            algorithms = _algorithms(state, rel, listings)
-            if algorithms:
-                yield rel, algorithms, files[rel]
-
     state.records_verified = check_records
-    forking = "fork" in multiprocessing.get_all_start_methods()
-    _SHARED = (state, listings, check_records, order) if forking else None
-    try:
-        if forking:
-            # Positions in `order` (a range pickles in a few bytes); the workers plan the files.
-            groups = (range(c[0], c[-1] + 1) for c in chunks(range(len(order)), lambda i: files[order[i]]))
-        else:
-            groups = chunks(work(), lambda item: item[2])
-        results = run_groups(_hash_chunk, groups, len(files), sum(files.values()), (str(state.root),), jobs)
-        for result in results:
-            if result[0] == "finding":
-                state.findings.append(result[1])
-            elif result[0] == "unverified":
-                state.records_unverified.add(result[1])
-            elif result[0] == "dropped":          # findings a worker counted but did not keep
-                state.findings.dropped.update(result[1])
-            else:
-                _judge(state, listings, check_records, state.records_unverified, *result)
-    finally:
-        _SHARED = None
+    # Positions in `order` (a range pickles in a few bytes); the workers plan the files.
+    groups = (range(c[0], c[-1] + 1) for c in chunks(range(len(order)), lambda i: files[order[i]]))
+    shared = Shared(str(state.root), state, listings, check_records, order)
+    for result in run_groups(_hash_chunk, groups, len(files), sum(files.values()), shared, jobs):
+        if result[0] == "finding":
+            state.findings.append(result[1])
+        elif result[0] == "unverified":
+            state.records_unverified.add(result[1])
+        else:                                   # "dropped": findings a worker counted but did not keep
+            state.findings.dropped.update(result[1])
 
 
 def _same_hex(actual: bytes, expected_digest) -> bool:
