@@ -35,7 +35,15 @@ import stat
 from xml.parsers import expat
 
 from archiver.bagit_names import decode_index_path
-from archiver.dublincore import CSV_COLUMNS, CSV_LATER_COLUMNS, DC_NS, INDEX_NS, DublinCoreRecord, csv_row
+from archiver.dublincore import (
+    CSV_COLUMNS,
+    CSV_LATER_COLUMNS,
+    DC_NS,
+    INDEX_NS,
+    DublinCoreRecord,
+    csv_cells,
+    csv_row,
+)
 from archiver.model import CORE_FIELD_NAMES, FIELD_NAMES
 from archiver.sourcekind import HTML, media_type_of
 from archiver.validate.bagit_rules import _OPEN_FLAGS, BagState
@@ -50,6 +58,7 @@ DC_ELEMENTS = ("title", "creator", "publisher", "date", "identifier", "type", "f
                "source", "rights")
 # The CSV's value columns (read by header name: columns this version does not know are ignored).
 CSV_VALUE_COLUMNS = tuple(c for c in CSV_COLUMNS if c.startswith("dc."))
+_CSV_AT = {c: i for i, c in enumerate(CSV_COLUMNS)}
 
 
 def check(state: BagState, jobs: int | None = None) -> None:
@@ -384,8 +393,8 @@ def _examine(root: str, rel: str, columns: tuple[str, ...]) -> tuple:
         return rel, None, None, []          # the whole record cannot be read: A004 from archiver_rules
     values = {name: value for name, (value, _evidence) in fields.items() if value is not None}
     dc = DublinCoreRecord.from_values(rel, values, kind, statuses, origin=origin)
-    cells = _csv_cells(csv_row(dc))
-    return (rel, _digest(xml_record(dc)), _csv_key(cells.get(c, "") for c in columns),
+    cells = csv_cells(dc)        # what csv_row writes, not written and parsed again
+    return (rel, _digest(xml_record(dc)), _csv_key(cells[_CSV_AT[c]] for c in columns),
             _check_evidence(root, rel, record, fields, encoding if kind == HTML else None))
 
 
