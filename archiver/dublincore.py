@@ -200,6 +200,12 @@ def csv_header() -> str:
 def csv_row(rec: DublinCoreRecord) -> str:
     """One row of dublin-core.csv (UTF-8, CRLF, RFC 4180 quoting): each value exactly as in the record,
     beside its status."""
+    return csv_line(csv_cells(rec))
+
+
+def csv_cells(rec: DublinCoreRecord) -> tuple[str, ...]:
+    """The cells of the record's row of dublin-core.csv, in CSV_COLUMNS order: what csv_row writes and
+    a CSV reader reads back (validate compares them without writing the row and parsing it again)."""
     values = {n: v for n, v in rec.elements if n not in ("identifier", "description")}
     path_id = encode_index_path(rec.payload_path)
     origin = rec.origin or {}
@@ -211,8 +217,8 @@ def csv_row(rec: DublinCoreRecord) -> str:
                 break
             story = v
     st = rec.status
-    return csv_line((
+    return (
         path_id, values.get("title", ""), st("title"), values.get("creator", ""), st("creator"),
         values.get("publisher", ""), st("publisher"), values.get("date", ""), st("date"), story,
         st("identifier"), values.get("type", ""), values.get("format", ""), values.get("language", ""),
-        st("language"), values.get("source", ""), origin.get("retrieved") or "", values.get("rights", "")))
+        st("language"), values.get("source", ""), origin.get("retrieved") or "", values.get("rights", ""))

@@ -170,6 +170,25 @@ def render_doc(results_dir: Path) -> str:
         "Python floor over the payload and the provenance records, which are tag files that a full "
         "validation must hash too.",
         "",
+        "Where the time of `archiver bag` and `archiver validate` goes, stage by stage (extraction, YAML "
+        "records, Dublin Core index, reading room, events, hashing, copying, HTML sniffing, consistency "
+        "checks), is in [profile.md](profile.md): a CPU profile of each at 20,000 files, attributed per "
+        "stage, with what changed since the 2026-12-01 figures and why. In short (CPU seconds with "
+        "`--jobs 1`, py-spy, `python -m bench.attribute`; 2026-12-06, code of 4634550 against e6a990b "
+        "of the 2026-12-01 figures):",
+        "",
+        *_md_table(["stage", "bag, 12-01", "bag, 12-06", "validate, 12-06"], [
+            ["extraction (`archiver/extract/`)", "2.15 s", "7.36 s (41 %)", "—"],
+            ["creating (and writing) payload copies and records", "1.85 s", "4.42 s (25 %)", "—"],
+            ["payload opened, read, hashed, written; records hashed", "1.60 s", "2.26 s (13 %)", "1.37 s (27 %)"],
+            ["reading room (items in the workers, pages in the writer)", "—", "1.20 s (7 %)", "—"],
+            ["YAML records and Dublin Core index formatted", "0.69 s", "0.80 s (4 %)", "—"],
+            ["bag writer, tag files, walk, imports, other", "0.90 s", "1.90 s (11 %)", "0.78 s (16 %)"],
+            ["HTML sniffing; events.yaml; output lock", "—", "0.01 s; < 0.01 s; < 0.01 s", "—"],
+            ["consistency checks A010–A012", "—", "—", "2.84 s (57 %)"],
+            ["total", "7.19 s", "17.97 s", "4.99 s"],
+        ]),
+        "",
         "## Targets",
         "",
     ]

@@ -66,7 +66,7 @@ def validate_bag_dir(root: Path, *, fast=False, profile=None, jobs=None, shown=N
             archiver_rules.check(state, fast=fast, indexes=indexes)
             if not fast:
                 from archiver.validate import consistency
-                consistency.check(state, jobs)
+                consistency.check(state, jobs, indexes.digests() if indexes is not None else None)
         if profile is not None:
             state.findings.extend(check_profile(state, profile, serialization))
         elif state.info_value("BagIt-Profile-Identifier") == ARCHIVER_PROFILE_ID:

@@ -131,11 +131,14 @@ def _check_indexes(state: BagState, payload: list[str] | None = None) -> list:
 class IndexCheck:
     """The Dublin Core indexes checked in a forked child process, so that parsing them (a quarter of a
     second for 20,000 files) overlaps the hashing instead of following it. `result()` gives the
-    findings; if the child fails for any reason the check runs again here, so nothing is lost."""
+    findings; if the child fails for any reason the check runs again here, so nothing is lost. The
+    child also reads the digests the consistency checks compare (`digests()`; None if it failed: they
+    are then read by those checks)."""
 
     def __init__(self, state: BagState):
         import multiprocessing
         self._state = state
+        self._digests = None
         self._ctx = multiprocessing.get_context("fork")
         self._recv, send = self._ctx.Pipe(duplex=False)
         self._child = self._ctx.Process(target=self._run, args=(send,), daemon=True)
@@ -143,18 +146,28 @@ class IndexCheck:
         send.close()
 
     def _run(self, send) -> None:
+        from archiver.validate.consistency import index_digests
         send.send(_check_indexes(self._state))
+        send.send(index_digests(self._state))
         send.close()
 
     def result(self) -> list:
+        found = self._digests = None
         try:
             found = self._recv.recv()
+            self._digests = self._recv.recv()
         except (EOFError, OSError):
-            found = None
+            pass
         finally:
             self._recv.close()
             self._child.join()
-        return found if found is not None and self._child.exitcode == 0 else _check_indexes(self._state)
+        if self._child.exitcode != 0:
+            found = self._digests = None
+        return found if found is not None else _check_indexes(self._state)
+
+    def digests(self):
+        """The child's `consistency.index_digests`, after result(); None when it could not give them."""
+        return self._digests
 
 
 def start_index_check(state: BagState, jobs: int | None) -> IndexCheck | None:
