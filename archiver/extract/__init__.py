@@ -264,8 +264,8 @@ def _clock_beside(field: Field, page) -> Field:
         return field
     text = normalise(kept[at][1])
     parts = [p for p in _PART_SEP.split(text) if p and p.strip()]
-    dated = [k for k, p in enumerate(parts) if _find_date(p, day_first_in=text) and
-             _find_date(p, day_first_in=text)[0] == field.value]
+    found = [_find_date(p, day_first_in=text) for p in parts]
+    dated = [k for k, f in enumerate(found) if f and f[0] == field.value]
     clock, where = None, None
     if dated:
         k = dated[0]
@@ -354,10 +354,7 @@ def _signatures(ln: Line, text: str, outlet_c: list, credit_c: list, first_line:
     if name and bylines.bare_name(name) and not chrome.org_like(name) and " " in name and not name.isupper():
         return True  # "© 2024 Hamid Rezvani": a person holds the rights (a newsletter's author), not an outlet
     if name:
-        # The copyright holder is often the owner ("Allied Press", "Sky UK"): weaker than a masthead; a
-        # company's legal name yields to any other signature of the page.
-        strength = LEAST if outlets.names_a_company(text) else WEAK
-        outlet_c.append(Candidate(name, strength, ln, "outlet.copyright-line"))
+        outlet_c.append(_copyright_candidate(name, text, ln))
         return True
     name = outlets.source_name(text)
     if name:
@@ -413,6 +410,14 @@ def _bare_name_bylines(title_cands: list, header: list, meta: set, byline_c: lis
             byline_c.append(Candidate(who, MEDIUM, c.line, "byline.name-above-stamp"))
             title_cands.remove(c)
             meta.add(c.line.number)
+
+
+def _copyright_candidate(name: str, text: str, line: Line) -> Candidate:
+    """The holder of a copyright line as an outlet candidate. The holder is often the owner ("Allied
+    Press", "Sky UK"): weaker than a masthead (WEAK); a company's legal name ("… Co., Ltd.", "… АД")
+    yields to any other signature of the page (LEAST)."""
+    strength = LEAST if outlets.names_a_company(text) else WEAK
+    return Candidate(name, strength, line, "outlet.copyright-line")
 
 
 def _same_outlet(a: str, b: str) -> bool:
@@ -492,18 +497,19 @@ def _decide_title(cands: list, header: list, meta: set, page, outlet_names: set)
                 or text.casefold() in outlet_names)
 
     active = titles.scorer()
-    scored = titles.decide(cands, header, meta, page.kept or [], is_org)
+    scored = titles.decide(cands, header, meta, page.kept or [], is_org, active)
     best_score, _, best, why = scored[0]
     note = f"{active.name} >= {active.accept}: " + ",".join(why)
     evidence = Evidence(best.line.number, best.line.raw.strip(), best.rule, None, None,
                         round(best_score, 3), note)
-    if best_score < active.accept:
+    outcome, k = titles.verdict([(t[0], t[2].value) for t in scored], active.accept, active.margin)
+    if outcome == "abstained":
         return Field.unknown([evidence.with_outcome("abstained", best.value)])
-    for s, _, other, why2 in scored[1:]:
-        if best_score - s < active.margin and titles._key(other.value) != titles._key(best.value):
-            rival = Evidence(other.line.number, other.line.raw.strip(), other.rule, other.value, "conflict",
-                             round(s, 3), f"{active.name}: " + ",".join(why2))
-            return Field.unknown([evidence.with_outcome("conflict", best.value), rival])
+    if outcome == "conflict":
+        s, _, other, why2 = scored[k]
+        rival = Evidence(other.line.number, other.line.raw.strip(), other.rule, other.value, "conflict",
+                         round(s, 3), f"{active.name}: " + ",".join(why2))
+        return Field.unknown([evidence.with_outcome("conflict", best.value), rival])
     return Field.found(best.value, [evidence])
 
 
@@ -861,9 +867,7 @@ def _fields(page, header: list, body: list) -> dict[str, Field]:
         folded = " ".join(raw.split())
         name = outlets.copyright_name(folded)
         if name:
-            # a company's legal name (the owner) yields to any other signature of the page
-            strength = LEAST if outlets.names_a_company(folded) else WEAK
-            outlet_c.append(Candidate(name, strength, Line(number, raw, folded), "outlet.copyright-line"))
+            outlet_c.append(_copyright_candidate(name, folded, Line(number, raw, folded)))
     _confirmed_mastheads(guesses, page, outlet_c)
     outlet_field = _resolve(outlet_c, _same_outlet)
     if outlet_field.value is None and not outlet_field.evidence and credit_c:

@@ -28,15 +28,15 @@ _WORD_BANDS = tuple((lo, hi, f"words:{lo}-{hi}") for lo, hi in ((0, 2), (3, 3), 
                                                                     (23, 30), (31, 10**6)))
 
 
-def vector(c: titles.TitleCandidate, f: titles.Features, hand: tuple | None = None) -> dict[str, float]:
+def vector(c: titles.TitleCandidate, f: titles.Features, hand: tuple) -> dict[str, float]:
     """The features of one candidate as named numbers (absent names are 0). Takes the candidate, its
-    titles.Features and, optionally, its titles.score (computed when not given); the names are the
-    model's vocabulary, so renaming one needs retraining."""
+    titles.Features and its titles.score; the names are the model's vocabulary, so renaming one needs
+    retraining."""
     value = c.value
     words = f.words
     x: dict[str, float] = {}
     # the hand-set score's features, each a number of its own
-    for name in (hand or titles.score(c, f))[1]:
+    for name in hand[1]:
         key = "hand:" + name
         x[key] = x.get(key, 0.0) + 1.0
     last = value[-1:]

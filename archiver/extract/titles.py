@@ -250,15 +250,31 @@ def words_of(text: str) -> int:
     return max(words, len(text) // 3) if _CJK.search(text) else words
 
 
-def decide(cands: list[TitleCandidate], header: list, meta: set, kept: list, is_org) -> list:
-    """The candidates scored, best first, as (score, index, candidate, why): the active scorer's
-    (scorer()) score and the names of what made it. `header`: the header's lines; `meta`: line
-    numbers of stamps, bylines and codes; `kept`: the page's (number, raw) lines; `is_org(text)`:
-    whether a text is an organisation's name."""
+def decide(cands: list[TitleCandidate], header: list, meta: set, kept: list, is_org, active=None) -> list:
+    """The candidates scored, best first, as (score, index, candidate, why): `active`'s score (the
+    scorer in use, scorer(), when not given) and the names of what made it. `header`: the header's
+    lines; `meta`: line numbers of stamps, bylines and codes; `kept`: the page's (number, raw) lines;
+    `is_org(text)`: whether a text is an organisation's name."""
     pairs = features(cands, header, meta, kept, is_org)
-    scored = [(value, i, c, why) for i, ((c, _), (value, why)) in enumerate(zip(pairs, scorer().score_page(pairs), strict=True))]
+    scores = (active or scorer()).score_page(pairs)
+    scored = [(value, i, c, why) for i, ((c, _), (value, why)) in enumerate(zip(pairs, scores, strict=True))]
     scored.sort(key=lambda t: (-t[0], t[1]))
     return scored
+
+
+def verdict(ranked: list[tuple[float, str]], accept: float, margin: float) -> tuple[str, int | None]:
+    """The decision over (score, value) pairs sorted best first: ("found", None) when the best scores
+    `accept` or more and no different value scores within `margin` of it; ("abstained", None) below
+    `accept`; ("conflict", k) with k the rival's position. One rule for extraction and for training
+    (titletrain simulates it on held-out scores)."""
+    best, value = ranked[0]
+    if best < accept:
+        return "abstained", None
+    key = _key(value)
+    for k, (other, other_value) in enumerate(ranked[1:], 1):
+        if best - other < margin and _key(other_value) != key:
+            return "conflict", k
+    return "found", None
 
 
 def features(cands: list[TitleCandidate], header: list, meta: set, kept: list, is_org) -> list:

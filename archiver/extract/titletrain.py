@@ -84,13 +84,16 @@ def pages(sets=SETS) -> list[dict]:
 
 
 def _decide(probs: list[float], values: list[str], accept: float, margin: float) -> str | None:
-    best = max(range(len(probs)), key=lambda i: (probs[i], -i))
-    if probs[best] < accept:
-        return None
-    key = titles._key(values[best])
-    if any(i != best and probs[best] - p < margin and titles._key(values[i]) != key for i, p in enumerate(probs)):
-        return None
-    return values[best]
+    """What extraction would record for one page's candidates scored `probs` (titles.verdict)."""
+    ranked = sorted(zip(probs, values, range(len(probs)), strict=True), key=lambda t: (-t[0], t[2]))
+    outcome, _ = titles.verdict([(p, v) for p, v, _ in ranked], accept, margin)
+    return ranked[0][1] if outcome == "found" else None
+
+
+def _is_title(truth, value: str, score) -> bool:
+    """Whether `value` is the page's headline by the dev set's scorer's rule (truth: one or a list)."""
+    return not score.truth_is_null(truth) and any(
+        t is not None and score.norm_title(t) == score.norm_title(value) for t in score.as_list(truth))
 
 
 def _prf(rows, predicted: list, score) -> dict:
@@ -98,8 +101,7 @@ def _prf(rows, predicted: list, score) -> dict:
     for row, value in zip(rows, predicted, strict=True):
         truth = row["truth"]
         null = score.truth_is_null(truth)
-        good = value is not None and not null and any(t is not None and score.norm_title(t) == score.norm_title(value)
-                                                      for t in score.as_list(truth))
+        good = value is not None and _is_title(truth, value, score)
         tp += good
         fp += value is not None and not good
         fn += not null and not good
@@ -150,8 +152,7 @@ def train(rows: list[dict]) -> dict:
         for value, vec in row["cands"] or []:
             X.append(vec)
             owner.append(k)
-            y.append(int(not score.truth_is_null(row["truth"]) and any(
-                t is not None and score.norm_title(t) == score.norm_title(value) for t in score.as_list(row["truth"]))))
+            y.append(int(_is_title(row["truth"], value, score)))
     dv = DictVectorizer(sparse=False, sort=True)
     A = dv.fit_transform(X)
     groups = [rows[k]["group"] for k in owner]
