@@ -9,8 +9,13 @@ the dev set's format (a `cases` list and `aliases`); a truth in the older `files
 
 With `--loo`, pages are grouped by outlet (the truth's outlet, else the `site` the page copies, else
 the file itself) and each group is extracted by a process whose outlet table lacks that outlet
-(`outlets.EXCLUDE_ENV`): no rule that names it can fire. Nothing in the extractor is learned, so this
-is what an outlet missing from the table would get: the number that predicts unseen outlets.
+(`outlets.EXCLUDE_ENV`): no rule that names it can fire. What is learned (the title model) is
+trained without it too: the labelled pages are cut into titletrain.FOLDS folds by outlet
+(titletrain.fold_of), one model is trained per fold on the other folds' pages (`--title-models DIR`
+reuses models written by `python -m archiver.extract.titletrain --folds DIR`; otherwise they are
+trained first, which needs the test extra's scikit-learn), and each group is extracted with the model
+of its own fold (titlemodel.MODEL_ENV). That is what an outlet archiver has never seen would get:
+the number that predicts unseen outlets.
 """
 from __future__ import annotations
 
@@ -64,15 +69,23 @@ def predict(files: list[Path], out: Path) -> None:
                                                                 allow_unicode=True), "utf-8")
 
 
-def run(cases_dir: Path, truth: Path, loo: bool, verbose: bool = False, scorer: Path = SCORER) -> tuple[str, dict]:
+def run(cases_dir: Path, truth: Path, loo: bool, verbose: bool = False, scorer: Path = SCORER,
+        title_models: Path | None = None) -> tuple[str, dict]:
     """Extract and score. Returns the scorer's printed report and its JSON report (per field: tp, fp,
-    fn, tn, precision, recall; per case: verdicts). Raises FileNotFoundError when the scorer is missing
-    and subprocess.CalledProcessError when extraction or scoring fails."""
+    fn, tn, precision, recall; per case: verdicts). With `loo`, `title_models` is a directory of fold
+    models (titletrain --folds); without one they are trained here. Raises FileNotFoundError when the
+    scorer or a fold model is missing and subprocess.CalledProcessError when extraction or scoring
+    fails."""
     if not scorer.exists():
         raise FileNotFoundError(f"the scorer {scorer} is missing (../shared/extraction-dev-set)")
+    from archiver.extract import titlemodel, titles, titletrain
     cases, aliases = load_cases(truth)
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
+        learned = loo and os.environ.get(titles.SCORER_ENV) != "hand"
+        if learned and title_models is None:
+            title_models = tmp / "title-models"
+            titletrain.fold_models(titletrain.pages(), title_models)
         truth_file = tmp / "truth.yaml"
         truth_file.write_text(yaml.safe_dump({"cases": cases, "aliases": aliases}, allow_unicode=True), "utf-8")
         groups: dict[str, list[str]] = {}
@@ -83,6 +96,11 @@ def run(cases_dir: Path, truth: Path, loo: bool, verbose: bool = False, scorer: 
             env = dict(os.environ)
             from archiver.extract.outlets import EXCLUDE_ENV
             env[EXCLUDE_ENV] = group if loo else ""
+            if learned:
+                model = title_models / f"title-model-fold-{titletrain.fold_of(group)}.json"
+                if not model.exists():
+                    raise FileNotFoundError(f"no fold model {model} (python -m archiver.extract.titletrain --folds)")
+                env[titlemodel.MODEL_ENV] = str(model)
             subprocess.run([sys.executable, "-m", "archiver.evaluation", "--predict", str(records)]
                            + [str(cases_dir / n) for n in names], env=env, check=True)
         report = tmp / "report.json"
@@ -104,9 +122,11 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--loo", action="store_true", help="leave-one-outlet-out")
     ap.add_argument("--verbose", action="store_true")
     ap.add_argument("--scorer", type=Path, default=SCORER)
+    ap.add_argument("--title-models", type=Path, metavar="DIR",
+                    help="with --loo: the fold models `python -m archiver.extract.titletrain --folds DIR` wrote")
     a = ap.parse_args(argv)
     try:
-        text, _ = run(a.cases, a.truth, a.loo, a.verbose, a.scorer)
+        text, _ = run(a.cases, a.truth, a.loo, a.verbose, a.scorer, a.title_models)
     except FileNotFoundError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

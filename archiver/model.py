@@ -20,7 +20,7 @@ CORE_FIELD_NAMES = FIELD_NAMES[:6]
 # Which extractor writes the extracted values of a record (its rules and thresholds: archiver.extract).
 # Raise the version whenever a change can alter what it extracts from some page.
 EXTRACTOR_NAME = "archiver.extract"
-EXTRACTOR_VERSION = "2.2"
+EXTRACTOR_VERSION = "2.3"
 
 EXTRACTED = "extracted"
 UNKNOWN = "unknown"

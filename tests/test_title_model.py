@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 import yaml
 
 from archiver.extract import extract, titlemodel, titletrain
@@ -26,7 +27,7 @@ def test_the_committed_model_is_what_training_gives(capsys):
     assert titletrain.main(["--check"]) == 0, capsys.readouterr().out
     doc = json.loads(titlemodel.MODEL_PATH.read_text("utf-8"))
     held_out = doc["figures"]["web"]["held-out-outlet"]
-    assert held_out["precision"] >= 0.95 and held_out["recall"] >= 0.6, held_out
+    assert held_out["precision"] >= titletrain.PRECISION_FLOOR and held_out["recall"] >= 0.7, held_out
 
 
 def test_a_record_names_the_model_its_score_and_threshold(tmp_path):
@@ -82,3 +83,46 @@ def test_pages_without_a_headline_get_no_title():
                  "Search results for: budget\nAbout 1,240 results\n\n" + "".join(
                      f"Budget story number {i} goes here\n12 March 2024\n\n" for i in range(6))):
         assert extract(page)["title"].value is None, page[:60]
+
+
+TEASER = ("The plan, which was debated for more than three hours, drew support from residents and local businesses "
+          "who said traffic had become worse over the past year in the centre.")
+HEADLINES = ["City council approves new bus lanes on the ring road", "Rail operator promises more trains on the coast",
+             "Cyclists ask for safer junctions near the old harbour", "Airport to open a second runway by 2030",
+             "Ferry timetable changes for the winter season announced"]
+
+
+def test_a_search_page_with_long_teasers_is_not_given_a_headline():
+    # Enough prose that the page-kind rules take it for an article (600+ characters of teasers); the
+    # model reads the page's shape (a search phrase at the top, stamps, teasers) and is sure no line is
+    # its headline, not merely below the threshold.
+    page = "Example Herald\nSearch results for: transport\n42 results\n\n" + "".join(
+        f"{h}\n12 March 2024\n{TEASER}\n\n" for h in HEADLINES)
+    field = extract(page)["title"]
+    assert field.value is None
+    assert field.evidence[0].outcome == "abstained" and field.evidence[0].score < 0.5, field.evidence
+
+
+def test_leave_one_outlet_out_scores_each_outlet_with_a_model_that_never_saw_it(tmp_path):
+    # The fold models `make eval` trains: every labelled outlet is held out by exactly one of them,
+    # the one evaluation picks for it (titletrain.fold_of), and each keeps the committed threshold.
+    sets = [s for s in titletrain.SETS if s[0] in ("holdout", "web-i")]
+    rows = titletrain.pages(sets)
+    paths = titletrain.fold_models(rows, tmp_path / "folds")
+    committed = titlemodel.model()
+    docs = {k: json.loads(p.read_text("utf-8")) for k, p in paths.items()}
+    for row in rows:
+        holders = [k for k, d in docs.items() if row["group"] in d["held_out_outlets"]]
+        assert holders == [titletrain.fold_of(row["group"])], row["group"]
+    for d in docs.values():
+        assert (d["accept"], d["margin"]) == (committed.accept, committed.margin)
+        titlemodel.Model(d)  # loads as a model
+    # and evaluation reads them: with --loo, each group's pages are extracted with its fold's model
+    from archiver import evaluation
+    name, cases_dir, truth = sets[0]
+    text, report = evaluation.run(cases_dir, truth, loo=True, title_models=tmp_path / "folds")
+    assert report["fields"]["title"]["tp"] > 0, text
+    # a fold model that is missing is an error, not a silent fall-back to the committed model
+    paths[titletrain.fold_of(next(r["group"] for r in rows if r["set"] == name))].unlink()
+    with pytest.raises(FileNotFoundError, match="fold model"):
+        evaluation.run(cases_dir, truth, loo=True, title_models=tmp_path / "folds")

@@ -484,7 +484,7 @@ def _dated(text: str) -> bool:
     return _ARABIC_SCRIPT.search(text) is not None and dates.find_date(text, lunar_hijri=True) is not None
 
 
-def _decide_title(cands: list, header: list, meta: set, page, outlet_names: set) -> Field:
+def _decide_title(cands: list, header: list, meta: set, page, outlet_names: set, shape: tuple = ()) -> Field:
     """The headline among the candidate lines of the header (titles.decide), or unknown with the best
     candidate as evidence when its score is below the scorer's `accept` or a different candidate scores
     within its `margin` of it. The evidence names the scorer, its score and threshold, and the features
@@ -497,7 +497,7 @@ def _decide_title(cands: list, header: list, meta: set, page, outlet_names: set)
                 or text.casefold() in outlet_names)
 
     active = titles.scorer()
-    scored = titles.decide(cands, header, meta, page.kept or [], is_org, active)
+    scored = titles.decide(cands, header, meta, page.kept or [], is_org, active, shape)
     best_score, _, best, why = scored[0]
     note = f"{active.name} >= {active.accept}: " + ",".join(why)
     evidence = Evidence(best.line.number, best.line.raw.strip(), best.rule, None, None,
@@ -564,7 +564,7 @@ def _extract(text: str) -> dict[str, Field]:
         why = [Evidence(kind.line, kind.text, kind.rule, kind.kind, "not-an-article")]
         fields = {name: Field.unknown(why) for name in FIELD_NAMES}
         fields["language"] = lang_field
-        outlet = _fields(page, header, body)["outlet"]
+        outlet = _fields(page, header, body, kind.shape)["outlet"]
         if outlet.value is not None and all(e.rule in SITE_SIGNATURES for e in outlet.evidence if e.outcome is None):
             fields["outlet"] = Field.found(outlet.value, list(outlet.evidence) + why)
         return fields
@@ -573,15 +573,15 @@ def _extract(text: str) -> dict[str, Field]:
     token = _LANGUAGES.set((lang_field.value,) + tuple(c for c in dates.DEFAULT_LANGUAGES if c != lang_field.value)
                            if lang_field.value else None)
     try:
-        result = _fields(page, header, body)
+        result = _fields(page, header, body, kind.shape)
     finally:
         _LANGUAGES.reset(token)
     result["language"] = lang_field
     return result
 
 
-def _fields(page, header: list, body: list) -> dict[str, Field]:
-    """Every field but the language, from an article's lines."""
+def _fields(page, header: list, body: list, shape: tuple = ()) -> dict[str, Field]:
+    """Every field but the language, from an article's lines (`shape`: the page's pagekind.Shape)."""
     footer = [ln for ln in body[-FOOTER_LINES:] if ln.text.count(" ") < 10] if len(body) > 1 else []
 
     title_c, outlet_c, pub_c, code_c, byline_c = [], [], [], [], []
@@ -744,7 +744,8 @@ def _fields(page, header: list, body: list) -> dict[str, Field]:
     meta = {c.line.number for c in pub_c + byline_c + code_c}
     _bare_name_bylines(title_cands, header, meta, byline_c)
     if not title_c:
-        title_c_field = _decide_title(title_cands, header, meta, page, {c.value.casefold() for c in outlet_c})
+        title_c_field = _decide_title(title_cands, header, meta, page, {c.value.casefold() for c in outlet_c},
+                                        shape)
     else:
         title_c_field = _resolve(title_c)
 

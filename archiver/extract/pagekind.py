@@ -116,11 +116,34 @@ _CONSENT_KEY_RE = re.compile("निजता|कुकी|クッキー|쿠키|�
                              "datenschutz|einwilligung|consentimiento|consenso|consentement|çerez|zgod|согласи")
 
 
+def wall_phrase(text: str) -> str | None:
+    """The kind of wall, error or search phrase `text` prints (KIND_PHRASES), or None."""
+    m = _WALL_RE.search(text)
+    return m.lastgroup.replace("_", "-") if m else None
+
+
+def speaks_of_consent(text: str) -> bool:
+    """Whether `text` speaks of cookies, consent, partners or personal data, in one of many languages."""
+    return _CONSENT_WORDS.search(text) is not None
+
+
+class Shape(NamedTuple):
+    """What the decision measured, kept for the decisions that follow it (the title model weighs an
+    article's shape softly where the kind rules cut at fixed counts)."""
+    prose_chars: int = 0   # characters of running prose (_is_prose lines)
+    prose_lines: int = 0
+    stamps: int = 0        # date stamps on lines that are not prose
+    phrase: str = ""       # the kind of the first wall phrase in the top lines ("" when none was looked for or seen)
+    consent_lines: int = 0  # top lines that speak of cookies, consent, partners (counted only when the head names one)
+    teasers: int = 0       # short headline-like lines each followed by a prose line (a listing's, a live blog's items)
+
+
 class PageKind(NamedTuple):
     kind: str              # ARTICLE or one of KIND_PHRASES' keys, or "listing"
     line: int | None       # the line that shows it (None for a decision from the page's shape)
     text: str              # that line, or a description of the shape
     rule: str
+    shape: Shape = Shape()
 
 
 def _is_prose(text: str) -> bool:
@@ -137,6 +160,8 @@ def classify(lines: list[tuple[int, str]]) -> PageKind:
     prose_chars = 0
     prose_lines = 0
     stamps = 0
+    teasers = 0    # headline-like lines each followed by prose: the shape of a listing or a live blog
+    heading = False
     prose = []
     for _, raw in lines:
         text = raw.strip()
@@ -144,43 +169,55 @@ def classify(lines: list[tuple[int, str]]) -> PageKind:
             prose_chars += len(text)
             prose_lines += 1
             prose.append(text)
-        elif any(map(str.isdigit, text)) and _STAMP.search(text if text.isascii() else text.translate(ASCII_DIGITS)):
+            teasers += heading
+            heading = False
+            continue
+        words = text.count(" ") + 1
+        heading = 3 <= words <= 20 and text[-1:] not in ".:;,!?。"
+        if any(map(str.isdigit, text)) and _STAMP.search(text if text.isascii() else text.translate(ASCII_DIGITS)):
             stamps += 1
+            heading = False
     top = lines[:_LOOK_LINES]
     head_low = "\n".join(raw for _, raw in top)[:HEAD_CHARS].lower()  # for the keys' substring tests
 
     def normalised():  # (number, as printed, whitespace folded) of the top lines, when phrases are looked for
         return [(number, raw.strip(), " ".join(raw.split()) if len(raw) <= 400 else raw) for number, raw in top]
 
+    walls = _WALL_KEYS is None or any(map(head_low.__contains__, _WALL_KEYS))
+    looked = normalised() if walls else []
+    phrases = []  # (number, raw, kind) of the top lines that print a wall phrase
+    for number, raw, text in looked:
+        m = _WALL_RE.search(text) if len(text) <= 160 else None
+        if m:
+            phrases.append((number, raw, m.lastgroup.replace("_", "-")))
+    consent = []
+    if any(map(head_low.__contains__, _CONSENT_ASCII)) if head_low.isascii() else _CONSENT_KEY_RE.search(head_low):
+        consent = [ln for ln in (looked or normalised()) if _CONSENT_WORDS.search(ln[2])]
+    shape = Shape(prose_chars, prose_lines, stamps, phrases[0][2] if phrases else "", len(consent), teasers)
     if prose_chars < PROSE_CHARS:
-        walls = _WALL_KEYS is None or any(map(head_low.__contains__, _WALL_KEYS))
-        looked = normalised()
-        for number, raw, text in looked if walls else ():
-            m = _WALL_RE.search(text) if len(text) <= 160 else None
-            if m:
-                kind = m.lastgroup.replace("_", "-")
-                if kind in _TEASER_KINDS and prose_chars >= TEASER_CHARS:
-                    # a paywalled or consent-gated article that still shows its opening; a consent
-                    # notice's own explanation (cookies, partners, personal data) is not that opening
-                    shown = prose_chars if kind != "consent" else sum(
-                        len(t) for t in prose if not _CONSENT_WORDS.search(t))
-                    if shown >= TEASER_CHARS:
-                        continue
-                return PageKind(kind, number, raw, f"page.{kind}-phrase")
+        for number, raw, kind in phrases:
+            if kind in _TEASER_KINDS and prose_chars >= TEASER_CHARS:
+                # a paywalled or consent-gated article that still shows its opening; a consent
+                # notice's own explanation (cookies, partners, personal data) is not that opening
+                shown = prose_chars if kind != "consent" else sum(
+                    len(t) for t in prose if not _CONSENT_WORDS.search(t))
+                if shown >= TEASER_CHARS:
+                    continue
+            return PageKind(kind, number, raw, f"page.{kind}-phrase", shape)
         if stamps >= LISTING_STAMPS:
             return PageKind("listing", None, f"{stamps} date stamps, {prose_lines} prose lines",
-                            "page.listing-shape")
+                            "page.listing-shape", shape)
         whole = [" ".join(raw.split()) for _, raw in lines]
         hits = {kind: sum(1 for text in whole if len(text) <= 80 and _KIND_RE[kind].search(text))
                 for kind in ("comments", "login", "signup")}
         for kind, count in hits.items():
             if count >= 2:
                 return PageKind(kind, None, f"{count} {kind} lines, {prose_lines} prose lines",
-                                f"page.{kind}-shape")
-    elif (any(map(head_low.__contains__, _CONSENT_ASCII)) if head_low.isascii() else _CONSENT_KEY_RE.search(head_low)) \
-            and sum(1 for _, _, text in normalised() if _CONSENT_WORDS.search(text)) >= CONSENT_LINES:
-        first = next(ln for ln in normalised() if _CONSENT_WORDS.search(ln[2]))
-        return PageKind("consent", first[0], first[1], "page.consent-shape")
+                                f"page.{kind}-shape", shape)
+    elif len(consent) >= CONSENT_LINES:
+        first = consent[0]
+        return PageKind("consent", first[0], first[1], "page.consent-shape", shape)
     elif stamps >= 2 * LISTING_STAMPS and stamps > 2 * prose_lines:
-        return PageKind("listing", None, f"{stamps} date stamps, {prose_lines} prose lines", "page.listing-shape")
-    return PageKind(ARTICLE, None, "", "page.article")
+        return PageKind("listing", None, f"{stamps} date stamps, {prose_lines} prose lines", "page.listing-shape",
+                        shape)
+    return PageKind(ARTICLE, None, "", "page.article", shape)

@@ -201,6 +201,7 @@ class Features(NamedTuple):
     run_size: int = 1      # candidate lines in its run
     page_meta: int = 0     # stamps, bylines and codes in the page's header
     header_lines: int = 0  # lines in the page's header
+    shape: tuple = ()      # the page's shape as its kind was decided (pagekind.Shape), or () when unknown
 
 
 WEIGHTS = {"repeated": 3.0, "stack-top": 1.5, "meta-below": 1.5, "last-run": 1.5, "only-candidate": 0.5,
@@ -250,12 +251,13 @@ def words_of(text: str) -> int:
     return max(words, len(text) // 3) if _CJK.search(text) else words
 
 
-def decide(cands: list[TitleCandidate], header: list, meta: set, kept: list, is_org, active=None) -> list:
+def decide(cands: list[TitleCandidate], header: list, meta: set, kept: list, is_org, active=None,
+           shape: tuple = ()) -> list:
     """The candidates scored, best first, as (score, index, candidate, why): `active`'s score (the
     scorer in use, scorer(), when not given) and the names of what made it. `header`: the header's
     lines; `meta`: line numbers of stamps, bylines and codes; `kept`: the page's (number, raw) lines;
-    `is_org(text)`: whether a text is an organisation's name."""
-    pairs = features(cands, header, meta, kept, is_org)
+    `is_org(text)`: whether a text is an organisation's name; `shape`: the page's pagekind.Shape."""
+    pairs = features(cands, header, meta, kept, is_org, shape)
     scores = (active or scorer()).score_page(pairs)
     scored = [(value, i, c, why) for i, ((c, _), (value, why)) in enumerate(zip(pairs, scores, strict=True))]
     scored.sort(key=lambda t: (-t[0], t[1]))
@@ -277,7 +279,7 @@ def verdict(ranked: list[tuple[float, str]], accept: float, margin: float) -> tu
     return "found", None
 
 
-def features(cands: list[TitleCandidate], header: list, meta: set, kept: list, is_org) -> list:
+def features(cands: list[TitleCandidate], header: list, meta: set, kept: list, is_org, shape: tuple = ()) -> list:
     """[(candidate, Features)] in the candidates' order (arguments as for decide)."""
     keys: dict[str, int] = {}
     # Only a line about as long as a candidate (or twice as long: a title printed twice) can repeat it.
@@ -334,7 +336,7 @@ def features(cands: list[TitleCandidate], header: list, meta: set, kept: list, i
                          meta_gap=min(gap, 99),
                          blank_before=k > 0 and header[k - 1].number < c.line.number - 1,
                          blank_after=k + 1 < len(header) and header[k + 1].number > c.line.number + 1,
-                         run_size=len(run), page_meta=len(meta), header_lines=len(header))
+                         run_size=len(run), page_meta=len(meta), header_lines=len(header), shape=shape)
             out.append((c, f))
     return out
 
