@@ -24,7 +24,7 @@ from archiver.textfold import normalise
 STRONG, MEDIUM, WEAK, LEAST = 3, 2, 1, 0
 PUBLISHED_LABEL = re.compile(r"^(?:(?:(?:first\s+|originally\s+)?(?:published|posted|issued on|publication date|date published|release date|"
                              r"publish(?:ed)? date|publish(?=\s*:)|publié(?:e)? le|publié(?:e)?|mis en ligne le|"
-                             r"veröffentlicht(?: am)?|erschienen(?: am)?|publicado(?: el| em| a las)?|fecha de publicación|"
+                             r"veröffentlicht(?: am)?|publiziert(?: am)?|erschienen(?: am)?|publicado(?: el| em| a las)?|fecha de publicación|"
                              r"pubblicato(?: il)?|data di pubblicazione|gepubliceerd(?: op)?|opublikowano|data publikacji|"
                              r"опубликовано|дата публикации|yayınlanma(?: tarihi)?|yayın tarihi|yayınlandı|publicat|"
                              r"publicada(?: el| em)?|publikacja|dodano|oluşturulma tarihi|oluşturulma|giriş|yayınlanma|"
@@ -174,6 +174,8 @@ def _published_from_label(line: Line, cands: list, text: str | None = None) -> b
     hit = False
     bare = []
     for part in parts:
+        if part[:1] in "([（【":  # "(Updated 18 March 2025, 5:02 PM IST)": a stamp in brackets
+            part = part.lstrip("([（【 ").rstrip(")]）】 ")
         first = part[:1]
         m = UPDATED_LABEL.match(part) if first not in _NOT_UPDATED_START else None
         if m:
@@ -424,6 +426,15 @@ def _same_outlet(a: str, b: str) -> bool:
     return outlets.key(a) == outlets.key(b)
 
 
+_WORD = re.compile(r"\w+")
+
+
+def _name_words(name: str) -> list[str]:
+    """A name's words, casefolded, without a leading English article ("The JoongAng", "JoongAng Ilbo")."""
+    words = _WORD.findall(name.casefold())
+    return words[1:] if words[:1] == ["the"] else words
+
+
 def _confirmed_mastheads(guesses: list, page, outlet_c: list) -> None:
     """A short line near the top is the masthead when the page names the same organisation elsewhere: its
     web domain ("The Hindu" and thehindu.com), a copyright line, a title's suffix. Added to `outlet_c`
@@ -443,7 +454,7 @@ def _confirmed_mastheads(guesses: list, page, outlet_c: list) -> None:
             # newsletter's author, under its masthead, is no masthead: "The Gulf Ledger" / "Hamid Rezvani")
             name = outlets.copyright_name(" ".join(raw.split()), owner_check=False)
             if name:
-                held.setdefault(outlets.key(name), number)
+                held.setdefault(outlets.key(name), (number, _name_words(name)))
     # The masthead printed again among the page's last lines (a footer's logo text): the same short line.
     echoed: dict[str, int] = {}
     for number, raw in list(page.kept or [])[-12:] + list(page.foot or []):
@@ -454,11 +465,14 @@ def _confirmed_mastheads(guesses: list, page, outlet_c: list) -> None:
     for ln in guesses:
         k = outlets.key(ln.text)
         if len(k) >= 3 and k not in keys and k in held and (ln.number == first or not bylines.bare_name(ln.text)):
-            keys[k] = held[k]
+            keys[k] = held[k][0]
         if len(k) >= 4 and k not in keys:
             # "La Vanguardia" above, "© La Vanguardia Ediciones, S.L.U." below: the publisher's company
             # is named after the masthead
-            owner = next((n for hk, n in held.items() if hk.startswith(k) and hk != k), None)
+            # (whole words more: "Göteborg" is not confirmed by "© Göteborgs-Posten")
+            words = _name_words(ln.text)
+            owner = next((n for hk, (n, held_words) in held.items()
+                          if hk.startswith(k) and len(held_words) > len(words) and held_words[:len(words)] == words), None)
             if owner is not None:
                 keys[k] = owner
         if len(k) >= 3 and k not in keys and k in echoed and (ln.number in top or not bylines.bare_name(ln.text)):
@@ -638,7 +652,9 @@ def _fields(page, header: list, body: list, shape: tuple = ()) -> dict[str, Fiel
             if who:  # "Priya Ramdas · CBC News · Posted: Mar 14, 2024": the name before the stamp
                 byline_c.append(Candidate(who, MEDIUM, ln, "byline.name-before-stamp", who))
         m = _BY_AFTER.search(raw_text)
-        if m and _find_date(raw_text[:m.start()]):
+        # a stamp before "by", not a sentence holding a date: "… in June 2024. Photo by X /Agency" is a caption
+        if m and _dated(raw_text[:m.start()]) and not bylines.NOT_AUTHORS.match(
+                raw_text[:m.start()].rsplit(None, 1)[-1] + m.group(0)):
             who = bylines.header_byline(m.group(0).strip())
             if who:  # "Posted on 23/03/2024 by Ruth Okafor"
                 byline_c.append(Candidate(who, STRONG, ln, "byline.after-stamp", m.group(0).strip()))
@@ -842,6 +858,7 @@ def _fields(page, header: list, body: list, shape: tuple = ()) -> dict[str, Fiel
             outlet_c.append(Candidate(outlets.canonical(found[1]) or found[1], MEDIUM, ln, "outlet.bio-line", found[1]))
             break
     read_more = [ln.number for ln in body if READ_MORE_START.match(ln.text) or READ_MORE_LINK.match(ln.text)]
+    footer_dates = []
     for ln in footer:
         after_link = any(0 < ln.number - n <= 3 for n in read_more)  # the byline of a linked story
         who = bylines.header_byline(ln.text) if ln.text.count(" ") < 8 and not after_link else None
@@ -850,8 +867,7 @@ def _fields(page, header: list, body: list, shape: tuple = ()) -> dict[str, Fiel
             continue
         found = _find_date(ln.text, whole=True)
         if found:
-            # MEDIUM: a labelled stamp at the top outranks a bare date at the foot (a comment's time).
-            pub_c.append(Candidate(found[0], MEDIUM, ln, "published.footer-dateline", ln.raw.strip()))
+            footer_dates.append(Candidate(found[0], WEAK, ln, "published.footer-dateline", ln.raw.strip()))
             continue
         name = outlets.masthead(ln.text)
         if name:
@@ -862,6 +878,11 @@ def _fields(page, header: list, body: list, shape: tuple = ()) -> dict[str, Fiel
             outlet_c.append(Candidate(name, MEDIUM, ln, "outlet.domain"))
             continue
         _signatures(ln, ln.text, outlet_c, credit_c)
+    # A date alone at the foot of the story (some outlets print the stamp there): WEAK, so any stamp at
+    # the top outranks it (a comment's time, a related story's). Two or more different dates at the foot
+    # are a list of other stories ("Related: … / 12 March 2024"): none is this story's.
+    if len({c.value for c in footer_dates}) == 1:
+        pub_c.extend(footer_dates)
 
     # An "Updated" stamp (WEAK) is the publication date only when nothing stronger is printed.
     for number, raw in page.foot or []:  # the page's copyright line, below the other stories

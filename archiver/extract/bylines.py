@@ -21,7 +21,8 @@ _BY_WORDS = ("by", "written by", "words by", "story by", "par", "von", "por", "d
              "خبرنگار", "گزارش", "مراسل", "記者", "기자", "लेखक", "संवाददाता", "מאת", "כתב")
 BY = re.compile(r"^(?:" + "|".join(sorted(_BY_WORDS, key=len, reverse=True)) + r")\s*[:：]?\s+(?P<who>\S.*)$", re.I)
 REPORTING = re.compile(r"^(?:additional\s+)?reporting\s+by\s+(?P<who>[^;]+?)\s*(?:;|$)", re.I)
-_CUT = re.compile(r"\s*(?:,?\s*(?:edited by|editor|editing|bearbeitet von|editado por|a cura di)\b|\||•|·|—|–| - |,?\s+(?:published|updated|posted|on)\b|\d{1,2}\s+\w+\s+\d{4}|"
+_CUT = re.compile(r"\s*(?:,?\s*(?:edited by|editor|editing|bearbeitet von|editado por|a cura di)\b|"
+                  r",?\s+with\s+(?:additional\s+)?(?:reporting|data|research|analysis|graphics|photos?|video|contributions?)\b|\||•|·|—|–| - |,?\s+(?:published|updated|posted|on)\b|\d{1,2}\s+\w+\s+\d{4}|"
                   r"\b(?:19|20)\d\d-\d\d-\d\d).*$", re.I)
 MAX_WORDS = 12
 
@@ -35,10 +36,16 @@ _ROLE = re.compile(r"\s*,\s*[^,]*\b(?:correspondent|correspondante?|editor|repor
 
 def _clean(who: str) -> str | None:
     who = _CUT.sub("", who).strip().rstrip(",;:")
+    # "By Sam Thompson  Global News": columns of a text capture, the name in the first
+    column = who.split("  ", 1)
+    if len(column) == 2 and len(column[0].split()) >= 2:
+        who = column[0].strip()
     if "(" in who:  # _PAREN needs one
         who = _PAREN.sub("", who)
     if "," in who:  # _ROLE needs one
         who = _ROLE.sub("", who)
+    elif who.count(" ") >= 2 and _ROLE_END.search(who):
+        who = name_with_role(who) or who  # "Daniel Holland Local Democracy Reporter": the role after the name
     who = who.strip().rstrip(",;:")
     if not who or len(who.split()) > MAX_WORDS or len(who) > 100:
         return None
@@ -118,12 +125,18 @@ def by_segment(text: str) -> str | None:
     return None
 
 
+_GLUED_BY = re.compile(r"^By(?=[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’-]+\s+[A-ZÀ-ÖØ-Þ])")  # "ByCatriona Baird": a scrape glued "By" on
+
+
 def header_byline(text: str) -> str | None:
     if text[:1] in _NOT_BY_START:
         return None  # BY cannot match
     if NOT_AUTHORS.match(text):
         return None
     m = BY.match(text)
+    if m is None and text.startswith("By"):
+        glued = _GLUED_BY.match(text)
+        return _clean(text[glued.end():]) if glued else None
     return _clean(m.group("who")) if m else None
 
 
@@ -141,6 +154,7 @@ ROLE_WORDS = ("correspondent|reporter|writer|journalist|columnist|contributor|an
               "correspondent|verslaggever|korespondent(?:ka)?|dziennikarz|dziennikarka|"
               "корреспондент|журналист|обозреватель|muhabiri?|yazarı|muhabir|"
               "مراسل|مراسلة|محرر|خبرنگار|گزارشگر|記者|기자|संवाददाता|wartawan|jurnalis|כתב|כתבת")
+_ROLE_END = re.compile(rf"\b(?:{ROLE_WORDS})$", re.I)
 _ROLE_LINE = re.compile(rf"^(?P<who>(?:[^\W\d_][\w'’.-]*\s+){{1,3}}?[^\W\d_][\w'’.-]*)\s*,?\s+"
                         rf"(?:[\w-]+\s+){{0,3}}(?:{ROLE_WORDS})\b[\w\s]{{0,30}}$", re.I)
 

@@ -33,6 +33,9 @@ MONTHS = {
     "يوليو": 7, "أغسطس": 8, "اغسطس": 8, "سبتمبر": 9, "أكتوبر": 10, "اكتوبر": 10, "نوفمبر": 11,
     "ديسمبر": 12, "كانون الثاني": 1, "شباط": 2, "آذار": 3, "نيسان": 4, "أيار": 5, "حزيران": 6,
     "تموز": 7, "آب": 8, "أيلول": 9, "تشرين الأول": 10, "تشرين الثاني": 11, "كانون الأول": 12,
+    # Maghreb Arabic names (Algeria, Tunisia, Morocco: from the French)
+    "جانفي": 1, "فيفري": 2, "أفريل": 4, "افريل": 4, "ماي": 5, "جوان": 6, "جويلية": 7, "جويليه": 7, "أوت": 8,
+    "غشت": 8, "يوليوز": 7, "شتنبر": 9, "نونبر": 11, "دجنبر": 12,
     # Persian names of Gregorian months
     "ژانویه": 1, "فوریه": 2, "مارس‌": 3, "آوریل": 4, "مه": 5, "ژوئن": 6, "ژوئیه": 7, "اوت": 8,
     "سپتامبر": 9, "اکتبر": 10, "نوامبر": 11, "دسامبر": 12,
@@ -375,7 +378,7 @@ _TOKEN = re.compile(
     rf"|(?P<word>{_LETTER}+)"
     r"|(?P<space>\s+)"
     r"|(?P<punct>.)", re.S)
-_SEPARATORS = set(",./-:–—'()（）،+")
+_SEPARATORS = set(",./-:–—'()（）،+@")
 _CJK_MARKS = set("年月日時时分秒")
 _KO_MARKS = {"년", "월", "일", "시", "분", "초"}
 _HOUR_MARKS = {"uhr", "h", "hr", "hrs", "hours", "heures", "hs", "horas", "ore", "saat", "uur", "óra", "giờ", "น"}
@@ -435,6 +438,15 @@ def _lexicon(code: str):
             name = name.lower().rstrip(".")
             if name and not name[0].isdigit() and " " not in name:
                 months.setdefault(name, number)
+    # A dotted abbreviation the locale does not list ("ноем." for ноември): any start of four letters or
+    # more of one month's full name that starts no other month's name.
+    starts: dict[str, set[int]] = {}
+    for name, number in months.items():
+        for end in range(4, len(name)):
+            starts.setdefault(name[:end], set()).add(number)
+    for start, numbers in starts.items():
+        if len(numbers) == 1 and start not in months:
+            months[start] = next(iter(numbers))
     weekdays = set()
     for key in _DAY_KEYS:
         for name in info.get(key, ()):
@@ -535,7 +547,7 @@ class _Kinds:
         prev_num = any(t[0] == "num" for t in before) and all(t[0] in ("num", "space") for t in before)
         if kind == "ampm" or (low in ampm and low in ("am", "pm", "a", "p", "m")):
             # Latin am/pm only after a number ("am" is also German for "on the")
-            return "ampm" if prev_num else ("skip" if low in skip else "stop")
+            return "ampm" if prev_num or glued else ("skip" if low in skip else "stop")  # "11:34am"
         if low in ampm:  # 오후, 午後, مساءً, अपराह्न
             return "ampm"
         if low in months:
@@ -563,6 +575,9 @@ def _window_norm(tokens, kinds, left, right) -> str:
         if k in ("wd", "ord"):
             if k == "wd":
                 parts.append(" ")
+            continue
+        if value == "@":  # "Ogos 19, 2026 @ 11:34am"
+            parts.append(" ")
             continue
         if k == "ampm" and kind == "ampm":
             value = "PM" if value[0] in "pP" else "AM"
@@ -608,7 +623,8 @@ def _fallback(text: str, source: str, whole: bool, languages, order) -> tuple[st
                 tokens[i][1] in "(（" for i in range(left, right + 1)) > sum(
                 tokens[i][1] in ")）" for i in range(left, right + 1)):
             right += 1  # "14:05 (GMT+3)": the bracket the window opened
-        found = _read_window(tokens, kinds, left, right, anchor, vocab, codes, order)
+        found = _read_window(tokens, kinds, left, right, anchor, vocab, codes, order,
+                             codes[0] if languages and codes[0] == str(languages[0]).lower().split("-")[0] else None)
         if not found:
             continue
         span_start, span_end = tokens[left][2], tokens[right][3]
@@ -618,7 +634,9 @@ def _fallback(text: str, source: str, whole: bool, languages, order) -> tuple[st
     return None
 
 
-def _read_window(tokens, kinds, left, right, anchor, vocab, codes, order) -> str | None:
+def _read_window(tokens, kinds, left, right, anchor, vocab, codes, order, page=None) -> str | None:
+    """The date in tokens[left..right] around the year at `anchor`, or None. `page`: the page's own
+    language, when known (its month names win over other languages' same words)."""
     window = range(left, right + 1)
     month_words = [tokens[i][1].lower() for i in window if kinds[i] == "month"]
     cjk_month = [i for i in window if kinds[i] == "mark" and tokens[i][1] in ("月", "월")]
@@ -637,6 +655,7 @@ def _read_window(tokens, kinds, left, right, anchor, vocab, codes, order) -> str
     for word in zone_words:  # a zone that follows no time says nothing
         norm = re.sub(rf"(?<![^\W\d_]){re.escape(word)}(?![^\W\d_])", " ", norm)
     norm = re.sub(r"\s+", " ", norm).strip(" ,.-/:–—،")
+    norm = re.sub(r"(?<!\d)((?:19|20)\d\d)\.(?=\s|$)", r"\1", norm)  # "23.06.2026. u 15:40": a stop after the year
     clock = _CLOCK.search(norm)
 
     def with_offset(iso: str) -> str:
@@ -644,9 +663,31 @@ def _read_window(tokens, kinds, left, right, anchor, vocab, codes, order) -> str
             return iso + offset
         return iso
 
-    # The patterns, on the cleaned candidate ("Publish date3 Oct 2022", "14h05", "Sept.", "05-03-2024").
+    # The month names' languages: the page's own first (it knows "listopad" is October in Croatian, not
+    # November as in Czech), else every language that has them all.
+    langs: list[str] = []
+    printed_months: set[int] = set()
+    if month_words:
+        if page and all(page in vocab[0].get(w, {}) for w in month_words):
+            langs = [page]
+        else:
+            langs = [c for c in codes if all(c in vocab[0].get(w, {}) for w in month_words)]
+        if not langs and all("*" in vocab[0].get(w, {}) for w in month_words):
+            langs = [c for c in ("en", "fr", "ar", "fa") if c in codes]
+        printed_months = {vocab[0][w].get(c, vocab[0][w].get("*")) for w in month_words for c in langs} - {None}
+        if not langs:
+            printed_months = {n for w in month_words for n in vocab[0][w].values()}
+    # The patterns, on the cleaned candidate ("Publish date3 Oct 2022", "14h05", "Sept.", "05-03-2024"),
+    # a month name of another language read as the English one ("21 ноем. 2026, 17:48").
     numeric = not month_words and not cjk_month
     probe = re.sub(r"(?<!\d)(\d{1,2})-(\d{1,2})-((?:19|20)\d\d)(?!\d)", r"\1/\2/\3", norm) if numeric else norm
+    local_ampm = any(kinds[i] == "ampm" and tokens[i][0] != "ampm" for i in window)  # अपराह्न, 오후: dateparser's
+    # connectors between the parts ("23.06.2026. u 15:40", "14 de marzo de 2024") say nothing to the patterns
+    probe = " ".join(w for w in probe.split(" ") if w.lower() in ("am", "pm", "a", "p") or w.lower() not in vocab[2])
+    if month_words and len(printed_months) == 1 and any(w not in MONTHS for w in month_words) and not local_ampm:
+        english = _MONTH_KEYS[next(iter(printed_months)) - 1]
+        for w in set(month_words):
+            probe = re.sub(rf"(?<![^\W\d_]){re.escape(w)}\.?(?![^\W\d_])", english, probe, flags=re.I)
     best = None
     for kind, pattern in PATTERNS:
         m = pattern.search(probe)
@@ -658,16 +699,13 @@ def _read_window(tokens, kinds, left, right, anchor, vocab, codes, order) -> str
         if iso and (best is None or m.start() < best[1] or (m.start() == best[1] and len(iso) > len(best[0]))):
             best = (iso, m.start())
     if best:
+        if len(best[0]) == 7 and month_words and not any(len(w) >= 4 or w in MONTHS for w in month_words):
+            return None  # "sie 2024": an abbreviation alone is too weak for a month stamp
         return with_offset(best[0])
     if numeric:
         return None  # numbers only: the patterns' reading (and its day/month-order rule) stands
     # dateparser, in the languages whose month names are printed.
-    if month_words:
-        langs = [c for c in codes if all(c in vocab[0].get(w, {}) for w in month_words)]
-        if not langs and all("*" in vocab[0].get(w, {}) for w in month_words):
-            langs = [c for c in ("en", "fr", "ar", "fa") if c in codes]
-        printed_months = {n for w in month_words for n in vocab[0][w].values()}
-    else:
+    if not month_words:
         marks = {tokens[i][1] for i in cjk_month}
         langs = [c for c in codes if (c in ("zh", "ja") and "月" in marks) or (c == "ko" and "월" in marks)]
         printed_months = {int(tokens[i - 1][1]) for i in cjk_month if i > left and kinds[i - 1] == "num"}

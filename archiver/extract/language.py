@@ -15,6 +15,7 @@ inspectable identifier that says "unknown" outside them is the honest choice:
 from __future__ import annotations
 
 import re
+from collections import Counter
 from itertools import filterfalse
 
 SAMPLE_CHARS = 600
@@ -52,6 +53,12 @@ STOPWORDS = {
     "hu": "a az és hogy nem is egy meg de van volt már csak szerint még mint után által".split(),
     "id": "yang dan di ini itu dengan untuk dari dalam tidak akan pada juga ke karena oleh ada telah "
           "kata".split(),
+    # Croatian (and Bosnian, Serbian in Latin letters), Slovak and Slovene: words their neighbours
+    # (Czech, Polish) do not write the same way
+    "hr": "i u je na se da za su od što koji koja koje ali kao te iz će bi bio bila nije ili prema nakon kako "
+          "samo već još kada dok biti bilo sve godine rekao rekla jer međutim trebali trebao".split(),
+    "sk": "sa podľa ktoré ktorý ktorá sú aj bolo pre vo ako tiež alebo že".split(),
+    "sl": "in v je da se za so tudi ki pa bo na z od po ne bil kot ali iz pri".split(),
     "vi": "của và là có được trong cho các những với người này đã không một khi đến về theo cũng".split(),
     "sw": "na ya wa kwa la za katika ni kuwa hiyo huo cha pia hii amesema alisema lakini".split(),
 }
@@ -61,6 +68,10 @@ for _lang, _words in STOPWORDS.items():
     for _w in set(_words):
         _LANGS_OF[_w] = _LANGS_OF.get(_w, ()) + (_lang,)
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+# Latin letters only one of these languages writes (Slovene writes none of its own: it is left out)
+_SLAVIC_LATIN = {"hr": "ćđĆĐ", "cs": "řěůŘĚŮ", "sk": "äľĺŕôÄĽĹŔÔ", "pl": "łąęśźńżŁĄĘŚŹŃŻ"}
+_MALAY_ONLY = frozenset("kerana beliau ialah daripada iaitu manakala bagi kerajaan sebanyak selepas".split())
+_INDONESIAN_ONLY = frozenset("karena bahwa tersebut adalah yaitu kepada sedangkan pemerintah setelah bisa".split())
 
 FA_LETTERS = set("پچژگ")
 FA_FORMS = set("یک")           # Persian yeh and keheh
@@ -82,7 +93,7 @@ SCRIPTS = [  # (characters of the script, language): scripts that one language o
 # Scripts that several languages share, told apart by letters only one of them uses.
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
 _CYRILLIC_ONLY = [  # (letters, language): Ukrainian і ї є ґ; Serbian ђ ћ џ љ њ ј; Macedonian ѓ ќ ѕ; Russian ы э ё
-    (set("іїєґІЇЄҐ"), "uk"), (set("ђћџљњјЂЋЏЉЊЈ"), "sr"), (set("ѓќѕЃЌЅ"), "mk"), (set("ыэёЫЭЁ"), "ru"),
+    (set("ъЪ"), "bg"), (set("іїєґІЇЄҐ"), "uk"), (set("ђћџљњјЂЋЏЉЊЈ"), "sr"), (set("ѓќѕЃЌЅ"), "mk"), (set("ыэёЫЭЁ"), "ru"),
 ]
 _HAN = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
 _KANA = re.compile("[\u3040-\u30ff]")
@@ -197,5 +208,18 @@ def identify(text: str) -> tuple[str, str] | None:
     shares = sorted(((n / total, lang) for lang, n in hits.items()), reverse=True)
     (best, lang), (second, _) = shares[0], shares[1]
     if best >= MIN_SHARE and best >= MIN_MARGIN * second:
+        if lang == "id":
+            # Malay and Indonesian share their commonest words; a few are spelt or used differently
+            words = Counter(w.lower() for w in _WORD.findall(sample))
+            ms, id_ = sum(words[w] for w in _MALAY_ONLY), sum(words[w] for w in _INDONESIAN_ONLY)
+            if ms > id_:
+                return "ms", f"{best:.0%} of {total} words are Malay-Indonesian function words; {ms} only Malay writes"
         return lang, f"{best:.0%} of {total} words are {lang} function words (next best {second:.0%})"
+    if lang in _SLAVIC_LATIN and best >= MIN_SHARE / 2:
+        # Croatian, Czech, Slovak, Polish share many short words; the letters only one of them writes say which
+        counts = sorted(((sum(sample.count(ch) for ch in only), code) for code, only in _SLAVIC_LATIN.items()),
+                        reverse=True)
+        (top, code), (runner, _) = counts[0], counts[1]
+        if top >= 3 and runner == 0 and hits[code] >= MIN_SHARE / 2 * total:
+            return code, f"{hits[code]} of {total} words are {code} function words; {top} letters only {code} writes"
     return None

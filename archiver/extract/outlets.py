@@ -238,7 +238,9 @@ def clean_name(name: str, owner_check: bool = False, lower_ok: bool = False) -> 
     six words, capitalised (unless `lower_ok`: a brand the page confirms, "il Fatto Quotidiano",
     "kumparan"), no sentence. With `owner_check` (a copyright holder), a company's name
     (media, group, publishing...) is refused: it names the owner, not the publication."""
-    name = re.sub(r"^(?:(?:copyright|©|\(c\))\s*)*(?:by|par|von|por|di|da)?\s*", "", name.strip(" .,:;-–—|"), flags=re.I)
+    # "© by X", "Copyright par X": the preposition only as a word ("Danas", "Dawn", "Bylock" keep theirs)
+    name = re.sub(r"^(?:(?:copyright|©|\(c\))\s*)*(?:(?:by|par|von|por|di|da)\s+)?", "", name.strip(" .,:;-–—|"),
+                  flags=re.I)
     name = _FORM_FIRST.sub("", name).strip(" «»\"„“”")   # "АО «Коммерсантъ»": the form first, the name quoted
     name = _COMPANY_FORM.sub("", name)
     name = _LEGAL.sub("", name.strip(" .,:;-–—|&")).strip(" .,:;-–—|&")
@@ -258,6 +260,7 @@ def clean_name(name: str, owner_check: bool = False, lower_ok: bool = False) -> 
 _RIGHTS_RE = re.compile(rf"(?:{_RIGHTS})", re.I)
 
 
+_SENTENCE_STOP = re.compile(r"(?<=[^\W\d_]{4})\.\s+(?=[^\x00-\u024f])")  # "Press. 記事": a full word, a stop, another script
 _LEGAL_ONLY = re.compile(r"^(?:inc|ltd|llc|limited|gmbh|s\.?\s?a|s\.?\s?l(?:\.?\s?u)?|s\.?p\.?a|corp|co|plc|ag|b\.?v|pvt)\.?$", re.I)
 _CLAUSE = re.compile(r"[,，、。;；!！:：]")
 # "Dar Al Khaleej for Press, Printing and Publishing": the house's descriptor after the paper's name.
@@ -296,6 +299,11 @@ def rights_name(text: str, owner_check: bool = True) -> str | None:
     before = [p for p in _CLAUSE.split(text[:m.start()]) if not _LEGAL_ONLY.match(p.strip(" ."))]
     after = [p for p in _CLAUSE.split(text[m.end():]) if not _LEGAL_ONLY.match(p.strip(" ."))]
     before, after = (before[-1] if before else ""), (after[0] if after else "")
+    sentences = _SENTENCE_STOP.split(before)
+    if len(sentences) > 1:
+        # "© The Hokkaido Shimbun Press. 記事・写真などの無断転載は禁じます": the phrase stands in a sentence
+        # of its own (no reproduction of articles...); the holder is the sentence before it
+        before, after = sentences[-2], ""
     names = []
     for part in (before, after):
         owner = _BELONGS_TO.search(part)
@@ -359,8 +367,12 @@ def source_name(text: str) -> str | None:
     if " - " in name or " – " in name:  # "المصدر: دبي - وام": a dateline, the agency after the dash
         name = re.split(r"\s[-–]\s", name)[-1]
         return clean_name(name)
-    first = re.split(r"\s+(?:and|und|y|e|et|&)\s+|\s*[/,;]\s*", m.group("name"))[0]
-    return clean_name(first)
+    items = re.split(r"\s+(?:and|und|y|e|et|&)\s+|\s*[/,;]\s*", m.group("name"))
+    # every item a name, or a generic credit in lower case ("and news agencies"): "Sources: Bulls,
+    # Pistons discuss three-team trade" is a headline, not a list of sources
+    if any(not clean_name(item) and not (item.islower() and len(item.split()) <= 3) for item in items[1:]):
+        return None
+    return clean_name(items[0])
 
 
 def leadin_name(text: str) -> tuple[str, str] | None:

@@ -50,7 +50,7 @@ class Page:
 # is body text no rule reads, so it is not even normalised.
 HEAD_LINES = 40
 FOOT_AFTER_TAIL = 6
-BODY_LINES = 3
+BODY_LINES = 6  # as many as the rules under the standfirst read (BYLINE_BODY_LINES)
 FOOT_LINES = 20
 _END_OF_SENTENCE = ".!?\"”»'’:؛.。"
 
@@ -63,7 +63,8 @@ def _is_prose(raw: str, words: int | None = None) -> bool:
     if words is None:
         words = len(raw.split())
     if words >= 25 or (words >= 12 and raw.rstrip()[-1:] in _END_OF_SENTENCE):
-        return True
+        # "Latest news | New Zealand | World | Business | …": a menu of 25 words is no prose
+        return raw.count("|") < 3 and raw.count("•") < 3 and raw.count("·") < 3
     # Chinese and Japanese write sentences without spaces: a long line ending a sentence is prose.
     return words < 12 and len(raw) >= 40 and raw.rstrip()[-1:] in "。．！？" and bool(_CJK_CHARS.search(raw))
 
