@@ -121,3 +121,56 @@ def test_captions_credits_roles_and_glued_by_stay_out_of_the_byline(lines, bylin
 def test_languages_the_dates_need_are_told_apart(text, code):
     found = language.identify(text)
     assert found is not None and found[0] == code, found
+
+
+STANDFIRST = ("Cal/OSHA has fewer than half the inspectors it is budgeted for, leaving advocates worried the rules "
+              "will go unenforced this summer.\n")
+
+
+@pytest.mark.parametrize("lines, byline", [
+    ("Maya Castellanos\nLabor reporter\nOctober 8, 2026", "Maya Castellanos"),
+    ("Daniela Ruiz\nMonterrey / 01.12.2026 16:48:00", "Daniela Ruiz"),
+    ("Colm Whelan\n2 hours ago", "Colm Whelan"),
+    ("Eduarda Klein\neduarda.klein@example.com", "Eduarda Klein"),
+    ("21.11.2025, 11:40\nΜαρία Παπαδάκη", "Μαρία Παπαδάκη"),
+    ("Ingrid Haugland\nJournalist\nSindre Myklebust\nJournalist", "Ingrid Haugland, Sindre Myklebust"),
+    ("Helena Varga | MIT News\nPublication Date:\nMarch 12, 2025", "Helena Varga"),
+    ("Tanesha Blackwood/Staff Reporter", "Tanesha Blackwood"),
+    ("Text: Elin Bergqvist", "Elin Bergqvist"),
+])
+def test_a_name_under_the_standfirst_by_its_role_stamp_or_address(lines, byline):
+    page = f"{HEADLINE}\n\n{STANDFIRST}\n{lines}\n\n{BODY}"
+    assert extract(page)["byline"].value == byline
+
+
+def test_a_masthead_with_a_word_of_chrome_above_or_in_it_and_a_section_are_told_apart():
+    # "Kyiv Independent - News" is a masthead and its section, not an author and the outlet
+    page = f"Kyiv Independent - News\n\n{HEADLINE}\n\n{BODY}"
+    assert extract(page)["byline"].value is None
+
+
+@pytest.mark.parametrize("foot, outlet", [
+    ("Follow Planet Rugby on X and Instagram", "Planet Rugby"),
+    ("© Mothership 2025", "Mothership"),
+    ("P.IVA 05050231008 - Copyright © 2025 Il Gazzettino", "Il Gazzettino"),
+    ("© Copyright 2026 The Globe and Mail Inc. All rights reserved.", "The Globe and Mail"),
+])
+def test_the_masthead_under_a_skip_link_is_confirmed_by_the_page_naming_it_again(foot, outlet):
+    page = f"Skip to main content\n{outlet}\nNews | Sport | Business\n\n{HEADLINE}\n\n{BODY}\n{foot}\n"
+    assert extract(page)["outlet"].value == outlet
+
+
+def test_a_section_name_named_again_in_a_menu_is_not_the_outlet():
+    page = f"Politics\nHome | Politics | World\n\n{HEADLINE}\n\n{BODY}\nMore from Home | Politics\n"
+    assert extract(page)["outlet"].value is None
+
+
+def test_a_short_and_a_long_form_of_one_name_agree():
+    # the same outlet as a masthead and with its generic tail: no conflict, the name without the tail
+    page = f"RTÉ\nNews | Sport\n\nRTÉ News\n\n{HEADLINE}\n\n{BODY}\n© RTÉ 2025\n"
+    assert extract(page)["outlet"].value in ("RTÉ", "RTÉ News")
+
+
+def test_a_city_in_capitals_is_no_agency():
+    page = f"{HEADLINE}\n\nEXAMPLE.CO.ID, JAKARTA -- {BODY}"
+    assert extract(page)["credit"].value != "JAKARTA"

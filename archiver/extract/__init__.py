@@ -102,9 +102,11 @@ class Candidate:
                         self.rule, value, outcome)
 
 
-def _resolve(cands: list[Candidate], compatible=None) -> Field:
+def _resolve(cands: list[Candidate], compatible=None, choose=max) -> Field:
     """Strongest wins; equal-strength disagreement is a conflict. `compatible(a, b)` lets a more
-    precise value stand with a less precise one of the same meaning (dates)."""
+    precise value stand with a less precise one of the same meaning (dates: the longest is chosen);
+    `choose` picks among compatible values by length (outlets: min, the name without what a copyright
+    line or a masthead prints around it)."""
     if not cands:
         return Field.unknown()
     if len(cands) == 1:  # the usual case; the same as below, shorter
@@ -116,7 +118,7 @@ def _resolve(cands: list[Candidate], compatible=None) -> Field:
         if c.value not in values:
             values.append(c.value)
     if len(values) > 1 and compatible:
-        best = max(values, key=len)
+        best = choose(values, key=len)
         if all(compatible(best, v) for v in values):
             values = [best]
     if len(values) > 1:
@@ -382,6 +384,42 @@ def _stamp_like(line: Line, meta: set) -> bool:
     return line.number in meta or bool(bylines.ROLE_ALONE.match(line.text)) or _dated(line.text)
 
 
+_EMAIL = re.compile(r"^\S+@\S+\.\w{2,}$")
+
+
+def _bare_name_under_standfirst(header: list, body: list, byline_c: list) -> None:
+    lines = body[:BYLINE_BODY_LINES]
+    for k, ln in enumerate(lines):
+        who = bylines.bare_name(ln.text)
+        if not who:
+            who = bylines.name_beside_role(ln.text) if not any(map(str.isdigit, ln.text)) else None
+            if who:  # "Helena Varga | MIT News" under the standfirst
+                byline_c.append(Candidate(who, MEDIUM, ln, "byline.name-beside-role"))
+                return
+            continue
+        nxt = lines[k + 1] if k + 1 < len(lines) and lines[k + 1].number == ln.number + 1 else None
+        prev = (lines[k - 1] if k > 0 else (header[-1] if header else None))
+        if prev is not None and prev.number != ln.number - 1:
+            prev = None
+        if nxt is not None and bylines.ROLE_ALONE.match(nxt.text):
+            # "Ingrid Haugland" / "Journalist" / "Sindre Myklebust" / "Journalist": every author with a role
+            names, j = [who], k + 2
+            while (j + 1 < len(lines) and lines[j].number == lines[j - 1].number + 1
+                   and lines[j + 1].number == lines[j].number + 1 and bylines.bare_name(lines[j].text)
+                   and bylines.ROLE_ALONE.match(lines[j + 1].text)):
+                names.append(lines[j].text)
+                j += 2
+            byline_c.append(Candidate(", ".join(names), MEDIUM, ln, "byline.name-under-standfirst"))
+            return
+        if nxt is not None and (_dated(nxt.text) or _EMAIL.match(nxt.text)
+                                or (titles.RELATIVE.search(nxt.text) and nxt.text.count(" ") <= 4)):
+            byline_c.append(Candidate(who, MEDIUM, ln, "byline.name-under-standfirst"))
+            return
+        if prev is not None and _dated(prev.text) and (nxt is None or not bylines.bare_name(nxt.text)):
+            byline_c.append(Candidate(who, MEDIUM, ln, "byline.name-under-stamp"))
+            return
+
+
 def _bare_name_bylines(title_cands: list, header: list, meta: set, byline_c: list) -> None:
     """A line that is only a person's name, right above a stamp, a dateline or the author's role
     ("Faraz Qureshi" / "Published February 3, 2024"; "Tan Hui Ling" / "Correspondent"), is the byline,
@@ -423,7 +461,7 @@ def _copyright_candidate(name: str, text: str, line: Line) -> Candidate:
 
 
 def _same_outlet(a: str, b: str) -> bool:
-    return outlets.key(a) == outlets.key(b)
+    return outlets.same(a, b)
 
 
 _WORD = re.compile(r"\w+")
@@ -435,7 +473,34 @@ def _name_words(name: str) -> list[str]:
     return words[1:] if words[:1] == ["the"] else words
 
 
-def _confirmed_mastheads(guesses: list, page, outlet_c: list) -> None:
+_BY_WORD = re.compile(r"(?<![^\W\d_])(?:by|von|par|por|door|di|av|af|oleh)(?![^\W\d_])", re.I)
+
+
+def _skip_line(text: str) -> bool:
+    """Noise, or chrome in words of which some are lower case ("Skip to main content", "Siirry
+    pääsisältöön"): not the page's first line of content. A name in capitals ("LA STAMPA") is no chrome."""
+    return is_noise(text) or (chrome.chrome_line(text) and any(w[:1].islower() for w in text.split()))
+
+
+def _mentioned(name: str, page, header_end: int) -> int | None:
+    """The number of a short line below the header (not prose, not a menu) that names `name` again ("Follow
+    Planet Rugby on X", "Sign up to the Liverpool ECHO newsletter", "Source: Graphic Online"), or None."""
+    if len(name) < 2:
+        return None
+    pattern = re.compile(rf"(?<![^\W_]){re.escape(name)}(?![^\W_])", re.I)
+    for number, raw in list(page.kept or []) + list(page.foot or []):
+        if number <= header_end or len(raw) > 120 or raw.count(" ") > 10:
+            continue
+        if "|" in raw or ">" in raw or "»" in raw or "›" in raw:
+            continue  # a menu or a breadcrumb names sections
+        if _BY_WORD.search(raw) or bylines.header_byline(raw.strip()):
+            continue  # "Written by Hamid Rezvani": a newsletter's author at the top is named so again
+        if pattern.search(raw):
+            return number
+    return None
+
+
+def _confirmed_mastheads(guesses: list, page, outlet_c: list, header_end: int = 0) -> None:
     """A short line near the top is the masthead when the page names the same organisation elsewhere: its
     web domain ("The Hindu" and thehindu.com), a copyright line, a title's suffix. Added to `outlet_c`
     as printed, with the rule outlet.masthead-confirmed."""
@@ -460,8 +525,10 @@ def _confirmed_mastheads(guesses: list, page, outlet_c: list) -> None:
     for number, raw in list(page.kept or [])[-12:] + list(page.foot or []):
         if len(raw) <= 60 and raw.count(" ") <= 6:
             echoed[outlets.key(" ".join(raw.split()))] = number     # the last time it is printed
-    first = page.kept[0][0] if page.kept else None
-    top = {number for number, _ in (page.kept or [])[:3]}
+    # the first lines of content: a skip link or a noise line above the masthead does not count
+    content = [number for number, raw in (page.kept or [])[:12] if not _skip_line(" ".join(raw.split()))]
+    first = content[0] if content else (page.kept[0][0] if page.kept else None)
+    top = set(content[:3]) or {number for number, _ in (page.kept or [])[:3]}
     for ln in guesses:
         k = outlets.key(ln.text)
         if len(k) >= 3 and k not in keys and k in held and (ln.number == first or not bylines.bare_name(ln.text)):
@@ -475,8 +542,13 @@ def _confirmed_mastheads(guesses: list, page, outlet_c: list) -> None:
                           if hk.startswith(k) and len(held_words) > len(words) and held_words[:len(words)] == words), None)
             if owner is not None:
                 keys[k] = owner
-        if len(k) >= 3 and k not in keys and k in echoed and (ln.number in top or not bylines.bare_name(ln.text)):
-            keys[k] = echoed[k]
+        if (len(k) >= 3 and k not in keys and echoed.get(k, ln.number) != ln.number
+                and (ln.number in top or not bylines.bare_name(ln.text))):
+            keys[k] = echoed[k]  # (on a short page the masthead's own line is among the last: not an echo)
+        if len(k) >= 3 and k not in keys and ln.number == first:
+            said = _mentioned(ln.text, page, header_end)
+            if said is not None:
+                keys[k] = said
         if len(k) >= 3 and k in keys and keys[k] != ln.number:
             name = outlets.clean_name(ln.text, lower_ok=True)
             if name:
@@ -647,6 +719,11 @@ def _fields(page, header: list, body: list, shape: tuple = ()) -> dict[str, Fiel
             stamp = raw_text.split("|")[1] if who else ""
             if who and _find_date(STAMP_SPLIT.split(stamp)[0].strip(" -–—"), whole=True):
                 byline_c.append(Candidate(who, MEDIUM, ln, "byline.name-beside-date"))
+        if ("|" in raw_text or "/" in raw_text or " - " in raw_text) and not any(map(str.isdigit, raw_text)):
+            who = bylines.name_beside_role(raw_text)
+            if who:  # "Helena Varga | MIT News", "Tanesha Blackwood/Staff Reporter": no headline either
+                byline_c.append(Candidate(who, MEDIUM, ln, "byline.name-beside-role"))
+                continue
         if ("·" in raw_text or "•" in raw_text or "—" in raw_text or "–" in raw_text) and _find_date(raw_text):
             who = bylines.name_before_stamp(raw_text)
             if who:  # "Priya Ramdas · CBC News · Posted: Mar 14, 2024": the name before the stamp
@@ -776,6 +853,13 @@ def _fields(page, header: list, body: list, shape: tuple = ()) -> dict[str, Fiel
                 byline_c.append(Candidate(who, STRONG, ln, "byline.by-line-under-standfirst"))
                 break
 
+    # A name alone on its line under the standfirst, right above its role, a stamp, an address or a
+    # relative time ("Maya Castellanos" / "Labor reporter"; "Daniela Ruiz" / "Monterrey / 01.12.2026
+    # 16:48"; "Colm Whelan" / "2 hours ago"), or right under the stamp ("21 Νοεμβρίου 2025, 11:40" /
+    # "Μαρία Παπαδάκη"): MEDIUM, as a name above a stamp in the header.
+    if not any(c.strength == STRONG for c in byline_c):
+        _bare_name_under_standfirst(header, body, byline_c)
+
     # Stamps under the standfirst or the lede (the body starts at the first prose line): labelled, alone
     # on their line, or a part of a separated line. MEDIUM: a stamp in the header wins.
     for ln in body[:BYLINE_BODY_LINES]:
@@ -890,8 +974,8 @@ def _fields(page, header: list, body: list, shape: tuple = ()) -> dict[str, Fiel
         name = outlets.copyright_name(folded)
         if name:
             outlet_c.append(_copyright_candidate(name, folded, Line(number, raw, folded)))
-    _confirmed_mastheads(guesses, page, outlet_c)
-    outlet_field = _resolve(outlet_c, _same_outlet)
+    _confirmed_mastheads(guesses, page, outlet_c, header[-1].number if header else 0)
+    outlet_field = _resolve(outlet_c, _same_outlet, min)
     if outlet_field.value is None and not outlet_field.evidence and credit_c:
         outlet_field = _resolve(credit_c[:1])  # the page names no publisher: the credited organisation
     credit = [c for c in credit_c if outlet_field.value is None or c.value.casefold() != outlet_field.value.casefold()]

@@ -18,7 +18,10 @@ NOT_AUTHORS = re.compile(r"^(?:edit(?:ing|ed)|translat(?:ion|ed)|photo(?:s|graph
 _BY_WORDS = ("by", "written by", "words by", "story by", "par", "von", "por", "di", "door", "av", "af", "oleh",
              "autor", "autora", "autorka", "autore", "auteur", "author", "auteurs", "автор", "текст", "yazan",
              "yazar", "penulis", "reporter", "redakcja", "بقلم", "به قلم", "نویسنده", "كتب", "کتب", "كتبت",
-             "خبرنگار", "گزارش", "مراسل", "記者", "기자", "लेखक", "संवाददाता", "מאת", "כתב")
+             "خبرنگار", "گزارش", "مراسل", "記者", "기자", "लेखक", "संवाददाता", "מאת", "כתב",
+             # "Text: Elin Bergqvist", "Texto Marta Gonçalves", "Words: Callum Rennie", Thai "writer:",
+             # Greek "of" before a genitive name ("Της Ελένης Παπαδοπούλου")
+             "text", "texto", "words", "ผู้เขียน", "της", "του")
 BY = re.compile(r"^(?:" + "|".join(sorted(_BY_WORDS, key=len, reverse=True)) + r")\s*[:：]?\s+(?P<who>\S.*)$", re.I)
 REPORTING = re.compile(r"^(?:additional\s+)?reporting\s+by\s+(?P<who>[^;]+?)\s*(?:;|$)", re.I)
 _CUT = re.compile(r"\s*(?:,?\s*(?:edited by|editor|editing|bearbeitet von|editado por|a cura di)\b|"
@@ -51,8 +54,8 @@ def _clean(who: str) -> str | None:
         return None
     if who.endswith(".") and not re.search(r"\b[A-Z]\.$", who):
         return None
-    if any(map(str.isdigit, who)):
-        return None
+    if any(map(str.isdigit, who)) or any(ch in who for ch in ":+=@#"):
+        return None  # "Text Size: A- A+", an address: not a name
     first = who[0]
     if first.isalpha() and first.islower():
         return None
@@ -197,7 +200,7 @@ def names_line(text: str) -> str | None:
 
 
 # A person's name alone on its line: two to four capitalised words (initials allowed).
-_NAME_LINE = re.compile(r"^(?:[A-ZÀ-ÖØ-ÞĀ-ŽА-Я][\w'’-]*\.?\s+){1,3}[A-ZÀ-ÖØ-ÞĀ-ŽА-Я][\w'’-]+$")
+_NAME_LINE = re.compile(r"^(?:[A-ZÀ-ÖØ-ÞĀ-ŽА-ЯΆ-Ω][\w'’-]*\.?\s+){1,3}[A-ZÀ-ÖØ-ÞĀ-ŽА-ЯΆ-Ω][\w'’-]+$")
 
 
 BY_ALONE = frozenset({"by", "by:", "par", "von", "por", "di", "door", "oleh", "autor:", "автор:"})
@@ -221,6 +224,32 @@ def bare_name(text: str) -> str | None:
 
 ROLE_ALONE = re.compile(rf"^(?:[\w-]+\s+){{0,3}}(?:{ROLE_WORDS})\b[\w\s,]{{0,40}}$", re.I)
 _SEPARATED = re.compile(r"\s+[·•|—–]\s+|\s*\|\s*")
+
+
+_BESIDE = re.compile(r"\s*\|\s*|\s*/\s*|\s+[-–—·•]\s+")
+
+
+def name_beside_role(text: str) -> str | None:
+    """"Helena Varga | MIT News", "Tanesha Blackwood/Staff Reporter", "Joana Pereira - RTP": a person's
+    name, a separator, and the author's role or the organisation the author writes for; the name, or
+    None. (Whether the organisation is one: chrome.org_like or the outlet table, asked by the caller
+    through `is_org`.)"""
+    if len(text) > 90:
+        return None
+    parts = _BESIDE.split(text, maxsplit=1)
+    if len(parts) != 2:
+        return None
+    who, rest = bare_name(parts[0].strip()), parts[1].strip()
+    if not who or not rest or any(ch.isdigit() for ch in rest) or _ORG_TAIL(who):
+        return None  # "Kyiv Independent - News": a masthead
+    if ROLE_ALONE.match(rest) or re.match(r"^staff\b", rest, re.I) or outlets.canonical(rest):
+        return who
+    return who if " " in rest and _ORG_TAIL(rest) else None  # "Kyiv Independent - News": a masthead, a section
+
+
+def _ORG_TAIL(rest: str) -> bool:
+    from archiver.extract import chrome
+    return len(rest) <= 40 and chrome.org_like(rest, strong=True)
 
 
 def name_before_stamp(text: str) -> str | None:

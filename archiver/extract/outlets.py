@@ -201,8 +201,13 @@ _RIGHTS = (r"all rights reserved|alle rechte vorbehalten|todos los derechos rese
            r"tüm hakları saklıdır|tous droits réservés|جميع الحقوق محفوظة|کلیه حقوق|تمامی حقوق|版权所有|版權所有|"
            r"無断転載|all rights reserved worldwide|جملہ حقوق محفوظ ہیں|جملہ حقوق محفوظ|כל הזכויות שמורות|"
            r"저작권자|무단 전재|कॉपीराइट|सर्वाधिकार सुरक्षित|hak cipta dilindungi")
-COPYRIGHT_ANY = re.compile(rf"^(?:copyright\s*)?(?:©|\(c\)|copyright|℗)\s*(?:(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?)?"
-                           rf"\s*,?\s*(?P<name>[^\d\W][^|©•·\n]{{1,60}}?)\s*(?:[.,|•·]|\s(?:{_RIGHTS})|$)", re.I)
+COPYRIGHT_ANY = re.compile(rf"^(?:copyright\s*)?(?:©|\(c\)|copyright|℗)(?:\s*(?:©|copyright))?\s*"
+                           rf"(?:(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?)?"
+                           rf"\s*,?\s*(?P<name>[^\d\W][^|©•·\n]{{1,60}}?)\s*"
+                           # "© Mothership 2025", "© Aamulehti 2026": the year after the name
+                           rf"(?:(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?\s*)?(?:[.,|•·]|\s(?:{_RIGHTS})|$)", re.I)
+# "P.IVA 05050231008 - Copyright © 2025 Il Gazzettino": a footer's parts, the copyright one after a separator.
+_COPYRIGHT_PART = re.compile(r"\s(?:-|–|—|\|)\s+(?=(?:copyright|©|\(c\)))", re.I)
 COPYRIGHT_AFTER = re.compile(r"^(?P<name>[^\d\W][^|©•·\n]{1,50}?)\s*(?:©|\(c\))\s*(?:19|20)\d\d", re.I)
 SOURCE_LINE = re.compile(r"^(?:source|sources|quelle|fuente|fonte|źródło|источник|kaynak|المصدر|منبع|来源|出典|출처)"
                          r"\s*[:：]\s*(?P<name>[^|\d\n]{2,50}?)\s*(?:[|.]|$)", re.I)
@@ -226,6 +231,8 @@ _COMPANY_FORM = re.compile(r"\s+(?:private limited|limited|α\.\s?ε\.?|е?ад|
 _COMPANY_WORDS = re.compile(r"\b(?:media|digital|group|holdings?|publishing|publications|ediciones|editora|editorial|"
                             r"streams|communications|corporation|company|enterprises|ventures|printline|verlagsgruppe|publishers|"
                             r"medien|mediengruppe|gruppo|grupo|groupe|holding|services|медиа|холдинг|групп|"
+                            r"comunicação|comunicações|comunicación|comunicaciones|comunicazione|participações|"
+                            r"participaciones|edizioni|éditions|uitgeverij|förlag|forlag|kiadó|wydawnictwo|"
                             r"издательский дом|видавничий дім)\b|有限公司|株式会社|주식회사|㈜|"
                             r"בע\"מ|בע״מ|תקשורת|תאגיד|مؤسسة|لمؤسسة|شركة|للصحافة والنشر|للإعلام|شرکت|موسسه", re.I)
 
@@ -246,8 +253,8 @@ def clean_name(name: str, owner_check: bool = False, lower_ok: bool = False) -> 
     name = _LEGAL.sub("", name.strip(" .,:;-–—|&")).strip(" .,:;-–—|&")
     if owner_check and _COMPANY_WORDS.search(name) and not canonical(name):
         return None
-    if not name or _NOT_ORG.match(name) or len(name) > 60:
-        return None
+    if not name or _NOT_ORG.match(name) or len(name) > 60 or name.count("(") != name.count(")"):
+        return None  # ("Express)": the end of a caption's credit, "(Photo | Express)")
     words = name.split()
     if len(words) > 6 or (name[0].islower() and not lower_ok) or any(ch.isdigit() for ch in name):
         return None
@@ -328,6 +335,9 @@ def copyright_name(text: str, owner_check: bool = True) -> str | None:
         return None
     m = COPYRIGHT_ANY.match(text)
     if not m:
+        part = _COPYRIGHT_PART.search(text)
+        if part:
+            return copyright_name(text[part.end():], owner_check)
         m = COPYRIGHT_AFTER.match(text)
         if m and COPYRIGHT_WORDS.match(m.group("name").strip()):
             # "کاپی رائٹ © 2024 ڈان نیوز": the word copyright, then the holder after the year
@@ -379,6 +389,10 @@ def leadin_name(text: str) -> tuple[str, str] | None:
     """(name, span) of a "CITY (Outlet) -" lead-in naming any organisation ("(AP/UNB)": the last, the
     host), "CITY (outlet) -" in lower case, or "City, date, ACRONYM -"."""
     m = LEADIN_ACRONYM.match(text)
+    # an unknown word of six capitals or more is a city in capitals ("REPUBLIKA.CO.ID, JAKARTA --"), not
+    # an agency's acronym (the long ones, ANTARA, BERNAMA, XINHUA, are in the table)
+    if m and len(m.group("name").replace(".", "")) > 5 and not canonical(m.group("name")):
+        m = None
     if m and m.group("name").replace(".", "") not in _NOT_AGENCY:
         name = canonical(m.group("name")) or m.group("name")
         return name, m.group(0)[:-1].rstrip()
@@ -432,6 +446,28 @@ def domain_name(text: str) -> str | None:
             name = f"{parts.domain}.{parts.suffix}"
             return _DOMAIN.get(name) or _DOMAIN.get(host) or name
     return None
+
+
+_GENERIC_TAIL = re.compile(r"(?:\s+(?:news|online|english|digital|tv|web|\.com))+$", re.I)
+
+
+def same(a: str, b: str) -> bool:
+    """Whether two printed names are one organisation's: the same key, or the same once a generic tail
+    is cut ("RTÉ" and "RTÉ News", "Gulf News" and "gulfnews.com")."""
+    if key(a) == key(b) or key(_GENERIC_TAIL.sub("", a)) == key(_GENERIC_TAIL.sub("", b)):
+        return True
+    # "سبق" and "صحيفة سبق الإلكترونية" (Sabq, the Sabq electronic newspaper): the shorter's words, in
+    # order, among the longer's
+    wa, wb = _words(a), _words(b)
+    short, long_ = (wa, wb) if len(wa) <= len(wb) else (wb, wa)
+    if not short or sum(map(len, short)) < 3:
+        return False
+    return any(long_[i:i + len(short)] == short for i in range(len(long_) - len(short) + 1))
+
+
+def _words(name: str) -> list[str]:
+    words = re.findall(r"[^\W_]+", name.casefold())
+    return words[1:] if words[:1] == ["the"] else words
 
 
 def key(name: str) -> str:
