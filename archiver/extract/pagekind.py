@@ -118,12 +118,17 @@ _CONSENT_KEY_RE = re.compile("निजता|कुकी|クッキー|쿠키|�
 
 def wall_phrase(text: str) -> str | None:
     """The kind of wall, error or search phrase `text` prints (KIND_PHRASES), or None."""
+    if _WALL_KEYS is not None and not any(map(text.lower().__contains__, _WALL_KEYS)):
+        return None
     m = _WALL_RE.search(text)
     return m.lastgroup.replace("_", "-") if m else None
 
 
 def speaks_of_consent(text: str) -> bool:
     """Whether `text` speaks of cookies, consent, partners or personal data, in one of many languages."""
+    low = text.lower()
+    if not (any(map(low.__contains__, _CONSENT_ASCII)) if low.isascii() else _CONSENT_KEY_RE.search(low)):
+        return False
     return _CONSENT_WORDS.search(text) is not None
 
 
@@ -133,7 +138,8 @@ class Shape(NamedTuple):
     prose_chars: int = 0   # characters of running prose (_is_prose lines)
     prose_lines: int = 0
     stamps: int = 0        # date stamps on lines that are not prose
-    phrase: str = ""       # the kind of the first wall phrase in the top lines ("" when none was looked for or seen)
+    phrase: str = ""       # the kind of the first wall phrase in the top lines ("" when none was seen, or the
+    #                        page has an article's prose and none was looked for)
     consent_lines: int = 0  # top lines that speak of cookies, consent, partners (counted only when the head names one)
     teasers: int = 0       # short headline-like lines each followed by a prose line (a listing's, a live blog's items)
 
@@ -184,16 +190,22 @@ def classify(lines: list[tuple[int, str]]) -> PageKind:
         return [(number, raw.strip(), " ".join(raw.split()) if len(raw) <= 400 else raw) for number, raw in top]
 
     walls = _WALL_KEYS is None or any(map(head_low.__contains__, _WALL_KEYS))
-    looked = normalised() if walls else []
+    # Wall phrases are looked for line by line only on a page short of prose (the search is costly,
+    # and a page with an article's prose is decided by its shape)
     phrases = []  # (number, raw, kind) of the top lines that print a wall phrase
-    for number, raw, text in looked:
-        m = _WALL_RE.search(text) if len(text) <= 160 else None
-        if m:
-            phrases.append((number, raw, m.lastgroup.replace("_", "-")))
+    if walls and prose_chars < PROSE_CHARS:
+        for number, raw, text in normalised():
+            m = _WALL_RE.search(text) if len(text) <= 160 else None
+            if m:
+                phrases.append((number, raw, m.lastgroup.replace("_", "-")))
     consent = []
+    consent_lines = 0
     if any(map(head_low.__contains__, _CONSENT_ASCII)) if head_low.isascii() else _CONSENT_KEY_RE.search(head_low):
-        consent = [ln for ln in (looked or normalised()) if _CONSENT_WORDS.search(ln[2])]
-    shape = Shape(prose_chars, prose_lines, stamps, phrases[0][2] if phrases else "", len(consent), teasers)
+        consent_lines = len({head_low.count("\n", 0, m.start()) for m in _CONSENT_WORDS.finditer(head_low)})
+        if consent_lines >= CONSENT_LINES or prose_chars < PROSE_CHARS:
+            consent = [ln for ln in normalised() if _CONSENT_WORDS.search(ln[2])]
+    shape = Shape(prose_chars, prose_lines, stamps,
+                  phrases[0][2] if phrases else "", consent_lines, teasers)
     if prose_chars < PROSE_CHARS:
         for number, raw, kind in phrases:
             if kind in _TEASER_KINDS and prose_chars >= TEASER_CHARS:

@@ -83,9 +83,8 @@ def vector(c: titles.TitleCandidate, f: titles.Features, hand: tuple) -> dict[st
         x["page:stamps"] = min(stamps, 20) / 20
         x["page:consent-lines"] = min(consent_lines, 10) / 10
         x["page:teasers"] = min(teasers, 10) / 10
-        if phrase:
+        if phrase:  # looked for on pages short of prose only (pagekind.Shape)
             x["page:wall-phrase"] = 1.0
-            x["page:wall-phrase:" + phrase] = 1.0
     if len(value) <= 160 and (pagekind.wall_phrase(value) or pagekind.speaks_of_consent(value)):
         x["wall-phrase"] = 1.0
     cased = [w for w in value.split() if w[:1].isalpha() and w[:1].casefold() != w[:1].upper()]
