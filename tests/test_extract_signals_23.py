@@ -174,3 +174,64 @@ def test_a_short_and_a_long_form_of_one_name_agree():
 def test_a_city_in_capitals_is_no_agency():
     page = f"{HEADLINE}\n\nEXAMPLE.CO.ID, JAKARTA -- {BODY}"
     assert extract(page)["credit"].value != "JAKARTA"
+
+
+def test_a_share_button_is_no_masthead():
+    page = f"The Kariba Notebook\nSubscribe   Sign in\n\nShare this post\n\n{HEADLINE}\n\n{BODY}"
+    assert extract(page)["outlet"].value != "Share this post"
+
+
+def test_an_owner_s_legal_name_alone_is_evidence_not_the_outlet():
+    page = f"{HEADLINE}\n\n{BODY}\nCopyright © Examplecorp 2025. Examplecorp Pte Ltd. All rights reserved.\n"
+    field = extract(page)["outlet"]
+    assert field.value is None
+    assert field.evidence and field.evidence[0].outcome == "abstained"
+    # named as the publication elsewhere on the page, it is the outlet
+    page = f"Toronto Star\n\n{HEADLINE}\n\n{BODY}\n© Copyright Toronto Star Newspapers Ltd. All rights reserved.\n"
+    assert extract(page)["outlet"].value in ("Toronto Star", "Toronto Star Newspapers")
+
+
+def test_a_site_clock_above_the_headline_yields_to_the_stamp_under_it():
+    page = f"The Daily Example\nThursday, 20 Nov 2025\n\n{HEADLINE}\n\nPublished 19 Nov 2025, 3:45 PM\n\n{BODY}"
+    assert extract(page)["published"].value == "2025-11-19T15:45"
+
+
+@pytest.mark.parametrize("stamp, published", [("18. 11. 2025. у 12:40", "2025-11-18T12:40"),
+                                              ("5. 3. 2025", "2025-03-05")])
+def test_day_and_month_with_a_stop_and_a_space(stamp, published):
+    assert extract(f"{HEADLINE}\n{stamp}\n\n{BODY}")["published"].value == published
+
+
+def test_an_author_a_hyphen_and_the_stamp_under_the_standfirst():
+    page = f"{HEADLINE}\n\n{STANDFIRST}\nFarah Liyana Kamal - 19 Nov 2025, 3:45 PM\n\n{BODY}"
+    fields = extract(page)
+    assert fields["published"].value == "2025-11-19T15:45"
+    assert fields["byline"].value == "Farah Liyana Kamal"
+
+
+def test_a_cache_banner_above_the_page_does_not_end_its_header():
+    page = ("This is Google's cache of https://www.example.com/news/article-871234. It is a snapshot of the page "
+            "as it appeared on 21 Nov 2025 09:12:44 GMT.\nFull version    Text-only version    View source\n\n"
+            f"The Daily Example\n\n{HEADLINE}\n\n{STANDFIRST}\nBy TAMAR HAREL\nNOVEMBER 19, 2025 14:27\n\n{BODY}")
+    fields = extract(page)
+    assert fields["byline"].value == "TAMAR HAREL"
+    assert fields["published"].value == "2025-11-19T14:27"
+
+
+def test_a_short_article_in_hangul_is_not_a_listing():
+    # five short paragraphs: fewer than 600 characters, as much said as 1,000 Latin letters say
+    ko = ("서울시는 18일 심야 시간대 공공자전거 요금을 절반으로 낮추는 방안을 발표했다고 밝혔다.\n\n"
+          "대중교통이 끊긴 시간대 시민들의 이동을 돕기 위한 조치로 내년 1월부터 시행된다고 전했다.\n\n"
+          "시는 심야 이용자의 안전을 위해 주요 대여소 주변에 조명과 폐쇄회로 카메라를 늘리기로 했다.\n\n"
+          "서울시 관계자는 지하철과 버스가 끊긴 뒤 택시를 잡기 어려운 시민들이 많다고 설명했다.\n\n"
+          "다만 음주 후 자전거 이용이 늘어날 수 있다는 우려도 나와 시는 단속을 함께 강화할 방침이다.\n")
+    related = "".join(f"\n관련 기사 {i}번 제목입니다\n2025.11.{10 + i:02d}\n" for i in range(4))
+    page = f"서울시, 내년부터 심야 따릉이 요금 절반으로 낮춘다\n\n김지현 기자\n입력 2025.11.18 16:20\n\n{ko}{related}"
+    fields = extract(page)
+    assert fields["published"].value == "2025-11-18T16:20"
+    assert fields["byline"].value == "김지현"
+
+
+def test_the_word_copyright_before_the_holder_is_not_part_of_its_name():
+    page = f"{HEADLINE}\n\n{BODY}\nکاپی رائٹ © 2025 جیو نیوز۔ جملہ حقوق محفوظ ہیں۔\n"
+    assert extract(page)["outlet"].value != "کاپی رائٹ جیو نیوز"

@@ -364,7 +364,7 @@ def _signatures(ln: Line, text: str, outlet_c: list, credit_c: list, first_line:
     if name:
         credit_c.append(Candidate(name, WEAK, ln, "outlet.source-line"))
         return True
-    if first_line and len(text) <= 60:
+    if first_line and len(text) <= 60 and not chrome.chrome_line(text):  # "Share this post": a button
         found = chrome.masthead_name(text)
         name = outlets.clean_name(found) if found else None
         if name:
@@ -476,6 +476,28 @@ def _name_words(name: str) -> list[str]:
 _BY_WORD = re.compile(r"(?<![^\W\d_])(?:by|von|par|por|door|di|av|af|oleh)(?![^\W\d_])", re.I)
 
 
+def _without_site_clock(cands: list, title: Field) -> list:
+    """The publication-date candidates without a site's clock: a bare date line above the headline
+    ("Thursday, 20 Nov 2025" in the masthead) when a stamp under the headline says another day."""
+    if title.value is None or not title.evidence or title.evidence[0].line is None:
+        return cands
+    at = title.evidence[0].line
+    below = {c.value[:10] for c in cands if c.line.number > at}
+    if not below:
+        return cands
+    return [c for c in cands if not (c.line.number < at and c.rule == "published.dateline"
+                                     and c.value[:10] not in below)]
+
+
+def _named_elsewhere(name: str, page, line_number: int) -> bool:
+    """Whether a line of the page other than `line_number` (not a menu) names `name` as a whole phrase."""
+    if len(name) < 2:
+        return False
+    pattern = re.compile(rf"(?<![^\W_]){re.escape(name)}(?![^\W_])", re.I)
+    return any(number != line_number and len(raw) <= 200 and "|" not in raw and pattern.search(raw)
+               for number, raw in list(page.kept or []) + list(page.foot or []))
+
+
 def _skip_line(text: str) -> bool:
     """Noise, or chrome in words of which some are lower case ("Skip to main content", "Siirry
     pääsisältöön"): not the page's first line of content. A name in capitals ("LA STAMPA") is no chrome."""
@@ -542,9 +564,11 @@ def _confirmed_mastheads(guesses: list, page, outlet_c: list, header_end: int = 
                           if hk.startswith(k) and len(held_words) > len(words) and held_words[:len(words)] == words), None)
             if owner is not None:
                 keys[k] = owner
-        if (len(k) >= 3 and k not in keys and echoed.get(k, ln.number) != ln.number
+        if (len(k) >= 3 and k not in keys and echoed.get(k, ln.number) - ln.number > 8
                 and (ln.number in top or not bylines.bare_name(ln.text))):
-            keys[k] = echoed[k]  # (on a short page the masthead's own line is among the last: not an echo)
+            # (on a short page the masthead's own line, or a section's kicker printed again a few lines
+            # below, is among the last lines: not a footer's echo)
+            keys[k] = echoed[k]
         if len(k) >= 3 and k not in keys and ln.number == first:
             said = _mentioned(ln.text, page, header_end)
             if said is not None:
@@ -870,6 +894,13 @@ def _fields(page, header: list, body: list, shape: tuple = ()) -> dict[str, Fiel
             _date_in(ln.text, ln, "published.dateline-under-lede", MEDIUM, pub_c, whole=True)
             if len(pub_c) == before:
                 _date_segments(ln, ln.text, pub_c, MEDIUM)
+            if len(pub_c) == before and " - " in ln.text:
+                # "Farah Liyana Kamal - 19 Nov 2025, 3:45 PM": the author, a hyphen, the stamp
+                who, _, stamp = ln.text.partition(" - ")
+                if bylines.bare_name(who.strip()):
+                    _date_in(stamp, ln, "published.dateline-segment", MEDIUM, pub_c, whole=True)
+                    if len(pub_c) > before:
+                        byline_c.append(Candidate(who.strip(), MEDIUM, ln, "byline.name-beside-date"))
         if len(pub_c) > before:
             for c in pub_c[before:]:
                 if c.strength == STRONG:
@@ -975,13 +1006,22 @@ def _fields(page, header: list, body: list, shape: tuple = ()) -> dict[str, Fiel
         if name:
             outlet_c.append(_copyright_candidate(name, folded, Line(number, raw, folded)))
     _confirmed_mastheads(guesses, page, outlet_c, header[-1].number if header else 0)
-    outlet_field = _resolve(outlet_c, _same_outlet, min)
+    if outlet_c and all(c.strength == LEAST for c in outlet_c):
+        # A company's legal name in a copyright line ("© Mediacorp Pte Ltd", "GPlusMedia Inc.") is the
+        # owner; alone it names the publication only when the page names it so elsewhere too ("Toronto
+        # Star" above "© Toronto Star Newspapers Ltd."); otherwise it stays evidence, not the value.
+        named = [c for c in outlet_c if _named_elsewhere(c.value, page, c.line.number)]
+        outlet_field = (_resolve(named, _same_outlet, min) if named
+                        else Field.unknown([c.evidence("abstained", c.value) for c in outlet_c]))
+    else:
+        outlet_field = _resolve(outlet_c, _same_outlet, min)
     if outlet_field.value is None and not outlet_field.evidence and credit_c:
         outlet_field = _resolve(credit_c[:1])  # the page names no publisher: the credited organisation
     credit = [c for c in credit_c if outlet_field.value is None or c.value.casefold() != outlet_field.value.casefold()]
     result = {"title": title_c_field, "outlet": outlet_field,
               "credit": _resolve(credit[:1]) if outlet_field.value is not None else Field.unknown(),
-              "published": _clock_beside(_resolve([c for c in pub_c if c.rule != UPDATE_RULE], _same_date), page),
+              "published": _clock_beside(_resolve(_without_site_clock([c for c in pub_c if c.rule != UPDATE_RULE],
+                                                                      title_c_field), _same_date), page),
               "updated": _clock_beside(_resolve([c for c in pub_c if c.rule == UPDATE_RULE], _same_date), page),
               "story_code": _resolve(code_c),
               "byline": _resolve(byline_c)}

@@ -387,7 +387,7 @@ _CONNECTORS = {"de", "del", "of", "the", "at", "on", "à", "a", "le", "um", "am"
                "alle", "ore", "om", "o", "w", "r", "roku", "г", "года", "в", "tanggal", "pukul", "jam",
                "t", "ב", "בשעה", "الساعة", "في",
                # the clock's prefix in Nordic, Polish, Czech, Vietnamese stamps: "kl. 05.30", "godz. 14:05"
-               "kl", "klo", "godz", "lúc", "ngày", "v", "ve", "u", "las", "los"}
+               "kl", "klo", "godz", "lúc", "ngày", "v", "ve", "u", "у", "las", "los"}
 _MONTH_KEYS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
                "october", "november", "december")
 _DAY_KEYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -681,6 +681,8 @@ def _read_window(tokens, kinds, left, right, anchor, vocab, codes, order, page=N
     # a month name of another language read as the English one ("21 ноем. 2026, 17:48").
     numeric = not month_words and not cjk_month
     probe = re.sub(r"(?<!\d)(\d{1,2})-(\d{1,2})-((?:19|20)\d\d)(?!\d)", r"\1/\2/\3", norm) if numeric else norm
+    if numeric:  # "18. 11. 2025": a day and a month with a stop and a space each
+        probe = re.sub(r"(?<![\d.])(\d{1,2})\.\s(\d{1,2})\.\s?((?:19|20)\d\d)(?!\d)", r"\1.\2.\3", probe)
     local_ampm = any(kinds[i] == "ampm" and tokens[i][0] != "ampm" for i in window)  # अपराह्न, 오후: dateparser's
     # connectors between the parts ("23.06.2026. u 15:40", "14 de marzo de 2024") say nothing to the patterns
     probe = " ".join(w for w in probe.split(" ") if w.lower() in ("am", "pm", "a", "p") or w.lower() not in vocab[2])

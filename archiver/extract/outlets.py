@@ -278,6 +278,9 @@ COPYRIGHT_WORDS = re.compile(r"^(?:کاپی رائٹ|جملہ حقوق|حقوق 
                              r"direitos autorais|diritto d'autore|prawa autorskie|hak cipta|auteursrecht)$", re.I)
 
 
+_COPYRIGHT_WORD_FIRST = re.compile(COPYRIGHT_WORDS.pattern[:-1] + r"\s+(?=\S)", re.I)
+
+
 def _holder(name: str) -> str:
     """A rights holder's name as printed, reduced to the publication's: the Arabic "ل" ("to") glued
     before it, a publishing house's "دار" and its descriptor, "& domain.com" beside the name."""
@@ -320,6 +323,7 @@ def rights_name(text: str, owner_check: bool = True) -> str | None:
         part = re.sub(r"(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?", " ", part)
         part = re.sub(r"^\s*ל", "", part.strip(" .,:;-–—|۔")) if "שמורות" in m.group(0) else part
         part = " ".join(part.split()).strip(" .,:;-–—|۔")
+        part = _COPYRIGHT_WORD_FIRST.sub("", part)  # "کاپی رائٹ جیو نیوز": the word copyright, then the name
         if part and not COPYRIGHT_WORDS.match(part):
             names.append(part)
     rest = " ".join(names)

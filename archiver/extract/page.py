@@ -82,7 +82,9 @@ def _wrapped(raw: str, following: str) -> bool:
 NOTICE_LINES = 15
 _NOTICE = re.compile(r"cookie|\bconsent|\bour partners\b|einwilligung|consentimiento|consenso|consentement|"
                      r"çerez|\bkakor\b|evästei|informasjonskapsler|ciasteczk|файлы cookie|קובצי|ملفات تعريف الارتباط|"
-                     r"کوکی|クッキー|쿠키", re.I)
+                     r"کوکی|クッキー|쿠키|"
+                     # an archive's or a cache's banner above the captured page
+                     r"google's cache of|snapshot of the page|wayback machine|internet archive|press ctrl\+f", re.I)
 
 
 def read_page(text: str, head_limit: int = 64 * 1024) -> Page:

@@ -132,6 +132,9 @@ def speaks_of_consent(text: str) -> bool:
     return _CONSENT_WORDS.search(text) is not None
 
 
+_WIDE = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+
+
 class Shape(NamedTuple):
     """What the decision measured, kept for the decisions that follow it (the title model weighs an
     article's shape softly where the kind rules cut at fixed counts)."""
@@ -172,7 +175,8 @@ def classify(lines: list[tuple[int, str]]) -> PageKind:
     for _, raw in lines:
         text = raw.strip()
         if _is_prose(text):
-            prose_chars += len(text)
+            # a character of Han, kana or Hangul says about what three Latin letters do
+            prose_chars += len(text) * (3 if _WIDE.search(text, 0, 40) else 1)
             prose_lines += 1
             prose.append(text)
             teasers += heading

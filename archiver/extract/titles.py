@@ -106,8 +106,14 @@ class TitleCandidate(NamedTuple):
     rule: str
 
 
+_QUOTE_FOLD = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"', "„": '"', "«": '"',
+                             "»": '"', "–": "-", "—": "-", "\u00a0": " "})
+
+
 def _key(text: str) -> str:
-    return " ".join(text.casefold().split()).strip(" .:;!?\"'“”‘’«»-–—|")
+    """A title's text for comparing its printed forms: case, spaces, quotes and dashes folded, the end
+    punctuation off ("Israel's" and "Israel’s" are one title)."""
+    return " ".join(text.casefold().translate(_QUOTE_FOLD).split()).strip(" .:;!?\"'-|")
 
 
 # Relative times ("3 hours ago", "vor 3 Stunden", "منذ ساعتين"), never a headline and never a date.
