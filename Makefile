@@ -42,7 +42,7 @@ eval: $(TEST_STAMP)
 	echo "== tests/corpus (193 pages; developed on): in sample"; $(EVAL) tests/corpus --truth tests/corpus/truth.yaml; \
 	echo "== tests/corpus: leave-one-outlet-out"; $(EVAL) tests/corpus --truth tests/corpus/truth.yaml $$LOO; \
 	echo "== tests/corpus-holdout (20 pages)"; $(EVAL) tests/corpus-holdout --truth tests/corpus-holdout/truth.yaml; \
-	for part in a b c d e f g h i j k; do \
+	for part in a b c d e f g h i j k l m; do \
 	  echo "== tests/corpus-web part $$part (labelled blind; see docs/extraction.md): in sample"; \
 	  $(EVAL) tests/corpus-web/cases --truth tests/corpus-web/truth-$$part.yaml; \
 	  echo "== tests/corpus-web part $$part: leave-one-outlet-out"; \

@@ -31,8 +31,8 @@ SHARED = ROOT.parent / "shared" / "extraction-dev-set"
 SETS = [("dev", SHARED / "cases", SHARED / "truth.yaml"),
         ("corpus", ROOT / "tests/corpus", ROOT / "tests/corpus/truth.yaml"),
         ("holdout", ROOT / "tests/corpus-holdout", ROOT / "tests/corpus-holdout/truth.yaml")] + [
-    (f"web-{p}", ROOT / "tests/corpus-web/cases", ROOT / f"tests/corpus-web/truth-{p}.yaml") for p in "abcdefghijk"]
-VERSION = "6"
+    (f"web-{p}", ROOT / "tests/corpus-web/cases", ROOT / f"tests/corpus-web/truth-{p}.yaml") for p in "abcdefghijklm"]
+VERSION = "7"
 FOLDS = 10
 PRECISION_FLOOR = 0.98
 
