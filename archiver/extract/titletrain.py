@@ -1,6 +1,6 @@
 """Training the title model (titlemodel) from the labelled pages: `make train-titles`.
 
-    python -m archiver.extract.titletrain [--check]
+    python -m archiver.extract.titletrain [--check | --folds DIR]
 
 Takes every labelled set named in SETS (the shared dev set and the project's corpora); extracts each
 page with the hand-set scorer, keeping every title candidate and its features (titles.features); labels
@@ -10,8 +10,10 @@ trees of depth 3 held out whole outlets better than a logistic model: 0.969/0.76
 pages against 0.953/0.678 at the same threshold).
 
 Honest figures: the threshold (`accept`) and `margin` are chosen on out-of-fold probabilities from
-grouped cross-validation (10 folds) in which every outlet (or site) is held out whole, so a page is always scored
-by a model that never saw its outlet. The file records those out-of-fold figures per set beside the
+grouped cross-validation (10 folds by fold_of) in which every outlet (or site) is held out whole, so a
+page is always scored by a model that never saw its outlet: the most recall whose held-out precision on
+the web pages is at least PRECISION_FLOOR. `--folds DIR` writes one model per fold for `archiver.evaluation
+--loo`. The file records those out-of-fold figures per set beside the
 in-sample ones. Writes title-model.json (sorted keys, rounded weights: the same pages give the same
 bytes). With --check, writes nothing and exits 1 when the committed file differs from a retrained one.
 """
