@@ -464,13 +464,6 @@ def _same_outlet(a: str, b: str) -> bool:
     return outlets.same(a, b)
 
 
-_WORD = re.compile(r"\w+")
-
-
-def _name_words(name: str) -> list[str]:
-    """A name's words, casefolded, without a leading English article ("The JoongAng", "JoongAng Ilbo")."""
-    words = _WORD.findall(name.casefold())
-    return words[1:] if words[:1] == ["the"] else words
 
 
 _BY_WORD = re.compile(r"(?<![^\W\d_])(?:by|von|par|por|door|di|av|af|oleh)(?![^\W\d_])", re.I)
@@ -489,13 +482,20 @@ def _without_site_clock(cands: list, title: Field) -> list:
                                      and c.value[:10] not in below)]
 
 
+def _lines_naming(name: str, page):
+    """(number, raw) of the page's lines (kept and foot) that name `name` as a whole phrase, in order."""
+    if len(name) < 2:
+        return
+    pattern = re.compile(rf"(?<![^\W_]){re.escape(name)}(?![^\W_])", re.I)
+    for number, raw in list(page.kept or []) + list(page.foot or []):
+        if pattern.search(raw):
+            yield number, raw
+
+
 def _named_elsewhere(name: str, page, line_number: int) -> bool:
     """Whether a line of the page other than `line_number` (not a menu) names `name` as a whole phrase."""
-    if len(name) < 2:
-        return False
-    pattern = re.compile(rf"(?<![^\W_]){re.escape(name)}(?![^\W_])", re.I)
-    return any(number != line_number and len(raw) <= 200 and "|" not in raw and pattern.search(raw)
-               for number, raw in list(page.kept or []) + list(page.foot or []))
+    return any(number != line_number and len(raw) <= 200 and "|" not in raw
+               for number, raw in _lines_naming(name, page))
 
 
 def _skip_line(text: str) -> bool:
@@ -507,18 +507,14 @@ def _skip_line(text: str) -> bool:
 def _mentioned(name: str, page, header_end: int) -> int | None:
     """The number of a short line below the header (not prose, not a menu) that names `name` again ("Follow
     Planet Rugby on X", "Sign up to the Liverpool ECHO newsletter", "Source: Graphic Online"), or None."""
-    if len(name) < 2:
-        return None
-    pattern = re.compile(rf"(?<![^\W_]){re.escape(name)}(?![^\W_])", re.I)
-    for number, raw in list(page.kept or []) + list(page.foot or []):
+    for number, raw in _lines_naming(name, page):
         if number <= header_end or len(raw) > 120 or raw.count(" ") > 10:
             continue
         if "|" in raw or ">" in raw or "»" in raw or "›" in raw:
             continue  # a menu or a breadcrumb names sections
         if _BY_WORD.search(raw) or bylines.header_byline(raw.strip()):
             continue  # "Written by Hamid Rezvani": a newsletter's author at the top is named so again
-        if pattern.search(raw):
-            return number
+        return number
     return None
 
 
@@ -541,7 +537,7 @@ def _confirmed_mastheads(guesses: list, page, outlet_c: list, header_end: int = 
             # newsletter's author, under its masthead, is no masthead: "The Gulf Ledger" / "Hamid Rezvani")
             name = outlets.copyright_name(" ".join(raw.split()), owner_check=False)
             if name:
-                held.setdefault(outlets.key(name), (number, _name_words(name)))
+                held.setdefault(outlets.key(name), (number, outlets.name_words(name)))
     # The masthead printed again among the page's last lines (a footer's logo text): the same short line.
     echoed: dict[str, int] = {}
     for number, raw in list(page.kept or [])[-12:] + list(page.foot or []):
@@ -559,7 +555,7 @@ def _confirmed_mastheads(guesses: list, page, outlet_c: list, header_end: int = 
             # "La Vanguardia" above, "© La Vanguardia Ediciones, S.L.U." below: the publisher's company
             # is named after the masthead
             # (whole words more: "Göteborg" is not confirmed by "© Göteborgs-Posten")
-            words = _name_words(ln.text)
+            words = outlets.name_words(ln.text)
             owner = next((n for hk, (n, held_words) in held.items()
                           if hk.startswith(k) and len(held_words) > len(words) and held_words[:len(words)] == words), None)
             if owner is not None:

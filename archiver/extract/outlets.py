@@ -462,14 +462,15 @@ def same(a: str, b: str) -> bool:
         return True
     # "سبق" and "صحيفة سبق الإلكترونية" (Sabq, the Sabq electronic newspaper): the shorter's words, in
     # order, among the longer's
-    wa, wb = _words(a), _words(b)
+    wa, wb = name_words(a), name_words(b)
     short, long_ = (wa, wb) if len(wa) <= len(wb) else (wb, wa)
     if not short or sum(map(len, short)) < 3:
         return False
     return any(long_[i:i + len(short)] == short for i in range(len(long_) - len(short) + 1))
 
 
-def _words(name: str) -> list[str]:
+def name_words(name: str) -> list[str]:
+    """A name's words, casefolded, without a leading English article ("The JoongAng", "JoongAng Ilbo")."""
     words = re.findall(r"[^\W_]+", name.casefold())
     return words[1:] if words[:1] == ["the"] else words
 
