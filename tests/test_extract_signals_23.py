@@ -9,11 +9,8 @@ from __future__ import annotations
 import pytest
 
 from archiver.extract import extract, language
+from tests.test_extract_signals import BODY  # the same minimal article body
 
-BODY = ("The council said on Monday that the new route would open in the autumn after several rounds of "
-        "consultation with residents, unions and business groups across the city.\n\n"
-        "Officials said the first phase would cost about 40 million and run for three years, with a review "
-        "after the first eighteen months.\n")
 HEADLINE = "City council backs the new cross-town bus route"
 HR = ("Gradsko vijeće je u ponedjeljak odobrilo novu autobusnu liniju koja će povezati središte grada s "
       "naseljima na istoku, a prvi autobusi trebali bi krenuti već na proljeće prema planu prijevoznika.\n\n"

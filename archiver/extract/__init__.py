@@ -392,7 +392,7 @@ def _bare_name_under_standfirst(header: list, body: list, byline_c: list) -> Non
     for k, ln in enumerate(lines):
         who = bylines.bare_name(ln.text)
         if not who:
-            who = bylines.name_beside_role(ln.text) if not any(map(str.isdigit, ln.text)) else None
+            who = bylines.name_beside_role(ln.text)
             if who:  # "Helena Varga | MIT News" under the standfirst
                 byline_c.append(Candidate(who, MEDIUM, ln, "byline.name-beside-role"))
                 return
@@ -458,12 +458,6 @@ def _copyright_candidate(name: str, text: str, line: Line) -> Candidate:
     yields to any other signature of the page (LEAST)."""
     strength = LEAST if outlets.names_a_company(text) else WEAK
     return Candidate(name, strength, line, "outlet.copyright-line")
-
-
-def _same_outlet(a: str, b: str) -> bool:
-    return outlets.same(a, b)
-
-
 
 
 _BY_WORD = re.compile(r"(?<![^\W\d_])(?:by|von|par|por|door|di|av|af|oleh)(?![^\W\d_])", re.I)
@@ -739,7 +733,7 @@ def _fields(page, header: list, body: list, shape: tuple = ()) -> dict[str, Fiel
             stamp = raw_text.split("|")[1] if who else ""
             if who and _find_date(STAMP_SPLIT.split(stamp)[0].strip(" -–—"), whole=True):
                 byline_c.append(Candidate(who, MEDIUM, ln, "byline.name-beside-date"))
-        if ("|" in raw_text or "/" in raw_text or " - " in raw_text) and not any(map(str.isdigit, raw_text)):
+        if "|" in raw_text or "/" in raw_text or " - " in raw_text:
             who = bylines.name_beside_role(raw_text)
             if who:  # "Helena Varga | MIT News", "Tanesha Blackwood/Staff Reporter": no headline either
                 byline_c.append(Candidate(who, MEDIUM, ln, "byline.name-beside-role"))
@@ -1007,10 +1001,10 @@ def _fields(page, header: list, body: list, shape: tuple = ()) -> dict[str, Fiel
         # owner; alone it names the publication only when the page names it so elsewhere too ("Toronto
         # Star" above "© Toronto Star Newspapers Ltd."); otherwise it stays evidence, not the value.
         named = [c for c in outlet_c if _named_elsewhere(c.value, page, c.line.number)]
-        outlet_field = (_resolve(named, _same_outlet, min) if named
+        outlet_field = (_resolve(named, outlets.same, min) if named
                         else Field.unknown([c.evidence("abstained", c.value) for c in outlet_c]))
     else:
-        outlet_field = _resolve(outlet_c, _same_outlet, min)
+        outlet_field = _resolve(outlet_c, outlets.same, min)
     if outlet_field.value is None and not outlet_field.evidence and credit_c:
         outlet_field = _resolve(credit_c[:1])  # the page names no publisher: the credited organisation
     credit = [c for c in credit_c if outlet_field.value is None or c.value.casefold() != outlet_field.value.casefold()]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from archiver.extract import outlets
+from archiver.extract import chrome, outlets
 from archiver.extract.dispatch import ascii_non_starters
 from archiver.extract.noise import is_noise
 
@@ -230,26 +230,24 @@ _BESIDE = re.compile(r"\s*\|\s*|\s*/\s*|\s+[-–—·•]\s+")
 
 
 def name_beside_role(text: str) -> str | None:
-    """"Helena Varga | MIT News", "Tanesha Blackwood/Staff Reporter", "Joana Pereira - RTP": a person's
-    name, a separator, and the author's role or the organisation the author writes for; the name, or
-    None. (Whether the organisation is one: chrome.org_like or the outlet table, asked by the caller
-    through `is_org`.)"""
-    if len(text) > 90:
+    """"Helena Varga | MIT News", "Tanesha Blackwood/Staff Reporter": a person's name, a separator, and
+    the author's role or the organisation the author writes for (the outlet table, or a name of two words
+    or more that chrome.org_like takes for one); the name, or None. A line with a digit is a stamp's."""
+    if len(text) > 90 or any(map(str.isdigit, text)):
         return None
     parts = _BESIDE.split(text, maxsplit=1)
     if len(parts) != 2:
         return None
     who, rest = bare_name(parts[0].strip()), parts[1].strip()
-    if not who or not rest or any(ch.isdigit() for ch in rest) or _ORG_TAIL(who):
+    if not who or not rest or _org_name(who):
         return None  # "Kyiv Independent - News": a masthead
     if ROLE_ALONE.match(rest) or re.match(r"^staff\b", rest, re.I) or outlets.canonical(rest):
         return who
-    return who if " " in rest and _ORG_TAIL(rest) else None  # "Kyiv Independent - News": a masthead, a section
+    return who if " " in rest and _org_name(rest) else None  # "… - News": a masthead and its section
 
 
-def _ORG_TAIL(rest: str) -> bool:
-    from archiver.extract import chrome
-    return len(rest) <= 40 and chrome.org_like(rest, strong=True)
+def _org_name(text: str) -> bool:
+    return len(text) <= 40 and chrome.org_like(text, strong=True)
 
 
 def name_before_stamp(text: str) -> str | None:

@@ -600,6 +600,7 @@ def _fallback(text: str, source: str, whole: bool, languages, order) -> tuple[st
     if not anchors:
         return None
     codes = _language_codes(languages)
+    page = codes[0] if languages and codes[0] == str(languages[0]).lower().split("-")[0] else None
     vocab = _vocabulary(codes)
     kinds = _Kinds(tokens, vocab)
     years = set(anchors)
@@ -623,8 +624,7 @@ def _fallback(text: str, source: str, whole: bool, languages, order) -> tuple[st
                 tokens[i][1] in "(（" for i in range(left, right + 1)) > sum(
                 tokens[i][1] in ")）" for i in range(left, right + 1)):
             right += 1  # "14:05 (GMT+3)": the bracket the window opened
-        found = _read_window(tokens, kinds, left, right, anchor, vocab, codes, order,
-                             codes[0] if languages and codes[0] == str(languages[0]).lower().split("-")[0] else None)
+        found = _read_window(tokens, kinds, left, right, anchor, vocab, codes, order, page)
         if not found:
             continue
         span_start, span_end = tokens[left][2], tokens[right][3]

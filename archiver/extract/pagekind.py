@@ -124,12 +124,14 @@ def wall_phrase(text: str) -> str | None:
     return m.lastgroup.replace("_", "-") if m else None
 
 
+def _may_speak_of_consent(low: str) -> bool:
+    """The cheap test before _CONSENT_WORDS: a consent word's key in `low` (lower case)."""
+    return any(map(low.__contains__, _CONSENT_ASCII)) if low.isascii() else _CONSENT_KEY_RE.search(low) is not None
+
+
 def speaks_of_consent(text: str) -> bool:
     """Whether `text` speaks of cookies, consent, partners or personal data, in one of many languages."""
-    low = text.lower()
-    if not (any(map(low.__contains__, _CONSENT_ASCII)) if low.isascii() else _CONSENT_KEY_RE.search(low)):
-        return False
-    return _CONSENT_WORDS.search(text) is not None
+    return _may_speak_of_consent(text.lower()) and _CONSENT_WORDS.search(text) is not None
 
 
 _WIDE = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
@@ -202,11 +204,11 @@ def classify(lines: list[tuple[int, str]]) -> PageKind:
             m = _WALL_RE.search(text) if len(text) <= 160 else None
             if m:
                 phrases.append((number, raw, m.lastgroup.replace("_", "-")))
-    consent = []
+    consent = []  # the top lines that speak of consent, listed only when the consent-shape rule may need them
     consent_lines = 0
-    if any(map(head_low.__contains__, _CONSENT_ASCII)) if head_low.isascii() else _CONSENT_KEY_RE.search(head_low):
+    if _may_speak_of_consent(head_low):
         consent_lines = len({head_low.count("\n", 0, m.start()) for m in _CONSENT_WORDS.finditer(head_low)})
-        if consent_lines >= CONSENT_LINES or prose_chars < PROSE_CHARS:
+        if consent_lines >= CONSENT_LINES and prose_chars >= PROSE_CHARS:
             consent = [ln for ln in normalised() if _CONSENT_WORDS.search(ln[2])]
     shape = Shape(prose_chars, prose_lines, stamps,
                   phrases[0][2] if phrases else "", consent_lines, teasers)
